@@ -1,0 +1,2 @@
+/** The replica process. */
+package chorus.server;

@@ -1,0 +1,54 @@
+package chorus.api;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.model.ContentsPage;
+import chorus.api.model.Decision;
+import chorus.api.model.EventBatch;
+import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.ReplicaStatus;
+import chorus.api.model.TxId;
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import java.util.List;
+
+/** Operator calls on one replica: what it holds, what it did, and the levers for failure drills. */
+public interface ReplicaAdmin extends Remote {
+
+    String NAME = "chorus.admin";
+
+    /** The largest page {@link #contents} and {@link #events} return. */
+    int MAX_PAGE = 10_000;
+
+    ReplicaStatus status() throws RemoteException;
+
+    /** The cluster as this replica knows it, so that a client can reach every replica from one. */
+    ClusterConfig membership() throws RemoteException;
+
+    /**
+     * Committed contents in key order, starting after {@code afterKey} (empty string: from the
+     * first key), at most {@code limit} entries (1 to {@link #MAX_PAGE}).
+     */
+    ContentsPage contents(String afterKey, int limit) throws InvalidRequestException, RemoteException;
+
+    /**
+     * Protocol events with a sequence number greater than {@code afterSeq}, oldest first, at most
+     * {@code max} (1 to {@link #MAX_PAGE}). Pass the returned cursor back to tail the log.
+     */
+    EventBatch events(long afterSeq, int max) throws InvalidRequestException, RemoteException;
+
+    /** Transactions this replica holds prepared while it does not know their outcome. */
+    List<InDoubtTransaction> inDoubt() throws RemoteException;
+
+    /**
+     * Operator's heuristic decision for a transaction in doubt here: applies it locally, releases
+     * its locks and records it as a heuristic decision in the event log.
+     */
+    void forceDecision(TxId txId, Decision decision, String operatorNote)
+            throws NotPermittedException, RemoteException;
+
+    /**
+     * While on, the replica answers every client and peer call as a crashed replica would; admin
+     * calls still work so that it can be switched back.
+     */
+    void setSimulatedFailure(boolean failed) throws RemoteException;
+}

@@ -1,0 +1,191 @@
+package chorus.api.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The cluster file: which replicas exist and where, and every timeout. All replicas and clients of
+ * one cluster read the same file. Format (Java properties):
+ *
+ * <pre>
+ * replica.1 = 127.0.0.1:7101
+ * replica.2 = 127.0.0.1:7102
+ * timeout.vote.ms = 2000
+ * </pre>
+ */
+public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) implements Serializable {
+
+    public static final int MAX_REPLICAS = 9;
+
+    /** Every setting the file may hold besides {@code replica.N}, in the order of {@link Timeouts}'s fields. */
+    private static final List<String> TIMEOUT_KEYS = List.of(
+            "timeout.connect.ms", "timeout.read.ms", "timeout.vote.ms", "timeout.ack.ms", "timeout.prepared.ms",
+            "timeout.read-wait.ms", "timeout.lock-wait.ms", "timeout.retry-backoff.ms", "timeout.resolve-interval.ms",
+            "conflict.retries");
+
+    public ClusterConfig {
+        if (replicas == null || replicas.isEmpty()) {
+            throw new ConfigException("the cluster has no replicas; add lines like replica.1 = 127.0.0.1:7101");
+        }
+        if (replicas.size() > MAX_REPLICAS) {
+            throw new ConfigException("the cluster has " + replicas.size() + " replicas; at most " + MAX_REPLICAS + " are supported");
+        }
+        List<ReplicaAddress> sorted = new ArrayList<>(replicas);
+        sorted.sort(Comparator.comparingInt(ReplicaAddress::id));
+        Set<Integer> ids = new HashSet<>();
+        Set<String> endpoints = new HashSet<>();
+        for (ReplicaAddress r : sorted) {
+            if (!ids.add(r.id())) {
+                throw new ConfigException("replica id " + r.id() + " appears twice");
+            }
+            if (!endpoints.add(r.host() + ":" + r.port())) {
+                throw new ConfigException("two replicas share the address " + r.hostPort());
+            }
+        }
+        replicas = List.copyOf(sorted);
+        if (timeouts == null) {
+            timeouts = Timeouts.DEFAULTS;
+        }
+    }
+
+    /** {@code n} replicas on 127.0.0.1 from {@code basePort} upwards, default timeouts. */
+    public static ClusterConfig localhost(int n, int basePort, Timeouts timeouts) {
+        List<ReplicaAddress> list = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            list.add(new ReplicaAddress(i, "127.0.0.1", basePort + i - 1));
+        }
+        return new ClusterConfig(list, timeouts);
+    }
+
+    public static ClusterConfig load(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(r, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("cluster file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read cluster file " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static ClusterConfig parse(String text, String source) {
+        try {
+            return parse(new StringReader(text), source);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static ClusterConfig parse(Reader reader, String source) throws IOException {
+        Properties p = new Properties();
+        try {
+            p.load(reader);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": malformed line: " + e.getMessage());
+        }
+        TreeMap<Integer, ReplicaAddress> replicas = new TreeMap<>();
+        long[] settings = settingsOf(Timeouts.DEFAULTS);
+        for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
+            String value = p.getProperty(key).trim();
+            if (key.startsWith("replica.")) {
+                int id;
+                try {
+                    id = Integer.parseInt(key.substring("replica.".length()));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(source + ": '" + key + "' should be replica.<id> with a number 1.." + MAX_REPLICAS);
+                }
+                try {
+                    replicas.put(id, ReplicaAddress.parse(id, value));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(source + ": " + key + ": " + e.getMessage());
+                }
+            } else if (TIMEOUT_KEYS.contains(key)) {
+                try {
+                    settings[TIMEOUT_KEYS.indexOf(key)] = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(source + ": " + key + " = '" + value + "' is not a whole number");
+                }
+            } else {
+                throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, "
+                        + String.join(", ", TIMEOUT_KEYS));
+            }
+        }
+        Timeouts timeouts;
+        try {
+            timeouts = timeoutsOf(settings);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+        try {
+            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts);
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the file form, which {@link #parse} reads back to an equal config. */
+    public String toProperties() {
+        StringBuilder sb = new StringBuilder("# Chorus cluster file\n");
+        for (ReplicaAddress r : replicas) {
+            sb.append("replica.").append(r.id()).append(" = ").append(r.hostPort()).append('\n');
+        }
+        long[] settings = settingsOf(timeouts);
+        for (int i = 0; i < TIMEOUT_KEYS.size(); i++) {
+            sb.append(TIMEOUT_KEYS.get(i)).append(" = ").append(settings[i]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public Optional<ReplicaAddress> replica(int id) {
+        return replicas.stream().filter(r -> r.id() == id).findFirst();
+    }
+
+    public ReplicaAddress require(int id) {
+        return replica(id).orElseThrow(() -> new ConfigException("unknown replica id " + id + "; the cluster has "
+                + replicas.stream().map(r -> String.valueOf(r.id())).reduce((a, b) -> a + ", " + b).orElse("none")));
+    }
+
+    public List<Integer> ids() {
+        return replicas.stream().map(ReplicaAddress::id).toList();
+    }
+
+    public int size() {
+        return replicas.size();
+    }
+
+    public ClusterConfig withTimeouts(Timeouts t) {
+        return new ClusterConfig(replicas, t);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map<String, String> unchecked(Properties p) {
+        return (Map) p;
+    }
+
+    private static long[] settingsOf(Timeouts t) {
+        return new long[] {t.connect().toMillis(), t.read().toMillis(), t.vote().toMillis(), t.ack().toMillis(),
+            t.prepared().toMillis(), t.readWait().toMillis(), t.lockWait().toMillis(), t.retryBackoff().toMillis(),
+            t.resolveInterval().toMillis(), t.conflictRetries()};
+    }
+
+    private static Timeouts timeoutsOf(long[] s) {
+        return new Timeouts(Duration.ofMillis(s[0]), Duration.ofMillis(s[1]), Duration.ofMillis(s[2]), Duration.ofMillis(s[3]),
+                Duration.ofMillis(s[4]), Duration.ofMillis(s[5]), Duration.ofMillis(s[6]), Duration.ofMillis(s[7]),
+                Duration.ofMillis(s[8]), Math.toIntExact(s[9]));
+    }
+}

@@ -1,0 +1,48 @@
+package chorus.api.config;
+
+import java.io.Serializable;
+
+/** Where one replica listens: its id in the cluster and its RMI host and port. */
+public record ReplicaAddress(int id, String host, int port) implements Serializable {
+
+    public ReplicaAddress {
+        if (id < 1 || id > ClusterConfig.MAX_REPLICAS) {
+            throw new IllegalArgumentException("replica id " + id + " is out of range 1.." + ClusterConfig.MAX_REPLICAS);
+        }
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("replica " + id + " has no host");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("replica " + id + " has port " + port + ", outside 1..65535");
+        }
+    }
+
+    /** Parses {@code host:port} (IPv6 hosts in brackets: {@code [::1]:7101}). */
+    public static ReplicaAddress parse(int id, String hostPort) {
+        String s = hostPort == null ? "" : hostPort.trim();
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            throw new IllegalArgumentException("'" + hostPort + "' is not host:port");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + hostPort + "' has a port that is not a number");
+        }
+        return new ReplicaAddress(id, host, port);
+    }
+
+    public String hostPort() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "replica " + id + " (" + hostPort() + ")";
+    }
+}

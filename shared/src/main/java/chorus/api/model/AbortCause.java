@@ -1,0 +1,13 @@
+package chorus.api.model;
+
+/** Why a transaction was aborted, so that callers know whether a retry can succeed. */
+public enum AbortCause {
+    /** A replica did not vote (or was unreachable) within the vote timeout. */
+    TIMEOUT,
+    /** Another transaction held a key, and the conflict retries ran out. */
+    CONFLICT,
+    /** An expected version did not match: retrying the same request cannot succeed. */
+    VERSION_MISMATCH,
+    /** A replica refused for another reason (its storage failed, it was shutting down...). */
+    REFUSED
+}

@@ -1,0 +1,41 @@
+package chorus.api.model;
+
+/**
+ * A step of the protocol as one replica recorded it. The first eight are the transaction states an
+ * operator follows; the rest are steps of the coordinator and of the operator.
+ */
+public enum EventType {
+    /** Coordinator: a client's write became a transaction and PREPARE went out. */
+    STARTED,
+    /** Participant: locked the keys and durably recorded the prepare, voted YES. Coordinator: got YES. */
+    PREPARED,
+    /** Participant voted NO (conflict, version mismatch...); the coordinator records the NO it got. */
+    VOTED_NO,
+    /** Decided COMMIT (coordinator) or applied the commit (participant). */
+    COMMITTED,
+    /** Decided ABORT (coordinator) or released the transaction (participant). */
+    ABORTED,
+    /** A wait ran out: a vote, an acknowledgement, or a participant's wait for the decision. */
+    TIMED_OUT,
+    /** Nobody reachable knows the outcome: the participant keeps the locks until someone does. */
+    IN_DOUBT,
+    /** A participant that was waiting or in doubt learned the outcome. */
+    RESOLVED,
+    /** Coordinator: a participant acknowledged the decision. */
+    ACKNOWLEDGED,
+    /** Coordinator: a transaction aborted by a conflict is tried again with a new id. */
+    RETRIED,
+    /** An operator forced the outcome of a transaction in doubt. */
+    HEURISTIC_DECISION,
+    /** The simulated-failure switch was turned on. */
+    FAILURE_ON,
+    /** The simulated-failure switch was turned off. */
+    FAILURE_OFF,
+    /** The replica started and finished recovery. */
+    RECOVERED;
+
+    /** True for the states a transaction can be in on one replica, as a console shows them. */
+    public boolean isTransactionState() {
+        return ordinal() <= RESOLVED.ordinal();
+    }
+}

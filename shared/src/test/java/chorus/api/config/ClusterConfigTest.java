@@ -1,0 +1,75 @@
+package chorus.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ClusterConfigTest {
+
+    @Test
+    void parsesReplicasAndTimeouts() {
+        ClusterConfig c = ClusterConfig.parse("""
+                replica.2 = 10.0.0.2:7102
+                replica.1 = host-one:7101
+                replica.3 = [::1]:7103
+                timeout.vote.ms = 500
+                timeout.lock-wait.ms = 200
+                timeout.read.ms = 4000
+                """, "test");
+        assertThat(c.ids()).containsExactly(1, 2, 3);
+        assertThat(c.require(1).host()).isEqualTo("host-one");
+        assertThat(c.require(3).host()).isEqualTo("::1");
+        assertThat(c.require(3).hostPort()).isEqualTo("[::1]:7103");
+        assertThat(c.timeouts().vote()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.timeouts().read()).isEqualTo(Duration.ofMillis(4000));
+        assertThat(c.timeouts().ack()).isEqualTo(Timeouts.DEFAULTS.ack());
+    }
+
+    @Test
+    void settingsMayComeInAnyOrderAsLongAsTheEndResultIsConsistent() {
+        // read=2500 alone would be too short for the default vote timeout; with vote=1000 it is fine.
+        ClusterConfig c = ClusterConfig.parse("replica.1=127.0.0.1:1\ntimeout.read.ms=2500\ntimeout.vote.ms=1000\ntimeout.lock-wait.ms=300\n", "t");
+        assertThat(c.timeouts().read().toMillis()).isEqualTo(2500);
+    }
+
+    @Test
+    void roundTripsThroughItsFileForm() {
+        ClusterConfig c = ClusterConfig.localhost(5, 7101, Timeouts.DEFAULTS);
+        assertThat(ClusterConfig.parse(c.toProperties(), "round-trip")).isEqualTo(c);
+    }
+
+    @Test
+    void rejectsBrokenFilesWithTheFileAndEntryNamed() {
+        assertThatThrownBy(() -> ClusterConfig.parse("", "f.properties"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("f.properties").hasMessageContaining("no replicas");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.x=127.0.0.1:1", "f"))
+                .hasMessageContaining("'replica.x' should be replica.<id>");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=127.0.0.1", "f"))
+                .hasMessageContaining("replica.1").hasMessageContaining("not host:port");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=127.0.0.1:99999", "f"))
+                .hasMessageContaining("outside 1..65535");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.10=127.0.0.1:1", "f"))
+                .hasMessageContaining("out of range 1..9");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2=a:1", "f"))
+                .hasMessageContaining("share the address a:1");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntimeout.vote.ms=abc", "f"))
+                .hasMessageContaining("timeout.vote.ms = 'abc' is not a whole number");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntimeout.vote.ms=-1", "f"))
+                .hasMessageContaining("vote timeout must be positive");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntimeout.read.ms=100", "f"))
+                .hasMessageContaining("read timeout (100 ms) must exceed");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntimout.vote.ms=5", "f"))
+                .hasMessageContaining("unknown setting 'timout.vote.ms'");
+        assertThatThrownBy(() -> ClusterConfig.load(Path.of("/nonexistent/cluster.properties")))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void unknownReplicaIdIsNamed() {
+        ClusterConfig c = ClusterConfig.localhost(3, 7101, Timeouts.DEFAULTS);
+        assertThatThrownBy(() -> c.require(7)).hasMessage("unknown replica id 7; the cluster has 1, 2, 3");
+    }
+}
