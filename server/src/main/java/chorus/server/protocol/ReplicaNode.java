@@ -69,7 +69,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("replica-" + id + "-timer", true));
         this.calls = Executors.newCachedThreadPool(named("replica-" + id + "-calls", true));
         long incarnation = store.nextIncarnation();
-        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS);
+        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS, scheduler);
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), calls, delivery, clock);
@@ -103,6 +103,10 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- peer calls
+
+    public Vote lock(PrepareRequest request) throws InterruptedException {
+        return participant.lock(request);
+    }
 
     public Vote prepare(PrepareRequest request) throws InterruptedException {
         return participant.prepare(request);

@@ -33,7 +33,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Short timeouts, so that failure tests take seconds; still long enough for a busy 2-core machine. */
     public static final Timeouts TEST_TIMEOUTS = new Timeouts(Duration.ofMillis(1000), Duration.ofMillis(8000),
             Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofMillis(2000), Duration.ofMillis(3000),
-            Duration.ofMillis(700), Duration.ofMillis(2), Duration.ofMillis(500), 50);
+            Duration.ofMillis(700), Duration.ofMillis(2), Duration.ofMillis(500), 200);
 
     private final Path workDir;
     private final ClusterConfig config;

@@ -25,7 +25,7 @@ public record Timeouts(Duration connect, Duration read, Duration vote, Duration 
     public static final Timeouts DEFAULTS = new Timeouts(
             Duration.ofMillis(1000), Duration.ofMillis(15000), Duration.ofMillis(2000), Duration.ofMillis(1000),
             Duration.ofMillis(3000), Duration.ofMillis(4000), Duration.ofMillis(1000), Duration.ofMillis(2),
-            Duration.ofMillis(1000), 50);
+            Duration.ofMillis(1000), 200);
 
     public Timeouts {
         requirePositive("connect", connect);
