@@ -1,0 +1,32 @@
+package chorus.cli;
+
+import chorus.api.model.Mutation;
+import chorus.api.model.WriteResult;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "batch", header = "Apply several puts and deletes atomically.", description = {
+    "Applies all mutations atomically (all or none), in one transaction.",
+    "OP is one of: put KEY VALUE | delete KEY | cas KEY VERSION VALUE | cas-delete KEY VERSION",
+    "Prints the COMMITTED line (with keys=N instead of version=N), then VERSION<TAB>KEY<TAB>N per key."})
+final class BatchCommand extends KvCommand {
+
+    @Parameters(arity = "1..*", paramLabel = "OP")
+    List<String> words;
+
+    private List<Mutation> mutations;
+
+    @Override
+    void validate() throws CliException {
+        mutations = BatchParser.parse(words);
+    }
+
+    @Override
+    int run(ClusterClient client) throws CliException {
+        long start = System.nanoTime();
+        WriteResult w = client.call(client.target(), c -> c.kv().execute(mutations));
+        Formats.batch(w, System.nanoTime() - start).forEach(out()::println);
+        return ExitCodes.OK;
+    }
+}
