@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     "SEQ TIME REPLICA ROLE TYPE TX PEER KEYS/OP REASON ELAPSED_MS (- for an empty field; TIME in UTC).",
     "A line '# missed N events on replica R' tells of events dropped before they were read.",
     "With --follow, keeps polling every --interval-ms and prints new events until Ctrl-C;",
-    "an unreachable replica is reported on stderr and polled again."})
+    "an unreachable replica is reported on stderr and polled again; a restarted one is read",
+    "from its first event again."})
 final class EventsCommand extends KvCommand {
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
@@ -60,11 +61,15 @@ final class EventsCommand extends KvCommand {
         Map<Target, Long> cursors = new HashMap<>();
         targets.forEach(t -> cursors.put(t, after));
         Set<Target> unreachable = new HashSet<>();
+        Map<Target, Long> started = new HashMap<>();
         boolean headed = false;
         while (true) {
             List<ProtocolEvent> events = new ArrayList<>();
             for (Target t : targets) {
                 try {
+                    if (follow && (unreachable.contains(t) || !started.containsKey(t))) {
+                        noticeRestart(client, t, cursors, started);
+                    }
                     drain(client, t, cursors, events);
                     if (unreachable.remove(t)) {
                         err().println("note: " + t.label() + " answers again");
@@ -100,6 +105,21 @@ final class EventsCommand extends KvCommand {
                 Thread.currentThread().interrupt();
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /**
+     * Event sequence numbers live in the replica's memory and start again at 1 when it restarts:
+     * a follower that kept its old cursor would skip the new events, so a changed start time
+     * resets the cursor.
+     */
+    private void noticeRestart(ClusterClient client, Target t, Map<Target, Long> cursors, Map<Target, Long> started)
+            throws CliException {
+        long startedAt = client.callWithin(t, client.adminWait(), c -> c.admin().status()).startedAtMillis();
+        Long before = started.put(t, startedAt);
+        if (before != null && before != startedAt) {
+            out().println("# " + t.label() + " restarted; its events are numbered from 1 again");
+            cursors.put(t, 0L);
         }
     }
 
