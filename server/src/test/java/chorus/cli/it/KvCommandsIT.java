@@ -153,6 +153,28 @@ class KvCommandsIT {
     }
 
     @Test
+    void aPausedReplicaIsADownRowAfterTheAdminTimeoutNotAHang() {
+        cluster.pause(5);
+        try {
+            long start = System.nanoTime();
+            Run status = kv("status", "--timeout-ms", "1000");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(status.exit()).isZero();
+            assertThat(status.lines().get(5)).startsWith("5 ").contains(" down ").endsWith("no answer within 1000 ms");
+            assertThat(status.lines().subList(1, 5)).allSatisfy(l -> assertThat(l.split(" +")[2]).isEqualTo("up"));
+            // The replica's read timeout is 8 s: the table must not wait for it.
+            assertThat(tookMs).isLessThan(5000);
+
+            Run dump = kv("dump", "--timeout-ms", "1000");
+            assertThat(dump.exit()).isZero();
+            assertThat(dump.err()).contains("warning: replica 5 (").contains("no answer within 1000 ms");
+            assertThat(dump.lines().get(dump.lines().size() - 1)).endsWith(" unreadable=1");
+        } finally {
+            cluster.resume(5);
+        }
+    }
+
+    @Test
     void badInputIsRejectedWithExit3AndChangesNothing() throws Exception {
         long eventsBefore = cluster.status(1).lastEventSeq();
         long keysBefore = cluster.status(1).keyCount();
