@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "await-up", header = "Wait until replicas answer (for scripts).", description = {
-    "For scripts: waits until the given replicas (default: all) answer status over RMI.",
-    "Prints UP replica=N after_ms=T as each answers. Exit 5 naming the replica when one does",
-    "not answer within --wait-ms, or when its process (--pid N=PID) exits first."})
+@Command(name = "await-up", header = "Wait until replicas answer (for scripts).", mixinStandardHelpOptions = true, description = {
+    "For scripts: waits until the replicas (default: all) answer status.",
+    "Prints UP replica=N after_ms=T as each answers. Exit 5 naming the replica",
+    "when one does not answer within --wait-ms or its process (--pid) exits."})
 final class AwaitUpCommand extends KvCommand {
 
     @Parameters(paramLabel = "N", arity = "0..*", description = "Replica ids (default: every replica).")

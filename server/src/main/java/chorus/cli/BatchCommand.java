@@ -6,10 +6,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "batch", header = "Apply several puts and deletes atomically.", description = {
-    "Applies all mutations atomically (all or none), in one transaction.",
-    "OP is one of: put KEY VALUE | delete KEY | cas KEY VERSION VALUE | cas-delete KEY VERSION",
-    "Prints the COMMITTED line (with keys=N instead of version=N), then VERSION<TAB>KEY<TAB>N per key."})
+@Command(name = "batch", header = "Apply several puts and deletes atomically.", mixinStandardHelpOptions = true, description = {
+    "Applies every OP in one transaction: all of them or none.",
+    "OP: put KEY VALUE | delete KEY | cas KEY VERSION VALUE | cas-delete KEY VERSION",
+    "Prints the COMMITTED line with keys=N instead of version=N, then",
+    "VERSION<TAB>KEY<TAB>N for each key in key order."})
 final class BatchCommand extends KvCommand {
 
     @Parameters(arity = "1..*", paramLabel = "OP")

@@ -6,10 +6,10 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cas", header = "Write a key if it is at an expected version.", description = {
-    "Compare-and-set: writes VALUE under KEY only if KEY is at EXPECTED_VERSION",
-    "(0: the key must not exist). A mismatch aborts with exit 4.",
-    "Prints COMMITTED tx=TX version=N ... like put."})
+@Command(name = "cas", header = "Write a key if it is at an expected version.", mixinStandardHelpOptions = true, description = {
+    "Writes VALUE under KEY only if KEY is at EXPECTED_VERSION (0: the key",
+    "must not exist). A mismatch aborts the write: exit 4, nothing changed.",
+    "Prints COMMITTED tx=TX version=N ... as put does."})
 final class CasCommand extends KvCommand {
 
     @Parameters(index = "0", paramLabel = "KEY")

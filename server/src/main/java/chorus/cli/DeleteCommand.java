@@ -4,9 +4,9 @@ import chorus.api.model.WriteResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "delete", header = "Delete a key.", description = {
-    "Deletes KEY through the replica. The key keeps the version of its delete.",
-    "Prints COMMITTED tx=TX version=N ... like put."})
+@Command(name = "delete", header = "Delete a key.", mixinStandardHelpOptions = true, description = {
+    "Deletes KEY; the key keeps the version of its delete.",
+    "Prints COMMITTED tx=TX version=N ... as put does."})
 final class DeleteCommand extends KvCommand {
 
     @Parameters(index = "0", paramLabel = "KEY")

@@ -12,14 +12,15 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "dump", header = "Every key with each replica's value and version.", description = {
-    "Prints every key of every replica, paging through each replica's contents.",
-    "Default, side by side: a header KEY<TAB>r1<TAB>...<TAB>AGREE, then per key one cell per replica:",
-    "  VERSION:VALUE | VERSION deleted | [TX] before either while TX holds the key prepared |",
-    "  - (replica does not hold the key) | ? (replica unreadable), and AGREE = same | DIFFER.",
-    "With --per-replica: REPLICA<TAB>KEY<TAB>VERSION<TAB>VALUE<TAB>PENDING, replica after replica.",
-    "Lines starting with # are comments. Unreadable replicas are warned about on stderr;",
-    "exit 5 only when no replica could be read."})
+@Command(name = "dump", header = "Every key with each replica's value and version.", mixinStandardHelpOptions = true, description = {
+    "Prints every key of every replica, paging through their contents.",
+    "Side by side (default): a header KEY<TAB>r1<TAB>...<TAB>AGREE, then per key",
+    "one cell per replica and AGREE = same | DIFFER. A cell is VERSION:VALUE,",
+    "VERSION deleted (a tombstone), either prefixed [TX] while TX holds the key",
+    "prepared, - (the replica does not hold the key) or ? (replica unreadable).",
+    "With --per-replica: REPLICA<TAB>KEY<TAB>VERSION<TAB>VALUE<TAB>PENDING rows.",
+    "Lines starting with # are comments; unreadable replicas are named on",
+    "stderr. Exit 5 only when no replica could be read."})
 final class DumpCommand extends KvCommand {
 
     @Option(names = "--per-replica", description = "List each replica's contents in turn instead of side by side.")

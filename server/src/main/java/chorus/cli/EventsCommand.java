@@ -13,12 +13,13 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "events", header = "Protocol events of a replica (or all), optionally followed.", description = {
-    "Prints the replica's protocol events, one per line, tab-separated:",
-    "SEQ TIME REPLICA ROLE TYPE TX PEER KEYS/OP REASON ELAPSED_MS (- for an empty field; TIME in UTC).",
-    "A line '# missed N events on replica R' tells of events dropped before they were read.",
-    "With --follow, keeps polling every --interval-ms and prints new events until Ctrl-C;",
-    "an unreachable replica is reported on stderr and polled again; a restarted one is read",
+@Command(name = "events", header = "Protocol events of a replica (or all), optionally followed.", mixinStandardHelpOptions = true, description = {
+    "Prints protocol events, one per line, tab-separated:",
+    "SEQ TIME REPLICA ROLE TYPE TX PEER KEYS/OP REASON ELAPSED_MS",
+    "(- for an empty field, TIME in UTC, ELAPSED_MS with 3 decimals).",
+    "\"# missed N events on replica R\" tells of events dropped before reading.",
+    "With --follow, polls every --interval-ms until Ctrl-C; an unreachable",
+    "replica is reported on stderr and polled again, a restarted one is read",
     "from its first event again."})
 final class EventsCommand extends KvCommand {
 

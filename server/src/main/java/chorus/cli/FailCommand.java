@@ -4,9 +4,10 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "fail", header = "Switch a replica's simulated failure on or off.", description = {
-    "Turns replica N's simulated failure on or off through its admin interface. While on, the",
-    "replica answers clients and peers like a crashed replica. Prints SIMULATED_FAILURE replica=N state=on|off."})
+@Command(name = "fail", header = "Switch a replica's simulated failure on or off.", mixinStandardHelpOptions = true, description = {
+    "Turns replica N's simulated failure on or off through its admin",
+    "interface. While on, the replica answers clients and peers as a crashed",
+    "one would. Prints SIMULATED_FAILURE replica=N state=on|off."})
 final class FailCommand extends KvCommand {
 
     @Parameters(index = "0", paramLabel = "N")

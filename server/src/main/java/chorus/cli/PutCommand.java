@@ -4,9 +4,10 @@ import chorus.api.model.WriteResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "put", header = "Write a key.", description = {
-    "Writes VALUE under KEY through the replica (it coordinates the 2PC).",
-    "Prints COMMITTED tx=TX version=N latency_ms=X rtt_ms=Y attempts=A coordinator=C."})
+@Command(name = "put", header = "Write a key.", mixinStandardHelpOptions = true, description = {
+    "Writes VALUE under KEY; the replica coordinates the two-phase commit.",
+    "Prints COMMITTED tx=TX version=N latency_ms=X rtt_ms=Y attempts=A",
+    "coordinator=C (latency_ms measured by the coordinator, rtt_ms by kv)."})
 final class PutCommand extends KvCommand {
 
     @Parameters(index = "0", paramLabel = "KEY")

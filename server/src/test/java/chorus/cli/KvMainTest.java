@@ -55,6 +55,15 @@ class KvMainTest {
     }
 
     @Test
+    void everyCommandHasHelpDescribingItsOutput() {
+        for (String command : new String[] {"get", "put", "delete", "cas", "batch", "status", "dump", "events", "fail", "await-up"}) {
+            Run r = kv(command, "--help");
+            assertThat(r.exit()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Usage: kv " + command, "Prints");
+        }
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertThat(kv().exit()).isEqualTo(ExitCodes.USAGE);
     }
