@@ -458,6 +458,25 @@ public final class Participant {
         });
     }
 
+    /**
+     * Keys held by transactions that voted YES here, after {@code afterKey} and up to
+     * {@code upToKey} (inclusive; null for no bound), with the transaction holding each.
+     */
+    public java.util.SortedMap<String, TxId> pendingKeys(String afterKey, String upToKey) {
+        java.util.TreeMap<String, TxId> out = new java.util.TreeMap<>();
+        for (ParticipantTx ptx : txs.values()) {
+            if (!ptx.voted()) {
+                continue;
+            }
+            for (String k : ptx.keys()) {
+                if (k.compareTo(afterKey) > 0 && (upToKey == null || k.compareTo(upToKey) <= 0)) {
+                    out.put(k, ptx.txId);
+                }
+            }
+        }
+        return out;
+    }
+
     ParticipantTx transaction(TxId tx) {
         return txs.get(tx);
     }

@@ -187,6 +187,22 @@ class TwoPhaseCommitTest {
     }
 
     @Test
+    void contentsMarkKeysHeldByPreparedTransactionsIncludingKeysNotYetCreated() throws Exception {
+        put(1, "a", "1");
+        put(1, "c", "3");
+        TxId tx = new TxId(1, 1, 504);
+        cluster.network.down(4);
+        assertThat(cluster.node(4).prepare(request(tx, Mutation.put("a", "2"), Mutation.put("b", "new")))).isInstanceOf(Vote.Yes.class);
+        var page = cluster.node(4).contents("", 10);
+        assertThat(page.entries()).extracting(e -> e.key() + "=" + e.value() + "@" + e.version() + (e.pendingTx() == null ? "" : " " + e.pendingTx()))
+                .containsExactly("a=1@1 " + tx, "b=null@0 " + tx, "c=3@1");
+        assertThat(page.next()).isEmpty();
+        cluster.node(4).decide(tx, Decision.COMMIT);
+        assertThat(cluster.node(4).contents("", 10).entries()).extracting(e -> e.key() + "=" + e.value())
+                .containsExactly("a=2", "b=new", "c=3");
+    }
+
+    @Test
     void locksTakenAtThePrimaryLapseWhenNoPrepareFollows() throws Exception {
         TxId tx = new TxId(2, 1, 503);
         assertThat(cluster.node(1).lock(request(tx, Mutation.put("k", "v")))).isInstanceOf(Vote.Yes.class);
