@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Wait-die plus bounded retries: writers fighting over one key neither deadlock nor fail. */
+/** Lock ordering at the primary plus bounded retries: writers fighting over one key neither deadlock nor fail. */
 class ContentionIT {
 
     @TempDir
