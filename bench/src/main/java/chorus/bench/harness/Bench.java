@@ -1,0 +1,128 @@
+package chorus.bench.harness;
+
+import chorus.api.config.Timeouts;
+import chorus.bench.ycsb.ChorusClient;
+import chorus.bench.ycsb.ZooKeeperClient;
+import chorus.server.testing.LocalCluster;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import site.ycsb.DB;
+import site.ycsb.DBException;
+import site.ycsb.WorkloadException;
+
+/**
+ * The whole comparison: measures the floor, then starts a fresh five-replica Chorus cluster, loads
+ * it and runs every workload at every thread count, stops it, and does the same against a fresh
+ * five-server ZooKeeper ensemble. One system runs at a time, so that they never compete for the
+ * machine's cores.
+ */
+public final class Bench {
+
+    public static final String CHORUS = "Chorus";
+    public static final String ZOOKEEPER = "ZooKeeper";
+    public static final int SERVERS = 5;
+    /** Both systems' server JVMs get the same options as the replicas of {@link LocalCluster}. */
+    public static final List<String> SERVER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto");
+
+    private final BenchOptions options;
+    private final PrintStream progress;
+
+    public Bench(BenchOptions options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public BenchResults run() throws IOException, InterruptedException, WorkloadException, DBException {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String loadBefore = Machine.loadAverages();
+        progress.printf(Locale.ROOT, "# load average %s; measuring the floor%n", loadBefore);
+        Floor.Result floor = Floor.measure(options.workDir().resolve("floor"), options.floorRmiCalls(), options.floorSyncedWrites());
+        progress.printf(Locale.ROOT, "floor rmi_rtt_p50_ms=%.3f synced_write_p50_ms=%.3f floor_ms=%.3f%n",
+                floor.rmiMillis(), floor.syncMillis(), floor.floorMillis());
+        SystemResults chorus = runChorus();
+        SystemResults zookeeper = runZooKeeper();
+        return new BenchResults(options, floor, chorus, zookeeper, started, (System.nanoTime() - t0) / 1e9, loadBefore,
+                Machine.loadAverages());
+    }
+
+    /** The YCSB properties both systems share. */
+    Properties baseProperties() {
+        Properties p = new Properties();
+        p.setProperty("recordcount", String.valueOf(options.records()));
+        p.setProperty("operationcount", String.valueOf(Integer.MAX_VALUE));
+        p.setProperty("fieldcount", "1");
+        p.setProperty("fieldlength", String.valueOf(options.valueBytes()));
+        p.setProperty("readallfields", "true");
+        p.setProperty("writeallfields", "true");
+        p.setProperty("requestdistribution", "zipfian");
+        p.setProperty("table", "usertable");
+        return p;
+    }
+
+    private SystemResults runChorus() throws IOException, InterruptedException, WorkloadException, DBException {
+        progress.printf(Locale.ROOT, "# starting %d Chorus replicas%n", SERVERS);
+        try (LocalCluster cluster = LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS)) {
+            Properties p = baseProperties();
+            p.setProperty(ChorusClient.CONFIG_PROPERTY, cluster.configFile().toString());
+            List<Long> pids = new ArrayList<>();
+            for (int id = 1; id <= SERVERS; id++) {
+                pids.add(cluster.pid(id));
+            }
+            return runAll(CHORUS, ChorusClient::new, p, pids);
+        }
+    }
+
+    private SystemResults runZooKeeper() throws IOException, InterruptedException, WorkloadException, DBException {
+        progress.printf(Locale.ROOT, "# starting %d ZooKeeper servers%n", SERVERS);
+        try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(SERVERS, options.workDir().resolve("zookeeper"), SERVER_JVM_OPTIONS)) {
+            Properties p = baseProperties();
+            p.setProperty(ZooKeeperClient.SERVERS_PROPERTY, zk.servers());
+            return runAll(ZOOKEEPER, ZooKeeperClient::new, p, zk.pids());
+        }
+    }
+
+    private SystemResults runAll(String system, Supplier<DB> bindings, Properties base, List<Long> pids)
+            throws InterruptedException, WorkloadException, DBException {
+        RunResult load = WorkloadRunner.load(system, bindings, base, options.loadThreads());
+        report(load);
+        List<RunResult> runs = new ArrayList<>();
+        for (Workload w : options.workloads()) {
+            for (int threads : options.threads()) {
+                RunResult r = WorkloadRunner.run(system, w.label(), bindings, w.properties(base), threads,
+                        options.warmup().toNanos(), options.measure().toNanos());
+                report(r);
+                runs.add(r);
+            }
+        }
+        Map<Integer, Double> rss = new TreeMap<>();
+        for (int i = 0; i < pids.size(); i++) {
+            int id = i + 1;
+            Machine.residentMB(pids.get(i)).ifPresent(mib -> rss.put(id, mib));
+        }
+        progress.printf(Locale.ROOT, "%s resident_mb %s%n", system, rss);
+        return new SystemResults(system, load, runs, rss);
+    }
+
+    private void report(RunResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s %s threads=%d ops=%d errors=%d ops_per_s=%.0f load=%.2f",
+                r.system(), r.workload(), r.threads(), r.operations(), r.errorCount(), r.throughput(), r.loadAverage()));
+        r.latencies().forEach((op, h) -> sb.append(String.format(Locale.ROOT, " %s_p50/p99/p99.9_ms=%.2f/%.2f/%.2f", op,
+                r.millis(op, 50), r.millis(op, 99), r.millis(op, 99.9))));
+        progress.println(sb);
+        if (r.firstError() != null) {
+            progress.println("  first error: " + r.firstError());
+        }
+    }
+
+}

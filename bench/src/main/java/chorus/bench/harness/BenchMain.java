@@ -1,0 +1,127 @@
+package chorus.bench.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code launch/bench}: the Chorus / ZooKeeper comparison, its quick smoke form, and the memory and restart check. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Starts a fresh five-replica Chorus cluster and a fresh five-server ZooKeeper ensemble, runs the same "
+                + "YCSB workloads (load, A, B, C, write-only at 1, 8 and 32 client threads) against each, measures the floor "
+                + "(RMI round trip, synced write) and writes a Markdown report with a PNG chart.",
+            "--memory instead loads 1,000,000 keys into Chorus and reports resident memory and restart time."})
+public final class BenchMain implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Smoke run: few records, short runs (under 3 minutes); checks that both systems answer.")
+    boolean quick;
+
+    @Option(names = "--memory", description = "Memory and restart check instead of the comparison.")
+    boolean memory;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: docs for a full run, "
+            + "WORK_DIR/report for --quick).")
+    Path out;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "run/bench",
+            description = "Data directories and server logs (emptied first; default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--records", paramLabel = "N", description = "Records loaded (default: 50000; --quick 500; --memory 1000000).")
+    Integer records;
+
+    @Option(names = "--threads", paramLabel = "N,N,...", split = ",", description = "Client thread counts (default: 1,8,32).")
+    List<Integer> threads;
+
+    @Option(names = "--warmup-s", paramLabel = "S", description = "Unmeasured seconds before each run (default: 5; --quick 0.5).")
+    Double warmupSeconds;
+
+    @Option(names = "--measure-s", paramLabel = "S", description = "Measured seconds per run (default: 15; --quick 1.5).")
+    Double measureSeconds;
+
+    @Option(names = "--command", paramLabel = "TEXT", defaultValue = "launch/bench", hidden = true,
+            description = "The command line named in the report.")
+    String command;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-bench.xml");
+        }
+        System.setProperty("java.rmi.server.hostname", "127.0.0.1");
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cl = new CommandLine(new BenchMain());
+        System.exit(cl.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream progress = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        if (quick && memory) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --memory exclude each other");
+        }
+        if (records != null && records < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--records must be at least 1");
+        }
+        if (threads != null && (threads.isEmpty() || threads.stream().anyMatch(t -> t == null || t < 1 || t > 1024))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads needs counts from 1 to 1024");
+        }
+        if ((warmupSeconds != null && warmupSeconds < 0) || (measureSeconds != null && measureSeconds <= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-s must be >= 0 and --measure-s > 0");
+        }
+        Path work = workDir.toAbsolutePath();
+        clean(work);
+        if (memory) {
+            Path dir = out == null ? Path.of("docs") : out;
+            Files.createDirectories(dir);
+            MemoryBench.Result r = MemoryBench.run(records == null ? 1_000_000 : records, 100, work, progress);
+            MemoryBench.write(r, command, dir.resolve("benchmarks-memory.md"));
+            progress.println("wrote " + dir.resolve("benchmarks-memory.md"));
+            return 0;
+        }
+        BenchOptions base = quick ? BenchOptions.quick(work) : BenchOptions.full(work);
+        BenchOptions options = new BenchOptions(records == null ? base.records() : records, base.valueBytes(),
+                threads == null ? base.threads() : threads, base.loadThreads(),
+                warmupSeconds == null ? base.warmup() : seconds(warmupSeconds),
+                measureSeconds == null ? base.measure() : seconds(measureSeconds), base.workloads(), base.floorRmiCalls(),
+                base.floorSyncedWrites(), work, quick);
+        BenchResults results = new Bench(options, progress).run();
+        Path dir = out != null ? out : quick ? work.resolve("report") : Path.of("docs");
+        Files.createDirectories(dir);
+        Chart.write(results, dir.resolve("benchmarks-throughput.png"));
+        Report.write(results, command, dir.resolve("benchmarks.md"), "benchmarks-throughput.png");
+        progress.println("wrote " + dir.resolve("benchmarks.md") + " and " + dir.resolve("benchmarks-throughput.png"));
+        List<String> problems = Smoke.problems(results);
+        problems.forEach(p -> progress.println("problem: " + p));
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** Empties the work directory of an earlier run (only the harness's own subdirectories). */
+    private static void clean(Path work) throws IOException {
+        for (String sub : List.of("chorus", "zookeeper", "floor", "memory")) {
+            Path p = work.resolve(sub);
+            if (Files.exists(p)) {
+                try (var walk = Files.walk(p)) {
+                    for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(work);
+    }
+}

@@ -1,0 +1,35 @@
+package chorus.bench.harness;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One benchmark run's shape, the same for both systems: records loaded, value size, client thread
+ * counts, warm-up and measured time per run, and the number of samples behind the floor.
+ */
+public record BenchOptions(int records, int valueBytes, List<Integer> threads, int loadThreads, Duration warmup,
+                           Duration measure, List<Workload> workloads, int floorRmiCalls, int floorSyncedWrites,
+                           Path workDir, boolean quick) {
+
+    public BenchOptions {
+        if (records < 1 || valueBytes < 1 || loadThreads < 1 || threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)
+                || warmup.isNegative() || measure.isNegative() || measure.isZero() || workloads.isEmpty()) {
+            throw new IllegalArgumentException("need records >= 1, value bytes >= 1, thread counts >= 1, a positive measured time");
+        }
+        threads = List.copyOf(threads);
+        workloads = List.copyOf(workloads);
+    }
+
+    /** The full run behind docs/benchmarks.md: warmed-up runs long enough to be steady. */
+    public static BenchOptions full(Path workDir) {
+        return new BenchOptions(50_000, 100, List.of(1, 8, 32), 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
+                List.of(Workload.values()), 5000, 500, workDir, false);
+    }
+
+    /** The smoke run: every workload and thread count once, briefly; it shows the harness works, not speed. */
+    public static BenchOptions quick(Path workDir) {
+        return new BenchOptions(500, 100, List.of(1, 8, 32), 8, Duration.ofMillis(500), Duration.ofMillis(1500),
+                List.of(Workload.values()), 500, 50, workDir, true);
+    }
+}

@@ -1,0 +1,36 @@
+package chorus.bench.harness;
+
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one workload run against one system measured: successful operations per type with their
+ * latencies (nanoseconds), failed operations per type, the first failure's message, and the
+ * machine's 1-minute load average when the run started.
+ */
+public record RunResult(String system, String workload, int threads, double seconds, Map<String, Histogram> latencies,
+                        Map<String, Long> errors, String firstError, double loadAverage) {
+
+    public long operations() {
+        return latencies.values().stream().mapToLong(Histogram::getTotalCount).sum();
+    }
+
+    public long errorCount() {
+        return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public double throughput() {
+        return operations() / seconds;
+    }
+
+    public double throughput(String op) {
+        Histogram h = latencies.get(op);
+        return h == null ? 0 : h.getTotalCount() / seconds;
+    }
+
+    /** Latency of {@code op} at {@code percentile}, in milliseconds; NaN if the operation never succeeded. */
+    public double millis(String op, double percentile) {
+        Histogram h = latencies.get(op);
+        return h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
+    }
+}
