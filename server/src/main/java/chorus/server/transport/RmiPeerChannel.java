@@ -33,7 +33,7 @@ public final class RmiPeerChannel implements PeerChannel {
         this.self = self;
         this.cluster = cluster;
         this.sockets = new TimeoutClientSocketFactory(Math.toIntExact(cluster.timeouts().connect().toMillis()),
-                Math.toIntExact(cluster.timeouts().read().toMillis()));
+                Math.toIntExact(cluster.timeouts().read().toMillis()), cluster.security().tls());
     }
 
     /** The node that calls addressed to this replica go to. */
