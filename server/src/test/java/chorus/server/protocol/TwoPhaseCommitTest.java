@@ -344,6 +344,16 @@ class TwoPhaseCommitTest {
     }
 
     @Test
+    void aPeerSpeakingAnotherProtocolVersionIsRefusedWithAReason() throws Exception {
+        TxId tx = new TxId(2, 1, 505);
+        PrepareRequest future = new PrepareRequest(99, tx, new TxAge(1, 2, 505), List.of(Mutation.put("k", "v")));
+        assertThat(cluster.node(3).prepare(future)).isInstanceOfSatisfying(Vote.No.class,
+                no -> assertThat(no.reason()).isEqualTo("replica 3 speaks protocol version 1, not 99"));
+        assertThat(cluster.node(3).lock(future)).isInstanceOf(Vote.No.class);
+        assertThat(cluster.node(3).lockedKeys()).isZero();
+    }
+
+    @Test
     void theFailureSwitchIsRecordedAsAnEvent() throws Exception {
         cluster.node(2).setSimulatedFailure(true);
         cluster.node(2).setSimulatedFailure(false);
