@@ -55,6 +55,12 @@ public final class Bench {
                 Machine.loadAverages());
     }
 
+    /** One system only, figures on the progress stream: for profiling and before/after comparisons. */
+    public SystemResults runOnly(String system) throws IOException, InterruptedException, WorkloadException, DBException {
+        progress.printf(Locale.ROOT, "# load average %s%n", Machine.loadAverages());
+        return system.equals(CHORUS) ? runChorus() : runZooKeeper();
+    }
+
     /** The YCSB properties both systems share. */
     Properties baseProperties() {
         Properties p = new Properties();
@@ -64,7 +70,7 @@ public final class Bench {
         p.setProperty("fieldlength", String.valueOf(options.valueBytes()));
         p.setProperty("readallfields", "true");
         p.setProperty("writeallfields", "true");
-        p.setProperty("requestdistribution", "zipfian");
+        p.setProperty("requestdistribution", options.distribution());
         p.setProperty("table", "usertable");
         return p;
     }
@@ -93,13 +99,19 @@ public final class Bench {
 
     private SystemResults runAll(String system, Supplier<DB> bindings, Properties base, List<Long> pids)
             throws InterruptedException, WorkloadException, DBException {
-        RunResult load = WorkloadRunner.load(system, bindings, base, options.loadThreads());
+        Properties loading = new Properties();
+        loading.putAll(base);
+        // A cold cluster on a busy machine can miss a vote timeout on its first writes: retry an
+        // insert a few times (both systems alike) so that every record is there for the runs.
+        loading.setProperty("core_workload_insertion_retry_limit", "5");
+        loading.setProperty("core_workload_insertion_retry_interval", "1");
+        RunResult load = WorkloadRunner.load(system, bindings, loading, options.loadThreads(), pids);
         report(load);
         List<RunResult> runs = new ArrayList<>();
         for (Workload w : options.workloads()) {
             for (int threads : options.threads()) {
                 RunResult r = WorkloadRunner.run(system, w.label(), bindings, w.properties(base), threads,
-                        options.warmup().toNanos(), options.measure().toNanos());
+                        options.warmup().toNanos(), options.measure().toNanos(), pids);
                 report(r);
                 runs.add(r);
             }
@@ -115,8 +127,9 @@ public final class Bench {
 
     private void report(RunResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s %s threads=%d ops=%d errors=%d ops_per_s=%.0f load=%.2f",
-                r.system(), r.workload(), r.threads(), r.operations(), r.errorCount(), r.throughput(), r.loadAverage()));
+        sb.append(String.format(Locale.ROOT, "%s %s threads=%d ops=%d errors=%d ops_per_s=%.0f server_cpu_ms_per_op=%.3f load=%.2f",
+                r.system(), r.workload(), r.threads(), r.operations(), r.errorCount(), r.throughput(), r.serverCpuMillisPerOp(),
+                r.loadAverage()));
         r.latencies().forEach((op, h) -> sb.append(String.format(Locale.ROOT, " %s_p50/p99/p99.9_ms=%.2f/%.2f/%.2f", op,
                 r.millis(op, 50), r.millis(op, 99), r.millis(op, 99.9))));
         progress.println(sb);

@@ -47,6 +47,18 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--measure-s", paramLabel = "S", description = "Measured seconds per run (default: 15; --quick 1.5).")
     Double measureSeconds;
 
+    @Option(names = "--distribution", paramLabel = "D", defaultValue = "zipfian",
+            description = "YCSB request distribution: zipfian, uniform or latest (default: ${DEFAULT-VALUE}).")
+    String distribution;
+
+    @Option(names = "--only", paramLabel = "SYSTEM", description = "Run one system only (chorus or zookeeper): figures "
+            + "on stdout, no report. For profiling and before/after comparisons.")
+    String only;
+
+    @Option(names = "--workloads", paramLabel = "W,W,...", split = ",", description = "Workloads to run: A, B, C, "
+            + "write-only (default: all).")
+    List<String> workloads;
+
     @Option(names = "--command", paramLabel = "TEXT", defaultValue = "launch/bench", hidden = true,
             description = "The command line named in the report.")
     String command;
@@ -79,6 +91,22 @@ public final class BenchMain implements Callable<Integer> {
         if ((warmupSeconds != null && warmupSeconds < 0) || (measureSeconds != null && measureSeconds <= 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-s must be >= 0 and --measure-s > 0");
         }
+        if (!List.of("zipfian", "uniform", "latest").contains(distribution)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--distribution takes zipfian, uniform or latest");
+        }
+        if (only != null && !only.equals("chorus") && !only.equals("zookeeper")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--only takes chorus or zookeeper, not '" + only + "'");
+        }
+        List<Workload> chosen = List.of(Workload.values());
+        if (workloads != null) {
+            chosen = new java.util.ArrayList<>();
+            for (String w : workloads) {
+                Workload found = java.util.Arrays.stream(Workload.values()).filter(x -> x.label().equalsIgnoreCase(w)).findFirst()
+                        .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                                "unknown workload '" + w + "'; choose from A, B, C, write-only"));
+                chosen.add(found);
+            }
+        }
         Path work = workDir.toAbsolutePath();
         clean(work);
         if (memory) {
@@ -93,8 +121,12 @@ public final class BenchMain implements Callable<Integer> {
         BenchOptions options = new BenchOptions(records == null ? base.records() : records, base.valueBytes(),
                 threads == null ? base.threads() : threads, base.loadThreads(),
                 warmupSeconds == null ? base.warmup() : seconds(warmupSeconds),
-                measureSeconds == null ? base.measure() : seconds(measureSeconds), base.workloads(), base.floorRmiCalls(),
-                base.floorSyncedWrites(), work, quick);
+                measureSeconds == null ? base.measure() : seconds(measureSeconds), chosen, base.floorRmiCalls(),
+                base.floorSyncedWrites(), work, quick, distribution);
+        if (only != null) {
+            new Bench(options, progress).runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
+            return 0;
+        }
         BenchResults results = new Bench(options, progress).run();
         Path dir = out != null ? out : quick ? work.resolve("report") : Path.of("docs");
         Files.createDirectories(dir);

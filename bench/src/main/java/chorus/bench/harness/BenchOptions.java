@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * One benchmark run's shape, the same for both systems: records loaded, value size, client thread
- * counts, warm-up and measured time per run, and the number of samples behind the floor.
+ * counts, warm-up and measured time per run, the number of samples behind the floor, and YCSB's
+ * request distribution (zipfian, uniform, latest).
  */
 public record BenchOptions(int records, int valueBytes, List<Integer> threads, int loadThreads, Duration warmup,
                            Duration measure, List<Workload> workloads, int floorRmiCalls, int floorSyncedWrites,
-                           Path workDir, boolean quick) {
+                           Path workDir, boolean quick, String distribution) {
 
     public BenchOptions {
         if (records < 1 || valueBytes < 1 || loadThreads < 1 || threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)
@@ -24,12 +25,12 @@ public record BenchOptions(int records, int valueBytes, List<Integer> threads, i
     /** The full run behind docs/benchmarks.md: warmed-up runs long enough to be steady. */
     public static BenchOptions full(Path workDir) {
         return new BenchOptions(50_000, 100, List.of(1, 8, 32), 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                List.of(Workload.values()), 5000, 500, workDir, false);
+                List.of(Workload.values()), 5000, 500, workDir, false, "zipfian");
     }
 
     /** The smoke run: every workload and thread count once, briefly; it shows the harness works, not speed. */
     public static BenchOptions quick(Path workDir) {
         return new BenchOptions(500, 100, List.of(1, 8, 32), 8, Duration.ofMillis(500), Duration.ofMillis(1500),
-                List.of(Workload.values()), 500, 50, workDir, true);
+                List.of(Workload.values()), 500, 50, workDir, true, "zipfian");
     }
 }

@@ -52,6 +52,27 @@ public final class Machine {
         }
     }
 
+    /** CPU time (user + system) process {@code pid} has used so far, in seconds; 0 if it is not readable. */
+    public static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
+            // Fields after the command name (which may hold spaces) start behind the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU time of several processes together, in seconds. */
+    public static double cpuSeconds(List<Long> pids) {
+        return pids.stream().mapToDouble(Machine::cpuSeconds).sum();
+    }
+
+    /** USER_HZ: 100 on every Linux this runs on (procfs reports ticks of 1/100 s). */
+    private static final int CLOCK_TICKS = 100;
+
     public static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }

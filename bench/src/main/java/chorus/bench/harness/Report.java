@@ -46,9 +46,12 @@ public final class Report {
         md.append("- Both systems: ").append(Bench.SERVERS).append(" server JVMs on 127.0.0.1, started fresh by the harness (")
                 .append(String.join(" ", Bench.SERVER_JVM_OPTIONS)).append("), each with its own data directory. Chorus fsyncs "
                         + "every prepare and commit (group commit); ZooKeeper runs with `forceSync=yes`.\n");
-        md.append("- Client: YCSB core 0.17.0 workloads (`CoreWorkload`, zipfian request distribution) driven in one JVM by "
+        md.append("- Client: YCSB core 0.17.0 workloads (`CoreWorkload`, " + o.distribution() + " request distribution) driven in one JVM by "
                 + "`chorus.bench.harness.WorkloadRunner`, one binding instance (connection) per client thread, spread "
                 + "round-robin over the five servers. Latencies are HdrHistograms of every operation in the measured window.\n");
+        md.append("- Server CPU ms/op: the CPU time (user + system, from /proc) of all five server processes during the "
+                + "measured window, per successful operation. On this shared machine it is the steadier figure: throughput "
+                + "depends on what else runs, the work per operation hardly does.\n");
         md.append("- Data: ").append(o.records()).append(" records of one field of ").append(o.valueBytes())
                 .append(" bytes (stored as one value of ").append(o.valueBytes() + 12).append(" bytes in both systems), loaded with ")
                 .append(o.loadThreads()).append(" threads. Each run: ").append(o.warmup().toMillis()).append(" ms warm-up, then ")
@@ -81,13 +84,15 @@ public final class Report {
             table(md, r, w, o.threads());
         }
         md.append("## Load phase\n\n");
-        md.append("| system | records | threads | ops/s | INSERT p50 / p99 / p99.9 (ms) | errors | load |\n");
-        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| system | records | threads | ops/s | INSERT p50 / p99 / p99.9 (ms) | failed attempts (retried) "
+                + "| server CPU ms/op | load |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (SystemResults s : List.of(r.chorus(), r.zookeeper())) {
             RunResult l = s.load();
             md.append("| ").append(s.system()).append(" | ").append(l.operations()).append(" | ").append(l.threads()).append(" | ")
                     .append(fmt0(l.throughput())).append(" | ").append(percentiles(l, "INSERT")).append(" | ")
-                    .append(l.errorCount()).append(" | ").append(fmt2(l.loadAverage())).append(" |\n");
+                    .append(l.errorCount()).append(" | ").append(fmt3(l.serverCpuMillisPerOp())).append(" | ")
+                    .append(fmt2(l.loadAverage())).append(" |\n");
         }
         md.append("\n## Resident memory after the runs (MB, VmRSS)\n\n");
         md.append("| system | ");
@@ -122,8 +127,8 @@ public final class Report {
 
     private static void table(StringBuilder md, BenchResults r, Workload w, List<Integer> threads) {
         md.append("| threads | op | Chorus ops/s | ZooKeeper ops/s | ratio | Chorus p50 / p99 / p99.9 (ms) "
-                + "| ZooKeeper p50 / p99 / p99.9 (ms) | p50 ratio | errors C / Z | load C / Z |\n");
-        md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| ZooKeeper p50 / p99 / p99.9 (ms) | p50 ratio | errors C / Z | server CPU ms/op C / Z | load C / Z |\n");
+        md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (int t : threads) {
             RunResult c = r.chorus().run(w, t);
             RunResult z = r.zookeeper().run(w, t);
@@ -137,6 +142,7 @@ public final class Report {
             md.append("| ").append(t).append(" | **all** | **").append(fmt0(c.throughput())).append("** | **")
                     .append(fmt0(z.throughput())).append("** | **").append(fmt2(c.throughput() / z.throughput()))
                     .append("** | | | | ").append(c.errorCount()).append(" / ").append(z.errorCount()).append(" | ")
+                    .append(fmt3(c.serverCpuMillisPerOp())).append(" / ").append(fmt3(z.serverCpuMillisPerOp())).append(" | ")
                     .append(fmt2(c.loadAverage())).append(" / ").append(fmt2(z.loadAverage())).append(" |\n");
             for (String op : ops) {
                 md.append("| ").append(t).append(" | ").append(op).append(" | ").append(fmt0(c.throughput(op))).append(" | ")
@@ -144,7 +150,7 @@ public final class Report {
                         .append(percentiles(c, op)).append(" | ").append(percentiles(z, op)).append(" | ")
                         .append(fmt2(c.millis(op, 50) / z.millis(op, 50))).append(" | ")
                         .append(c.errors().getOrDefault(op, 0L)).append(" / ").append(z.errors().getOrDefault(op, 0L))
-                        .append(" | |\n");
+                        .append(" | | |\n");
             }
         }
         md.append('\n');

@@ -6,10 +6,17 @@ import org.HdrHistogram.Histogram;
 /**
  * What one workload run against one system measured: successful operations per type with their
  * latencies (nanoseconds), failed operations per type, the first failure's message, and the
- * machine's 1-minute load average when the run started.
+ * machine's 1-minute load average when the run started, and the CPU time all server processes used
+ * in the measured window (a figure that, unlike throughput, hardly depends on what else the shared
+ * machine is doing).
  */
 public record RunResult(String system, String workload, int threads, double seconds, Map<String, Histogram> latencies,
-                        Map<String, Long> errors, String firstError, double loadAverage) {
+                        Map<String, Long> errors, String firstError, double loadAverage, double serverCpuSeconds) {
+
+    /** CPU time the servers spent per successful operation in the measured window, in milliseconds. */
+    public double serverCpuMillisPerOp() {
+        return operations() == 0 ? Double.NaN : 1000 * serverCpuSeconds / operations();
+    }
 
     public long operations() {
         return latencies.values().stream().mapToLong(Histogram::getTotalCount).sum();

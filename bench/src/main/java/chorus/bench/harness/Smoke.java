@@ -12,7 +12,7 @@ public final class Smoke {
     public static List<String> problems(BenchResults r) {
         List<String> out = new ArrayList<>();
         for (SystemResults s : List.of(r.chorus(), r.zookeeper())) {
-            check(out, s.load());
+            // Inserts are retried (a cold cluster may miss a vote timeout): every record must be there in the end.
             if (s.load().operations() != r.options().records()) {
                 out.add(s.system() + " load inserted " + s.load().operations() + " of " + r.options().records() + " records");
             }

@@ -37,11 +37,11 @@ public final class WorkloadRunner {
     }
 
     /** Inserts {@code recordcount} records with {@code threads} threads; every insert is measured. */
-    public static RunResult load(String system, Supplier<DB> bindings, Properties props, int threads)
+    public static RunResult load(String system, Supplier<DB> bindings, Properties props, int threads, List<Long> serverPids)
             throws InterruptedException, WorkloadException, DBException {
         long records = Long.parseLong(props.getProperty("recordcount"));
         AtomicLong remaining = new AtomicLong(records);
-        return execute(system, "load", bindings, props, threads, 0, Long.MAX_VALUE,
+        return execute(system, "load", bindings, props, threads, 0, Long.MAX_VALUE, serverPids,
                 (w, db, state, stop) -> {
                     while (remaining.getAndDecrement() > 0) {
                         w.doInsert(db, state);
@@ -51,8 +51,8 @@ public final class WorkloadRunner {
 
     /** Runs the workload's transactions for {@code warmupNanos} unmeasured, then {@code measureNanos} measured. */
     public static RunResult run(String system, String workload, Supplier<DB> bindings, Properties props, int threads,
-                                long warmupNanos, long measureNanos) throws InterruptedException, WorkloadException, DBException {
-        return execute(system, workload, bindings, props, threads, warmupNanos, measureNanos,
+                                long warmupNanos, long measureNanos, List<Long> serverPids) throws InterruptedException, WorkloadException, DBException {
+        return execute(system, workload, bindings, props, threads, warmupNanos, measureNanos, serverPids,
                 (w, db, state, stop) -> {
                     while (System.nanoTime() < stop) {
                         w.doTransaction(db, state);
@@ -65,7 +65,7 @@ public final class WorkloadRunner {
     }
 
     private static RunResult execute(String system, String name, Supplier<DB> bindings, Properties props, int threads,
-                                     long warmupNanos, long measureNanos, Loop loop)
+                                     long warmupNanos, long measureNanos, List<Long> serverPids, Loop loop)
             throws InterruptedException, WorkloadException, DBException {
         // CoreWorkload reaches YCSB's global measurements (for read-modify-write only, unused here):
         // they must exist, though the figures come from this class's own histograms.
@@ -109,8 +109,22 @@ public final class WorkloadRunner {
             window[0] = start + warmupNanos;
             window[1] = measureNanos == Long.MAX_VALUE ? Long.MAX_VALUE : window[0] + measureNanos;
             go.countDown();
-            for (Thread thread : running) {
-                thread.join();
+            double cpu;
+            if (measureNanos == Long.MAX_VALUE) {
+                double cpu0 = Machine.cpuSeconds(serverPids);
+                for (Thread thread : running) {
+                    thread.join();
+                }
+                cpu = Machine.cpuSeconds(serverPids) - cpu0;
+            } else {
+                // The servers' CPU time over the measured window only: sampled at its two ends.
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, window[0] - System.nanoTime()));
+                double cpu0 = Machine.cpuSeconds(serverPids);
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, window[1] - System.nanoTime()));
+                cpu = Machine.cpuSeconds(serverPids) - cpu0;
+                for (Thread thread : running) {
+                    thread.join();
+                }
             }
             long end = System.nanoTime();
             if (crashed.get() != null) {
@@ -125,7 +139,7 @@ public final class WorkloadRunner {
                 db.errors.forEach((op, n) -> errors.merge(op, n, Long::sum));
                 firstError = firstError == null ? db.firstError : firstError;
             }
-            return new RunResult(system, name, threads, seconds, latencies, errors, firstError, load);
+            return new RunResult(system, name, threads, seconds, latencies, errors, firstError, load, cpu);
         } finally {
             for (TimedDB db : dbs) {
                 try {

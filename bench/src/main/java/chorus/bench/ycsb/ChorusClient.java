@@ -52,7 +52,7 @@ public final class ChorusClient extends DB {
         ReplicaAddress replica = replicas.get(Math.floorMod(NEXT_REPLICA.getAndIncrement(), replicas.size()));
         fieldCount = Integer.parseInt(getProperties().getProperty("fieldcount", "10"));
         try {
-            kv = new ReplicaConnector(cluster.timeouts()).connect(replica).kv();
+            kv = new ReplicaConnector(cluster).connect(replica).kv();
         } catch (RemoteException e) {
             throw new DBException("cannot reach Chorus replica " + replica + ": " + e.getMessage(), e);
         }

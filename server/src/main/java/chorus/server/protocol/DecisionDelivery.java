@@ -4,12 +4,16 @@ import chorus.api.model.Decision;
 import chorus.api.model.EventType;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,9 @@ public final class DecisionDelivery {
     private final ExecutorService calls;
     private final BooleanSupplier paused;
     private final Map<TxId, PendingDecision> undelivered = new ConcurrentHashMap<>();
+    private final Map<Integer, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Bounds one message (each decision is a few dozen bytes). */
+    private static final int MAX_DECISIONS_PER_MESSAGE = 512;
 
     public DecisionDelivery(PeerChannel channel, ReplicaStore store, EventLog events, ExecutorService calls,
                             BooleanSupplier paused) {
@@ -39,24 +46,86 @@ public final class DecisionDelivery {
         this.paused = paused;
     }
 
-    /** Sends {@code pd} to every replica still owed it, in parallel, reporting each acknowledgement. */
+    /**
+     * Sends {@code pd} to every replica still owed it, in parallel, reporting each acknowledgement.
+     * Decisions for one replica go out as one message per round trip: while a message is on its way,
+     * the decisions that arrive meanwhile queue and leave together as the next one, so under load
+     * many transactions share one call and one synced write there, and alone a decision leaves at once.
+     */
     void send(PendingDecision pd, boolean retry) {
+        long t0 = System.nanoTime();
         for (int replica : pd.claimUnsent()) {
-            long t0 = System.nanoTime();
-            calls.execute(() -> {
+            outboxes.computeIfAbsent(replica, Outbox::new).offer(new Outgoing(pd, retry, t0));
+        }
+    }
+
+    private record Outgoing(PendingDecision pd, boolean retry, long sentNanos) {
+    }
+
+    /** The decisions waiting for one replica, and whether a message to it is on its way. */
+    private final class Outbox {
+        private final int replica;
+        private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean busy = new AtomicBoolean();
+
+        Outbox(int replica) {
+            this.replica = replica;
+        }
+
+        void offer(Outgoing o) {
+            queue.add(o);
+            kick();
+        }
+
+        private void kick() {
+            if (!queue.isEmpty() && busy.compareAndSet(false, true)) {
                 try {
-                    channel.decide(replica, pd.txId, pd.decision);
-                    pd.acknowledged(replica);
-                    events.record(Role.COORDINATOR, EventType.ACKNOWLEDGED, pd.txId, replica, pd.keys, pd.operation,
-                            retry ? "re-delivered " + pd.decision : "", (System.nanoTime() - t0) / 1000);
-                    if (pd.done()) {
-                        completed(pd);
-                    }
-                } catch (Exception e) {
-                    pd.sendFailed(replica);
-                    LOG.debug("{} of {} to replica {} failed: {}", pd.decision, pd.txId, replica, Calls.describe(e));
+                    calls.execute(this::drain);
+                } catch (RejectedExecutionException e) {
+                    busy.set(false); // shutting down: what is queued is re-delivered after a restart
                 }
-            });
+            }
+        }
+
+        private void drain() {
+            try {
+                List<Outgoing> batch = new ArrayList<>();
+                for (Outgoing o; batch.size() < MAX_DECISIONS_PER_MESSAGE && (o = queue.poll()) != null; ) {
+                    batch.add(o);
+                }
+                if (!batch.isEmpty()) {
+                    deliver(replica, batch);
+                }
+            } finally {
+                busy.set(false);
+                kick();
+            }
+        }
+    }
+
+    private void deliver(int replica, List<Outgoing> batch) {
+        List<Decided> decisions = new ArrayList<>(batch.size());
+        for (Outgoing o : batch) {
+            decisions.add(new Decided(o.pd.txId, o.pd.decision));
+        }
+        try {
+            channel.decideAll(replica, decisions);
+        } catch (Exception e) {
+            for (Outgoing o : batch) {
+                o.pd.sendFailed(replica);
+            }
+            LOG.debug("{} decisions to replica {} failed: {}", batch.size(), replica, Calls.describe(e));
+            return;
+        }
+        long now = System.nanoTime();
+        for (Outgoing o : batch) {
+            PendingDecision pd = o.pd;
+            pd.acknowledged(replica);
+            events.record(Role.COORDINATOR, EventType.ACKNOWLEDGED, pd.txId, replica, pd.keys, pd.operation,
+                    o.retry ? "re-delivered " + pd.decision : "", (now - o.sentNanos) / 1000);
+            if (pd.done()) {
+                completed(pd);
+            }
         }
     }
 

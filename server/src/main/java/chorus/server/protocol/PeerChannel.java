@@ -2,6 +2,7 @@ package chorus.server.protocol;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import java.util.List;
 
 /**
  * How the protocol reaches other replicas (and itself). Every call is bounded by the transport's own
@@ -20,6 +21,17 @@ public interface PeerChannel {
     Vote prepare(int replica, PrepareRequest request) throws Exception;
 
     void decide(int replica, TxId txId, Decision decision) throws Exception;
+
+    /**
+     * Several decisions for {@code replica} in one message; it returns once all are applied there.
+     * A failure says nothing about which were applied: the sender re-sends them all (a decision is
+     * idempotent). By default, one {@link #decide} after the other.
+     */
+    default void decideAll(int replica, List<Decided> decisions) throws Exception {
+        for (Decided d : decisions) {
+            decide(replica, d.txId(), d.decision());
+        }
+    }
 
     /**
      * Asks {@code replica} what it knows of {@code txId}. {@code preparedAtMillis} tells a peer how old

@@ -22,11 +22,14 @@ import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -114,6 +117,31 @@ public final class ReplicaNode implements AutoCloseable {
 
     public void decide(TxId txId, Decision decision) {
         participant.decide(txId, decision);
+    }
+
+    /**
+     * Applies several decisions concurrently, so that their synced writes go to disk as one group
+     * commit instead of one after the other; returns once every one is applied.
+     */
+    public void decideAll(List<Decided> decisions) throws InterruptedException {
+        if (decisions.size() == 1) {
+            decide(decisions.get(0).txId(), decisions.get(0).decision());
+            return;
+        }
+        List<Future<?>> applied = new ArrayList<>(decisions.size());
+        for (Decided d : decisions) {
+            applied.add(calls.submit(() -> decide(d.txId(), d.decision())));
+        }
+        long deadline = System.nanoTime() + cluster.timeouts().read().toNanos();
+        for (Future<?> f : applied) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("applying a decision failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("decisions not applied within " + cluster.timeouts().read().toMillis() + " ms");
+            }
+        }
     }
 
     public TxOutcome outcome(TxId txId, long preparedAtMillis) {

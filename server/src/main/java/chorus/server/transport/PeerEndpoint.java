@@ -2,11 +2,13 @@ package chorus.server.transport;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import chorus.server.protocol.Decided;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
 import java.rmi.RemoteException;
+import java.util.List;
 
 /** The RMI face of a replica's participant and coordinator towards its peers. */
 final class PeerEndpoint implements PeerService {
@@ -45,6 +47,17 @@ final class PeerEndpoint implements PeerService {
     public void decide(TxId txId, Decision decision) throws RemoteException {
         gate.checkPeerCall();
         node.decide(txId, decision);
+    }
+
+    @Override
+    public void decideAll(List<Decided> decisions) throws RemoteException {
+        gate.checkPeerCall();
+        try {
+            node.decideAll(decisions);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("replica " + node.address().id() + " was interrupted while applying decisions");
+        }
     }
 
     @Override

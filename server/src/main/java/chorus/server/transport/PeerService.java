@@ -2,11 +2,13 @@ package chorus.server.transport;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import chorus.server.protocol.Decided;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
+import java.util.List;
 
 /** Replica-to-replica calls of two-phase commit, exported by every replica next to the client API. */
 public interface PeerService extends Remote {
@@ -18,6 +20,9 @@ public interface PeerService extends Remote {
     Vote prepare(PrepareRequest request) throws RemoteException;
 
     void decide(TxId txId, Decision decision) throws RemoteException;
+
+    /** Applies every decision (concurrently, so that their synced writes share one group commit). */
+    void decideAll(List<Decided> decisions) throws RemoteException;
 
     TxOutcome outcome(TxId txId, long preparedAtMillis) throws RemoteException;
 }

@@ -6,6 +6,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.PeerChannel;
+import chorus.server.protocol.Decided;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
@@ -15,6 +16,7 @@ import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -70,6 +72,18 @@ public final class RmiPeerChannel implements PeerChannel {
         }
         call(replica, s -> {
             s.decide(txId, decision);
+            return null;
+        });
+    }
+
+    @Override
+    public void decideAll(int replica, List<Decided> decisions) throws Exception {
+        if (replica == self) {
+            local.decideAll(decisions);
+            return;
+        }
+        call(replica, s -> {
+            s.decideAll(decisions);
             return null;
         });
     }
