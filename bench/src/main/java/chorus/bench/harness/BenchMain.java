@@ -35,7 +35,7 @@ public final class BenchMain implements Callable<Integer> {
             description = "Data directories and server logs (emptied first; default: ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--records", paramLabel = "N", description = "Records loaded (default: 50000; --quick 500; --memory 1000000).")
+    @Option(names = "--records", paramLabel = "N", description = "Records loaded (default: 10000; --quick 500; --memory 1000000).")
     Integer records;
 
     @Option(names = "--threads", paramLabel = "N,N,...", split = ",", description = "Client thread counts (default: 1,8,32).")

@@ -24,7 +24,7 @@ public record BenchOptions(int records, int valueBytes, List<Integer> threads, i
 
     /** The full run behind docs/benchmarks.md: warmed-up runs long enough to be steady. */
     public static BenchOptions full(Path workDir) {
-        return new BenchOptions(50_000, 100, List.of(1, 8, 32), 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
+        return new BenchOptions(10_000, 100, List.of(1, 8, 32), 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
                 List.of(Workload.values()), 5000, 500, workDir, false, "zipfian");
     }
 
