@@ -16,6 +16,11 @@ public record PrepareRequest(int protocolVersion, TxId txId, TxAge age, List<Mut
         this(ProtocolVersion.CURRENT, txId, age, mutations);
     }
 
+    /** Travels in {@link Wire.Prepare}'s compact form. */
+    private Object writeReplace() {
+        return new Wire.Prepare(this);
+    }
+
     public List<String> keys() {
         return mutations.stream().map(Mutation::key).toList();
     }

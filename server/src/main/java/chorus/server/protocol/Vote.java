@@ -15,9 +15,17 @@ public sealed interface Vote extends Serializable permits Vote.Yes, Vote.No {
         public Yes {
             versions = Map.copyOf(versions);
         }
+
+        /** Travels in {@link Wire.VoteForm}'s compact form. */
+        private Object writeReplace() {
+            return new Wire.VoteForm(this);
+        }
     }
 
     /** The participant refuses; it holds nothing for this transaction. */
     record No(AbortCause cause, String reason) implements Vote {
+        private Object writeReplace() {
+            return new Wire.VoteForm(this);
+        }
     }
 }

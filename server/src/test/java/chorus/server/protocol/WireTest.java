@@ -1,0 +1,92 @@
+package chorus.server.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import chorus.api.model.AbortCause;
+import chorus.api.model.Mutation;
+import chorus.api.model.TxId;
+import chorus.api.rmi.SerialFilters;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** PREPARE requests and votes cross the network in their compact form and come back equal, through the API filter. */
+class WireTest {
+
+    private static byte[] write(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object read(byte[] b) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
+            in.setObjectInputFilter(SerialFilters.API);
+            return in.readObject();
+        }
+    }
+
+    private static Object roundTrip(Object o) throws IOException, ClassNotFoundException {
+        return read(write(o));
+    }
+
+    @Test
+    void aPrepareRequestComesBackEqual() throws Exception {
+        PrepareRequest r = new PrepareRequest(new TxId(2, 3, 41), new TxAge(1234L, 2, 40),
+                List.of(new Mutation.Put("k/ü", "value\twith tab", Mutation.ANY_VERSION), new Mutation.Delete("gone", 7),
+                        new Mutation.Put("empty", "", 0)));
+
+        assertThat(roundTrip(r)).isEqualTo(r);
+    }
+
+    @Test
+    void votesComeBackEqual() throws Exception {
+        Vote yes = new Vote.Yes(Map.of("a", 3L, "b", 1L));
+        Vote no = new Vote.No(AbortCause.CONFLICT, "replica 2: key 'a' stayed locked");
+
+        assertThat(roundTrip(yes)).isEqualTo(yes);
+        assertThat(roundTrip(no)).isEqualTo(no);
+        assertThat(roundTrip(new Vote.Yes(Map.of()))).isEqualTo(new Vote.Yes(Map.of()));
+    }
+
+    @Test
+    void theCompactFormIsSmallerThanDefaultRecordSerialization() throws Exception {
+        PrepareRequest r = new PrepareRequest(new TxId(1, 1, 1), new TxAge(1L, 1, 1),
+                List.of(Mutation.put("usertable/user123", "x".repeat(100))));
+
+        assertThat(write(r).length).isLessThan(300);
+    }
+
+    @Test
+    void aCountBeyondTheLimitsIsRefusedBeforeAnythingIsAllocated() throws Exception {
+        byte[] b = write(new Vote.Yes(Map.of("a", 1L)));
+        // The count of versions follows the kind byte; make it absurd.
+        byte[] forged = b.clone();
+        int at = indexOf(forged, new byte[] {1, 0, 0, 0, 1});
+        forged[at + 1] = 0x7f;
+
+        assertThatThrownBy(() -> read(forged)).isInstanceOf(InvalidObjectException.class).hasMessageContaining("count");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("pattern not found");
+    }
+}
