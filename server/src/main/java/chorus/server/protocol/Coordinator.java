@@ -123,7 +123,8 @@ public final class Coordinator {
         // order, before they hold anything anywhere else. Without this step their PREPAREs reach
         // the replicas in different orders, and each replica would lock for a different winner.
         int primary = replicas.get(0);
-        round.collect(List.of(primary), r -> channel.lock(r, request), false);
+        PrepareRequest lockRequest = request.forLocking();
+        round.collect(List.of(primary), r -> channel.lock(r, lockRequest), false);
         if (round.cause == null) {
             round.collect(replicas, r -> channel.prepare(r, request), true);
         }

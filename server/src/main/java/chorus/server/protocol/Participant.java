@@ -149,6 +149,8 @@ public final class Participant {
             synchronized (ptx) {
                 if (ptx.state == ParticipantTx.State.LOCKED) {
                     ptx.state = ParticipantTx.State.PREPARING;
+                    // The LOCK carried no values: what this replica applies at COMMIT comes from here.
+                    ptx.mutations = req.mutations();
                     locked = true;
                 } else if (ptx.state == ParticipantTx.State.PREPARED || ptx.state == ParticipantTx.State.IN_DOUBT) {
                     return new Vote.Yes(ptx.versions);

@@ -25,7 +25,11 @@ final class ParticipantTx {
 
     final TxId txId;
     final TxAge age;
-    final List<Mutation> mutations;
+    /**
+     * At the lock primary, the LOCK's copy (keys, no values) until the PREPARE replaces it with the
+     * full mutations, under this object's monitor and before the transaction can reach PREPARED.
+     */
+    volatile List<Mutation> mutations;
     final CompletableFuture<Decision> outcome = new CompletableFuture<>();
 
     // Guarded by this.

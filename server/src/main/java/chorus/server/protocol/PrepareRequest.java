@@ -3,6 +3,7 @@ package chorus.server.protocol;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Phase one: the coordinator asks a participant to lock the keys and promise to apply the mutations. */
@@ -19,6 +20,20 @@ public record PrepareRequest(int protocolVersion, TxId txId, TxAge age, List<Mut
     /** Travels in {@link Wire.Prepare}'s compact form. */
     private Object writeReplace() {
         return new Wire.Prepare(this);
+    }
+
+    /**
+     * The same request without the values, for the LOCK step: the lock primary needs only the keys
+     * (and the kinds, for its event log); the values reach it with the PREPARE. A batch's values
+     * then cross the network to the primary once, not twice, and are not held there while it waits
+     * for a lock.
+     */
+    public PrepareRequest forLocking() {
+        List<Mutation> bare = new ArrayList<>(mutations.size());
+        for (Mutation m : mutations) {
+            bare.add(m instanceof Mutation.Put p ? new Mutation.Put(p.key(), "", p.expectedVersion()) : m);
+        }
+        return new PrepareRequest(protocolVersion, txId, age, bare);
     }
 
     public List<String> keys() {
