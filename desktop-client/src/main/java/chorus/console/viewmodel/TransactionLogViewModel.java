@@ -30,7 +30,7 @@ public final class TransactionLogViewModel {
     /** Oldest transactions are dropped beyond this many, so a long run does not fill the heap. */
     public static final int MAX_ROWS = 20_000;
 
-    private final List<Integer> replicas = new ArrayList<>();
+    private final ObservableList<Integer> replicas = FXCollections.observableArrayList();
     private final Map<TxId, TxRow> byId = new HashMap<>();
     private final ObservableList<TxRow> rows = FXCollections.observableArrayList();
     private final FilteredList<TxRow> visible = new FilteredList<>(rows, r -> true);
@@ -60,8 +60,7 @@ public final class TransactionLogViewModel {
     }
 
     public void setReplicas(List<Integer> ids) {
-        replicas.clear();
-        replicas.addAll(ids);
+        replicas.setAll(ids);
         byId.clear();
         rows.clear();
         held.clear();
@@ -164,6 +163,11 @@ public final class TransactionLogViewModel {
 
     public List<Integer> replicas() {
         return List.copyOf(replicas);
+    }
+
+    /** The replicas of the connected cluster (the table has a column for each). */
+    public ObservableList<Integer> replicaIds() {
+        return replicas;
     }
 
     public ObservableList<TxRow> visibleRows() {
