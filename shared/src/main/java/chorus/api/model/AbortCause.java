@@ -4,6 +4,8 @@ package chorus.api.model;
 public enum AbortCause {
     /** A replica did not vote (or was unreachable) within the vote timeout. */
     TIMEOUT,
+    /** A replica could not be reached at all (connection refused, connection broken). */
+    UNREACHABLE,
     /** Another transaction held a key, and the conflict retries ran out. */
     CONFLICT,
     /** An expected version did not match: retrying the same request cannot succeed. */

@@ -21,6 +21,8 @@ public enum EventType {
     IN_DOUBT,
     /** A participant that was waiting or in doubt learned the outcome. */
     RESOLVED,
+    /** Coordinator: a replica could not be reached at all (connection refused or broken). */
+    UNREACHABLE,
     /** Coordinator: a participant acknowledged the decision. */
     ACKNOWLEDGED,
     /** Coordinator: a transaction aborted by a conflict is tried again with a new id. */

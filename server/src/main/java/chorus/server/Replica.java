@@ -1,0 +1,59 @@
+package chorus.server;
+
+import chorus.api.config.ClusterConfig;
+import chorus.server.protocol.ReplicaNode;
+import chorus.server.storage.RocksStore;
+import chorus.server.transport.RmiPeerChannel;
+import chorus.server.transport.RmiServer;
+import java.nio.file.Path;
+import java.rmi.RemoteException;
+
+/** One running replica: storage, protocol and RMI, started in that order and closed in reverse. */
+public final class Replica implements AutoCloseable {
+
+    private final RocksStore store;
+    private final ReplicaNode node;
+    private final RmiServer rmi;
+
+    private Replica(RocksStore store, ReplicaNode node, RmiServer rmi) {
+        this.store = store;
+        this.node = node;
+        this.rmi = rmi;
+    }
+
+    public static Replica start(int id, ClusterConfig cluster, Path dataDir) throws RemoteException {
+        cluster.require(id);
+        RocksStore store = RocksStore.open(dataDir, System::currentTimeMillis);
+        ReplicaNode node = null;
+        try {
+            RmiPeerChannel channel = new RmiPeerChannel(id, cluster);
+            node = new ReplicaNode(id, cluster, store, channel, System::currentTimeMillis, 20_000);
+            channel.attach(node);
+            // Recover before serving, so that no client sees a key whose prepared write is not yet locked again.
+            node.start();
+            RmiServer rmi = RmiServer.start(node);
+            return new Replica(store, node, rmi);
+        } catch (RemoteException | RuntimeException e) {
+            if (node != null) {
+                node.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public ReplicaNode node() {
+        return node;
+    }
+
+    public RocksStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        rmi.close();
+        node.close();
+        store.close();
+    }
+}

@@ -1,0 +1,84 @@
+package chorus.server;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.ConfigException;
+import chorus.api.config.ReplicaAddress;
+import chorus.server.protocol.StorageException;
+import java.nio.file.Path;
+import java.rmi.RemoteException;
+import java.rmi.server.ExportException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs one replica in the foreground until it is stopped (SIGTERM or SIGINT). */
+@Command(name = "chorus-replica", mixinStandardHelpOptions = true,
+        description = "Runs one Chorus replica: serves clients, coordinates their writes, takes part in its peers' writes.")
+public final class ReplicaMain implements Callable<Integer> {
+
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_STORAGE = 3;
+    static final int EXIT_NETWORK = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaMain.class);
+
+    @Option(names = "--config", required = true, description = "cluster file (replica.N = host:port, timeouts)")
+    Path config;
+
+    @Option(names = "--id", required = true, description = "this replica's id in the cluster file")
+    int id;
+
+    @Option(names = "--data", required = true, description = "this replica's data directory (created if missing)")
+    Path data;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ReplicaMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ClusterConfig cluster;
+        ReplicaAddress self;
+        try {
+            cluster = ClusterConfig.load(config);
+            self = cluster.require(id);
+        } catch (ConfigException e) {
+            return fail(EXIT_CONFIG, e.getMessage());
+        }
+        // Stubs carry this host name: it must be the configured address, not whatever the JVM guesses.
+        System.setProperty("java.rmi.server.hostname", self.host());
+        Replica replica;
+        try {
+            replica = Replica.start(id, cluster, data);
+        } catch (StorageException e) {
+            return fail(EXIT_STORAGE, "replica " + id + ": " + e.getMessage());
+        } catch (ExportException e) {
+            String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            return fail(EXIT_NETWORK, "replica " + id + " cannot listen on " + self.hostPort() + ": "
+                    + (why.contains("in use") ? "port already in use" : why));
+        } catch (RemoteException e) {
+            return fail(EXIT_NETWORK, "replica " + id + " cannot serve on " + self.hostPort() + ": " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("replica {} stopping", id);
+            replica.close();
+            stopped.countDown();
+        }, "shutdown"));
+        String ready = "replica " + id + " ready on " + self.hostPort() + " (" + replica.store().keyCount() + " keys, data in " + data + ")";
+        LOG.info(ready);
+        System.out.println(ready);
+        stopped.await();
+        return 0;
+    }
+
+    private static int fail(int code, String message) {
+        LOG.error(message);
+        System.err.println("error: " + message);
+        return code;
+    }
+}

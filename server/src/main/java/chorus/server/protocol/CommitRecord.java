@@ -1,0 +1,15 @@
+package chorus.server.protocol;
+
+import chorus.api.model.TxId;
+import java.util.List;
+
+/**
+ * A coordinator's durable COMMIT decision, kept until every replica has acknowledged it. Aborts are
+ * never recorded: a coordinator with no record of a transaction presumes abort.
+ */
+public record CommitRecord(TxId txId, List<String> keys, String operation, long decidedAtMillis) {
+
+    public CommitRecord {
+        keys = List.copyOf(keys);
+    }
+}

@@ -1,0 +1,289 @@
+package chorus.server.protocol;
+
+import chorus.api.ChorusException;
+import chorus.api.Limits;
+import chorus.api.TransactionAbortedException;
+import chorus.api.config.Timeouts;
+import chorus.api.model.AbortCause;
+import chorus.api.model.Decision;
+import chorus.api.model.EventType;
+import chorus.api.model.Mutation;
+import chorus.api.model.Role;
+import chorus.api.model.TxId;
+import chorus.api.model.WriteResult;
+import java.net.ConnectException;
+import java.rmi.ConnectIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a client's write into a transaction and drives it through two-phase commit: PREPARE to
+ * every replica in parallel, COMMIT only if every vote is YES within the vote timeout, the COMMIT
+ * made durable before phase two, then the decision to every replica in parallel. A transaction
+ * aborted by a lock conflict is retried with a new id and its original age, a bounded number of
+ * times and within the transaction deadline.
+ */
+public final class Coordinator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+    private final int self;
+    private final List<Integer> replicas;
+    private final long incarnation;
+    private final PeerChannel channel;
+    private final ReplicaStore store;
+    private final EventLog events;
+    private final ReplicaMetrics metrics;
+    private final Timeouts timeouts;
+    private final ExecutorService calls;
+    private final DecisionDelivery delivery;
+    private final LongSupplier clock;
+    private final AtomicLong sequence = new AtomicLong();
+    /** Transactions between STARTED and the end of phase two; the decision is set once durable. */
+    private final Map<TxId, AtomicReference<Decision>> inFlight = new ConcurrentHashMap<>();
+
+    public Coordinator(int self, List<Integer> replicas, long incarnation, PeerChannel channel, ReplicaStore store,
+                       EventLog events, ReplicaMetrics metrics, Timeouts timeouts, ExecutorService calls,
+                       DecisionDelivery delivery, LongSupplier clock) {
+        this.self = self;
+        this.replicas = List.copyOf(replicas);
+        this.incarnation = incarnation;
+        this.channel = channel;
+        this.store = store;
+        this.events = events;
+        this.metrics = metrics;
+        this.timeouts = timeouts;
+        this.calls = calls;
+        this.delivery = delivery;
+        this.clock = clock;
+    }
+
+    public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
+        Limits.checkBatch(mutations);
+        long start = System.nanoTime();
+        long deadline = start + timeouts.transactionDeadline().toNanos();
+        TxId first = nextTxId();
+        TxAge age = new TxAge(clock.getAsLong(), self, first.sequence());
+        TxId tx = first;
+        for (int attempt = 1; ; attempt++) {
+            Attempt result = attempt(tx, age, mutations);
+            if (result.decision == Decision.COMMIT) {
+                long micros = (System.nanoTime() - start) / 1000;
+                metrics.committed(micros);
+                return new WriteResult(tx, result.versions, micros, attempt, self);
+            }
+            metrics.aborted();
+            long backoffNanos = backoff(attempt);
+            boolean timeLeft = System.nanoTime() + backoffNanos + timeouts.vote().plus(timeouts.ack()).toNanos() < deadline;
+            if (result.cause != AbortCause.CONFLICT || attempt > timeouts.conflictRetries() || !timeLeft) {
+                String reason = result.cause == AbortCause.CONFLICT && attempt > 1
+                        ? result.reason + " (gave up after " + attempt + " attempts)" : result.reason;
+                throw new TransactionAbortedException(tx, result.cause, reason);
+            }
+            TxId next = nextTxId();
+            events.record(Role.COORDINATOR, EventType.RETRIED, next, 0, keys(mutations), Summaries.operation(mutations),
+                    "retry " + (attempt + 1) + " of " + tx + " after conflict", -1);
+            TimeUnit.NANOSECONDS.sleep(backoffNanos);
+            tx = next;
+        }
+    }
+
+    private record Attempt(Decision decision, Map<String, Long> versions, AbortCause cause, String reason) {
+    }
+
+    private record VoteResult(int replica, Vote vote, Exception error, long micros) {
+    }
+
+    private Attempt attempt(TxId tx, TxAge age, List<Mutation> mutations) throws InterruptedException {
+        List<String> keys = keys(mutations);
+        String op = Summaries.operation(mutations);
+        long t0 = System.nanoTime();
+        AtomicReference<Decision> state = new AtomicReference<>();
+        inFlight.put(tx, state);
+        events.record(Role.COORDINATOR, EventType.STARTED, tx, 0, keys, op, "PREPARE to " + Summaries.replicas(replicas), -1);
+        PrepareRequest request = new PrepareRequest(tx, age, mutations);
+        LinkedBlockingQueue<VoteResult> votes = new LinkedBlockingQueue<>();
+        for (int replica : replicas) {
+            calls.execute(() -> {
+                long s = System.nanoTime();
+                try {
+                    votes.add(new VoteResult(replica, channel.prepare(replica, request), null, (System.nanoTime() - s) / 1000));
+                } catch (Exception e) {
+                    votes.add(new VoteResult(replica, null, e, (System.nanoTime() - s) / 1000));
+                }
+            });
+        }
+
+        FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit();
+
+        // ---- collect votes: stop at the first refusal or when the vote timeout runs out
+        long voteDeadline = t0 + timeouts.vote().toNanos();
+        Map<Integer, Vote.Yes> yes = new HashMap<>();
+        Set<Integer> refused = new HashSet<>();
+        AbortCause cause = null;
+        String reason = null;
+        while (yes.size() < replicas.size() && cause == null) {
+            long remaining = voteDeadline - System.nanoTime();
+            VoteResult v = remaining > 0 ? votes.poll(remaining, TimeUnit.NANOSECONDS) : null;
+            if (v == null) {
+                List<Integer> silent = new ArrayList<>();
+                for (int r : replicas) {
+                    if (!yes.containsKey(r) && !refused.contains(r)) {
+                        silent.add(r);
+                    }
+                }
+                for (int r : silent) {
+                    metrics.timedOut();
+                    events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, r, keys, op,
+                            "replica " + r + " did not vote within " + timeouts.vote().toMillis() + " ms", -1);
+                }
+                cause = AbortCause.TIMEOUT;
+                reason = Summaries.replicas(silent) + " did not vote within " + timeouts.vote().toMillis() + " ms";
+            } else if (v.vote instanceof Vote.Yes y) {
+                yes.put(v.replica, y);
+                events.record(Role.COORDINATOR, EventType.PREPARED, tx, v.replica, keys, op, "", v.micros);
+            } else if (v.vote instanceof Vote.No no) {
+                refused.add(v.replica);
+                events.record(Role.COORDINATOR, EventType.VOTED_NO, tx, v.replica, keys, op, no.reason(), v.micros);
+                cause = no.cause();
+                reason = "replica " + v.replica + " voted NO: " + no.reason();
+            } else {
+                refused.add(v.replica);
+                String why = "replica " + v.replica + " is unreachable (" + Calls.describe(v.error) + ")";
+                boolean timedOut = isTimeout(v.error);
+                if (timedOut) {
+                    metrics.timedOut();
+                    why = "replica " + v.replica + " did not vote within " + timeouts.vote().toMillis() + " ms";
+                }
+                events.record(Role.COORDINATOR, timedOut ? EventType.TIMED_OUT : EventType.UNREACHABLE, tx, v.replica, keys, op, why, v.micros);
+                cause = timedOut ? AbortCause.TIMEOUT : AbortCause.UNREACHABLE;
+                reason = why;
+            }
+        }
+        Map<String, Long> versions = Map.of();
+        if (cause == null) {
+            versions = agreedVersions(yes);
+            if (versions == null) {
+                cause = AbortCause.REFUSED;
+                reason = "replicas disagree on the versions of " + keys + ": " + describeVersions(yes);
+            }
+        }
+
+        // ---- decide; a COMMIT is durable before anyone hears of it
+        Decision decision = cause == null ? Decision.COMMIT : Decision.ABORT;
+        if (decision == Decision.COMMIT) {
+            try {
+                store.saveCommit(new CommitRecord(tx, keys, op, clock.getAsLong()));
+            } catch (StorageException e) {
+                LOG.error("could not make the commit of {} durable", tx, e);
+                decision = Decision.ABORT;
+                cause = AbortCause.REFUSED;
+                reason = "coordinator " + self + " could not record the decision: " + e.getMessage();
+            }
+        }
+        if (decision == Decision.COMMIT) {
+            FaultPoint.COORDINATOR_AFTER_DECISION.hit();
+        }
+        state.set(decision);
+        events.record(Role.COORDINATOR, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, tx, 0, keys, op,
+                decision == Decision.COMMIT ? "" : reason, (System.nanoTime() - t0) / 1000);
+
+        // ---- phase two: every replica that may hold the transaction prepared
+        Set<Integer> targets = new HashSet<>(replicas);
+        targets.removeAll(refused);
+        PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets);
+        delivery.send(pd, false);
+        try {
+            pd.allAcknowledged.get(timeouts.ack().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            for (int r : pd.pending()) {
+                metrics.timedOut();
+                events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, r, keys, op, "replica " + r + " did not acknowledge "
+                        + decision + " within " + timeouts.ack().toMillis() + " ms; re-sending in the background", -1);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("acknowledgement futures never fail", e);
+        }
+        delivery.track(pd);
+        inFlight.remove(tx);
+        return new Attempt(decision, versions, cause, reason);
+    }
+
+    /** What this coordinator knows of {@code tx}: the decision, PENDING while deciding, else presumed abort. */
+    public TxOutcome outcomeOf(TxId tx) {
+        AtomicReference<Decision> state = inFlight.get(tx);
+        if (state != null) {
+            Decision d = state.get();
+            if (d == null) {
+                return TxOutcome.PENDING;
+            }
+            return d == Decision.COMMIT ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
+        }
+        return delivery.decisionOf(tx).map(d -> d == Decision.COMMIT ? TxOutcome.COMMITTED : TxOutcome.ABORTED)
+                .orElse(TxOutcome.ABORTED);
+    }
+
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    private TxId nextTxId() {
+        return new TxId(self, incarnation, sequence.incrementAndGet());
+    }
+
+    private long backoff(int attempt) {
+        long base = timeouts.retryBackoff().toNanos();
+        long cap = base << Math.min(attempt, 8);
+        return ThreadLocalRandom.current().nextLong(base, cap + 1);
+    }
+
+    private static List<String> keys(List<Mutation> mutations) {
+        return mutations.stream().map(Mutation::key).toList();
+    }
+
+    private static Map<String, Long> agreedVersions(Map<Integer, Vote.Yes> yes) {
+        Map<String, Long> agreed = null;
+        for (Vote.Yes y : yes.values()) {
+            if (agreed == null) {
+                agreed = y.versions();
+            } else if (!agreed.equals(y.versions())) {
+                return null;
+            }
+        }
+        return agreed == null ? Map.of() : agreed;
+    }
+
+    private static String describeVersions(Map<Integer, Vote.Yes> yes) {
+        StringBuilder sb = new StringBuilder();
+        yes.forEach((r, y) -> sb.append(sb.length() == 0 ? "" : ", ").append("replica ").append(r).append(' ').append(y.versions()));
+        return sb.toString();
+    }
+
+    private static boolean isTimeout(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof TimeoutException) {
+                return true;
+            }
+            if (t instanceof ConnectException || t instanceof ConnectIOException) {
+                return false;
+            }
+        }
+        return false;
+    }
+}

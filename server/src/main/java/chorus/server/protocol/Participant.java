@@ -1,0 +1,378 @@
+package chorus.server.protocol;
+
+import chorus.api.ReadTimeoutException;
+import chorus.api.model.AbortCause;
+import chorus.api.model.Decision;
+import chorus.api.model.EventType;
+import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.Mutation;
+import chorus.api.model.ReadResult;
+import chorus.api.model.Role;
+import chorus.api.model.TxId;
+import chorus.api.config.Timeouts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's side of two-phase commit: locks and durably records a transaction at PREPARE,
+ * applies or drops it at the decision, answers peers about outcomes, and serves reads that never
+ * contradict a commit already visible elsewhere.
+ *
+ * <p>Invariant: a YES vote leaves this class only after the prepare is durable and the transaction
+ * is in state PREPARED; from then on the locks stay until the outcome is applied.
+ */
+public final class Participant {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Participant.class);
+    private static final int REMEMBERED_ABORTS = 100_000;
+
+    private final int self;
+    private final ReplicaStore store;
+    private final EventLog events;
+    private final Timeouts timeouts;
+    private final LongSupplier clock;
+    private final LockTable locks = new LockTable();
+    private final ConcurrentHashMap<TxId, ParticipantTx> txs = new ConcurrentHashMap<>();
+    /** How long refusals and outcomes are remembered for peers' questions. */
+    private final long outcomeRetentionMillis;
+    /**
+     * Aborts learned for transactions this replica did not hold (the ABORT overtook the PREPARE, or
+     * a vote was NO): a late PREPARE of one of them must not lock anything.
+     */
+    private final Map<TxId, Boolean> recentAborts = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TxId, Boolean> eldest) {
+            return size() > REMEMBERED_ABORTS;
+        }
+    });
+    /** Serialises "register a prepare" against "refuse an unknown transaction" (cooperative termination). */
+    private final Object admission = new Object();
+    private volatile PreparedListener preparedListener = tx -> { };
+
+    /** Told when a transaction enters PREPARED, so that the termination protocol can start its timer. */
+    public interface PreparedListener {
+        void prepared(TxId txId);
+    }
+
+    public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
+                       long outcomeRetentionMillis) {
+        this.self = self;
+        this.store = store;
+        this.events = events;
+        this.timeouts = timeouts;
+        this.clock = clock;
+        this.outcomeRetentionMillis = outcomeRetentionMillis;
+    }
+
+    public void onPrepared(PreparedListener listener) {
+        this.preparedListener = listener;
+    }
+
+    public int id() {
+        return self;
+    }
+
+    // ---------------------------------------------------------------- phase one
+
+    public Vote prepare(PrepareRequest req) throws InterruptedException {
+        TxId tx = req.txId();
+        if (req.protocolVersion() != ProtocolVersion.CURRENT) {
+            return refuse(req, AbortCause.REFUSED, "replica " + self + " speaks protocol version " + ProtocolVersion.CURRENT
+                    + ", not " + req.protocolVersion());
+        }
+        ParticipantTx ptx = new ParticipantTx(tx, req.age(), req.mutations());
+        synchronized (admission) {
+            if (recentAborts.containsKey(tx) || store.outcome(tx).isPresent()) {
+                return refuse(req, AbortCause.REFUSED, "replica " + self + " already knows " + tx + " as aborted");
+            }
+            ParticipantTx existing = txs.putIfAbsent(tx, ptx);
+            if (existing != null) {
+                synchronized (existing) {
+                    if (existing.state == ParticipantTx.State.PREPARED || existing.state == ParticipantTx.State.IN_DOUBT) {
+                        return new Vote.Yes(existing.versions);
+                    }
+                }
+                return refuse(req, AbortCause.REFUSED, "replica " + self + " got a second PREPARE for " + tx);
+            }
+        }
+        List<String> keys = new ArrayList<>(req.keys());
+        // A fixed order for taking locks within one transaction; wait-die handles the rest.
+        Collections.sort(keys);
+        long deadline = System.nanoTime() + timeouts.lockWait().toNanos();
+        LockTable.Acquisition got = locks.acquireAll(tx, req.age(), keys, deadline);
+        if (!got.acquired()) {
+            txs.remove(tx);
+            return refuse(req, AbortCause.CONFLICT, "replica " + self + ": " + got.reason());
+        }
+        try {
+            Map<String, Long> versions = new HashMap<>();
+            for (Mutation m : req.mutations()) {
+                StoredValue current = store.read(m.key());
+                if (m.conditional() && current.version() != m.expectedVersion()) {
+                    return releaseAndRefuse(req, AbortCause.VERSION_MISMATCH, "key '" + Summaries.shorten(m.key()) + "' is at version "
+                            + current.version() + ", expected " + m.expectedVersion());
+                }
+                versions.put(m.key(), current.version() + 1);
+            }
+            long now = clock.getAsLong();
+            synchronized (ptx) {
+                if (ptx.abortRequested) {
+                    return releaseAndRefuse(req, AbortCause.REFUSED, "aborted while replica " + self + " was preparing");
+                }
+                ptx.versions = Map.copyOf(versions);
+                ptx.preparedAtMillis = now;
+            }
+            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now));
+            synchronized (ptx) {
+                if (ptx.abortRequested) {
+                    store.applyOutcome(tx, Decision.ABORT, List.of(), false);
+                    return releaseAndRefuse(req, AbortCause.REFUSED, "aborted while replica " + self + " was preparing");
+                }
+                ptx.state = ParticipantTx.State.PREPARED;
+            }
+            events.record(Role.PARTICIPANT, EventType.PREPARED, tx, self, req.keys(), Summaries.operation(req.mutations()), "", -1);
+            preparedListener.prepared(tx);
+            return new Vote.Yes(versions);
+        } catch (StorageException e) {
+            LOG.error("prepare of {} failed in storage", tx, e);
+            return releaseAndRefuse(req, AbortCause.REFUSED, "replica " + self + " could not record the prepare: " + e.getMessage());
+        }
+    }
+
+    private Vote releaseAndRefuse(PrepareRequest req, AbortCause cause, String reason) {
+        locks.releaseAll(req.txId());
+        txs.remove(req.txId());
+        return refuse(req, cause, reason);
+    }
+
+    private Vote refuse(PrepareRequest req, AbortCause cause, String reason) {
+        recentAborts.put(req.txId(), Boolean.TRUE);
+        events.record(Role.PARTICIPANT, EventType.VOTED_NO, req.txId(), self, req.keys(), Summaries.operation(req.mutations()), reason, -1);
+        return new Vote.No(cause, reason);
+    }
+
+    // ---------------------------------------------------------------- phase two
+
+    /** Applies the coordinator's decision; idempotent, so the coordinator may re-send it freely. */
+    public void decide(TxId tx, Decision decision) {
+        ParticipantTx ptx = txs.get(tx);
+        if (ptx != null && ptx.voted()) {
+            FaultPoint.PARTICIPANT_ON_DECISION.hit();
+        }
+        if (ptx == null) {
+            if (decision == Decision.ABORT) {
+                recentAborts.put(tx, Boolean.TRUE);
+            } else if (store.outcome(tx).isEmpty()) {
+                // Impossible unless storage lost a synced prepare: say so loudly.
+                LOG.error("COMMIT for {} which replica {} never prepared", tx, self);
+            }
+            return;
+        }
+        synchronized (ptx) {
+            if (ptx.state == ParticipantTx.State.PREPARING) {
+                if (decision == Decision.ABORT) {
+                    ptx.abortRequested = true;
+                    recentAborts.put(tx, Boolean.TRUE);
+                } else {
+                    LOG.error("COMMIT for {} before replica {} voted YES", tx, self);
+                }
+                return;
+            }
+        }
+        finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "");
+    }
+
+    /**
+     * Applies an outcome learned from the coordinator, a peer or an operator, records it as
+     * {@code type}, and wakes readers waiting on the transaction's keys.
+     */
+    void finish(ParticipantTx ptx, Decision decision, EventType type, String reason) {
+        synchronized (ptx) {
+            if (ptx.state == ParticipantTx.State.DONE) {
+                return;
+            }
+            List<AppliedWrite> writes = new ArrayList<>();
+            if (decision == Decision.COMMIT) {
+                for (Mutation m : ptx.mutations) {
+                    String value = m instanceof Mutation.Put p ? p.value() : null;
+                    writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key())));
+                }
+            }
+            store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT);
+            ptx.state = ParticipantTx.State.DONE;
+        }
+        txs.remove(ptx.txId);
+        locks.releaseAll(ptx.txId);
+        ptx.outcome.complete(decision);
+        long elapsed = ptx.preparedAtMillis == 0 ? -1 : (clock.getAsLong() - ptx.preparedAtMillis) * 1000;
+        if (type != EventType.COMMITTED && type != EventType.ABORTED) {
+            events.record(Role.PARTICIPANT, type, ptx.txId, self, ptx.keys(), Summaries.operation(ptx.mutations), reason, elapsed);
+        }
+        events.record(Role.PARTICIPANT, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, ptx.txId, self,
+                ptx.keys(), Summaries.operation(ptx.mutations), reason, elapsed);
+    }
+
+    // ---------------------------------------------------------------- questions from peers
+
+    /**
+     * What this replica knows of {@code tx} as a participant. If it never voted YES for it, it
+     * promises (durably) never to, which lets the asking peer abort safely.
+     */
+    public TxOutcome peerOutcome(TxId tx, long preparedAtMillis) {
+        synchronized (admission) {
+            ParticipantTx ptx = txs.get(tx);
+            if (ptx != null) {
+                synchronized (ptx) {
+                    if (ptx.state == ParticipantTx.State.PREPARING) {
+                        ptx.abortRequested = true;
+                        recentAborts.put(tx, Boolean.TRUE);
+                        return TxOutcome.ABORTED;
+                    }
+                    if (ptx.state != ParticipantTx.State.DONE) {
+                        return TxOutcome.UNCERTAIN;
+                    }
+                }
+            }
+            Optional<Decision> known = store.outcome(tx);
+            if (known.isPresent()) {
+                return known.get() == Decision.COMMIT ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
+            }
+            if (recentAborts.containsKey(tx)) {
+                return TxOutcome.ABORTED;
+            }
+            if (clock.getAsLong() - preparedAtMillis > outcomeRetentionMillis / 2) {
+                // This replica may have applied and forgotten it: absence proves nothing any more.
+                return TxOutcome.UNCERTAIN;
+            }
+            store.refuse(tx);
+            recentAborts.put(tx, Boolean.TRUE);
+            return TxOutcome.ABORTED;
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * The committed value of {@code key}, after waiting for the outcome of any transaction that holds
+     * the key and has voted YES here: that transaction may already be committed elsewhere, and
+     * answering with the old value could contradict a read there.
+     */
+    public ReadResult read(String key) throws ReadTimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeouts.readWait().toNanos();
+        while (true) {
+            Optional<TxId> holder = locks.holder(key);
+            ParticipantTx ptx = holder.map(txs::get).orElse(null);
+            if (ptx == null || !ptx.voted()) {
+                StoredValue v = store.read(key);
+                return new ReadResult(key, v.present(), v.value(), v.version(), self);
+            }
+            long remaining = deadline - System.nanoTime();
+            try {
+                if (remaining <= 0) {
+                    throw new TimeoutException();
+                }
+                ptx.outcome.get(remaining, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new ReadTimeoutException("replica " + self + ": key '" + Summaries.shorten(key) + "' is held by prepared transaction "
+                        + ptx.txId + " whose outcome is not known here after " + timeouts.readWait().toMillis() + " ms");
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("outcome futures never fail", e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery and operators
+
+    /** Re-takes the locks of every transaction that was prepared when the replica stopped. */
+    public int recover() {
+        List<PreparedRecord> records = store.preparedRecords();
+        for (PreparedRecord r : records) {
+            ParticipantTx ptx = new ParticipantTx(r.txId(), r.age(), r.mutations());
+            synchronized (ptx) {
+                ptx.versions = r.versions();
+                ptx.preparedAtMillis = r.preparedAtMillis();
+                ptx.state = ParticipantTx.State.PREPARED;
+            }
+            locks.restore(r.txId(), r.age(), r.keys());
+            txs.put(r.txId(), ptx);
+        }
+        for (PreparedRecord r : records) {
+            preparedListener.prepared(r.txId());
+        }
+        return records.size();
+    }
+
+    /** Operator's heuristic decision for a transaction prepared here. */
+    public void force(TxId tx, Decision decision, String note) throws chorus.api.NotPermittedException {
+        ParticipantTx ptx = txs.get(tx);
+        if (ptx == null || !ptx.voted()) {
+            throw new chorus.api.NotPermittedException("replica " + self + " holds no prepared transaction " + tx);
+        }
+        String reason = "operator forced " + decision + (note == null || note.isBlank() ? "" : ": " + note);
+        finish(ptx, decision, EventType.HEURISTIC_DECISION, reason);
+    }
+
+    public List<InDoubtTransaction> inDoubt() {
+        List<InDoubtTransaction> out = new ArrayList<>();
+        long now = clock.getAsLong();
+        for (ParticipantTx ptx : txs.values()) {
+            synchronized (ptx) {
+                boolean waitedTooLong = ptx.state == ParticipantTx.State.PREPARED
+                        && now - ptx.preparedAtMillis > timeouts.prepared().toMillis();
+                if (ptx.state == ParticipantTx.State.IN_DOUBT || waitedTooLong) {
+                    out.add(new InDoubtTransaction(ptx.txId, ptx.txId.coordinator(), ptx.keys(), Summaries.operation(ptx.mutations),
+                            ptx.preparedAtMillis, ptx.lastAttempt));
+                }
+            }
+        }
+        out.sort((a, b) -> a.txId().compareTo(b.txId()));
+        return out;
+    }
+
+    /** Transactions locked here: being prepared, prepared, or in doubt. */
+    public int inFlight() {
+        return txs.size();
+    }
+
+    public int inDoubtCount() {
+        int n = 0;
+        for (ParticipantTx ptx : txs.values()) {
+            if (ptx.state() == ParticipantTx.State.IN_DOUBT) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The prepared transaction holding {@code key}, if its outcome is pending here. */
+    public Optional<TxId> pendingOn(String key) {
+        return locks.holder(key).filter(tx -> {
+            ParticipantTx ptx = txs.get(tx);
+            return ptx != null && ptx.voted();
+        });
+    }
+
+    ParticipantTx transaction(TxId tx) {
+        return txs.get(tx);
+    }
+
+    List<ParticipantTx> waiting() {
+        return new ArrayList<>(txs.values());
+    }
+
+    public int lockedKeys() {
+        return locks.lockedKeys();
+    }
+}

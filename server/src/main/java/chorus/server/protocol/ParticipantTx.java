@@ -1,0 +1,55 @@
+package chorus.server.protocol;
+
+import chorus.api.model.Decision;
+import chorus.api.model.Mutation;
+import chorus.api.model.TxId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A transaction as one participant holds it, from PREPARE until its outcome is applied. */
+final class ParticipantTx {
+
+    enum State {
+        /** Locks being taken and the prepare being written: no YES vote sent yet. */
+        PREPARING,
+        /** Voted YES: the outcome may already be decided elsewhere. */
+        PREPARED,
+        /** Nobody reachable knew the outcome at the last attempt. */
+        IN_DOUBT,
+        /** Outcome applied, locks released. */
+        DONE
+    }
+
+    final TxId txId;
+    final TxAge age;
+    final List<Mutation> mutations;
+    final CompletableFuture<Decision> outcome = new CompletableFuture<>();
+
+    // Guarded by this.
+    State state = State.PREPARING;
+    Map<String, Long> versions = Map.of();
+    long preparedAtMillis;
+    boolean abortRequested;
+    boolean timeoutReported;
+    String lastAttempt = "";
+
+    ParticipantTx(TxId txId, TxAge age, List<Mutation> mutations) {
+        this.txId = txId;
+        this.age = age;
+        this.mutations = List.copyOf(mutations);
+    }
+
+    List<String> keys() {
+        return mutations.stream().map(Mutation::key).toList();
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    /** True once the YES vote may have been sent: a reader must then wait for the outcome. */
+    synchronized boolean voted() {
+        return state == State.PREPARED || state == State.IN_DOUBT;
+    }
+}

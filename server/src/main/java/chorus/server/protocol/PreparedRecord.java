@@ -1,0 +1,20 @@
+package chorus.server.protocol;
+
+import chorus.api.model.Mutation;
+import chorus.api.model.TxId;
+import java.util.List;
+import java.util.Map;
+
+/** What a participant makes durable before voting YES: enough to apply or drop the write after a crash. */
+public record PreparedRecord(TxId txId, TxAge age, List<Mutation> mutations, Map<String, Long> versions,
+                             long preparedAtMillis) {
+
+    public PreparedRecord {
+        mutations = List.copyOf(mutations);
+        versions = Map.copyOf(versions);
+    }
+
+    public List<String> keys() {
+        return mutations.stream().map(Mutation::key).toList();
+    }
+}

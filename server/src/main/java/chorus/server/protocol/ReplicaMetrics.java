@@ -1,0 +1,61 @@
+package chorus.server.protocol;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counters since start and commit latencies over a sliding window of recent one-second slices.
+ * {@link #tick()} is called once a second by the replica's scheduler.
+ */
+public final class ReplicaMetrics {
+
+    private static final int WINDOW_SLICES = 10;
+
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong aborts = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final Recorder commitLatency = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+    private final ArrayDeque<Histogram> window = new ArrayDeque<>();
+
+    public void committed(long latencyMicros) {
+        commits.incrementAndGet();
+        commitLatency.recordValue(Math.min(latencyMicros, TimeUnit.SECONDS.toMicros(60)));
+    }
+
+    public void aborted() {
+        aborts.incrementAndGet();
+    }
+
+    public void timedOut() {
+        timeouts.incrementAndGet();
+    }
+
+    public long commits() {
+        return commits.get();
+    }
+
+    public long aborts() {
+        return aborts.get();
+    }
+
+    public long timeouts() {
+        return timeouts.get();
+    }
+
+    public synchronized void tick() {
+        window.addLast(commitLatency.getIntervalHistogram());
+        while (window.size() > WINDOW_SLICES) {
+            window.removeFirst();
+        }
+    }
+
+    /** Commit latency percentile over the window, in microseconds, or -1 with no commit in it. */
+    public synchronized long commitLatencyPercentile(double percentile) {
+        Histogram sum = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        window.forEach(sum::add);
+        return sum.getTotalCount() == 0 ? -1 : sum.getValueAtPercentile(percentile);
+    }
+}

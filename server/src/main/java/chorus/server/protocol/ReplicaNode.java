@@ -1,0 +1,212 @@
+package chorus.server.protocol;
+
+import chorus.api.ChorusException;
+import chorus.api.InvalidRequestException;
+import chorus.api.Limits;
+import chorus.api.NotPermittedException;
+import chorus.api.ReadTimeoutException;
+import chorus.api.ReplicaAdmin;
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.ReplicaAddress;
+import chorus.api.model.ContentsPage;
+import chorus.api.model.Decision;
+import chorus.api.model.EventBatch;
+import chorus.api.model.EventType;
+import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.KeyEntry;
+import chorus.api.model.Mutation;
+import chorus.api.model.ReadResult;
+import chorus.api.model.ReplicaStatus;
+import chorus.api.model.Role;
+import chorus.api.model.TxId;
+import chorus.api.model.WriteResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * One replica's protocol, storage-agnostic and transport-agnostic: the coordinator and participant
+ * roles, termination, re-delivery, the event log and counters, wired together. Transports call the
+ * methods here; nothing here knows about RMI or RocksDB.
+ */
+public final class ReplicaNode implements AutoCloseable {
+
+    /** Outcomes are remembered this long for peers that ask during cooperative termination. */
+    public static final long OUTCOME_RETENTION_MILLIS = TimeUnit.HOURS.toMillis(24);
+
+    private final ReplicaAddress address;
+    private final ClusterConfig cluster;
+    private final ReplicaStore store;
+    private final LongSupplier clock;
+    private final EventLog events;
+    private final ReplicaMetrics metrics = new ReplicaMetrics();
+    private final Participant participant;
+    private final Coordinator coordinator;
+    private final DecisionDelivery delivery;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService calls;
+    private final long startedAtMillis;
+    private volatile boolean simulatedFailure;
+
+    /**
+     * @param channel reaches the other replicas; calls addressed to this replica must come back to
+     *                {@link #prepare}, {@link #decide} and {@link #outcome} of this node
+     */
+    public ReplicaNode(int id, ClusterConfig cluster, ReplicaStore store, PeerChannel channel, LongSupplier clock,
+                       int eventCapacity) {
+        this.address = cluster.require(id);
+        this.cluster = cluster;
+        this.store = store;
+        this.clock = clock;
+        this.startedAtMillis = clock.getAsLong();
+        this.events = new EventLog(id, eventCapacity, clock);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("replica-" + id + "-timer", true));
+        this.calls = Executors.newCachedThreadPool(named("replica-" + id + "-calls", true));
+        long incarnation = store.nextIncarnation();
+        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS);
+        this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
+        this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
+                cluster.timeouts(), calls, delivery, clock);
+        new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), scheduler, calls, this::failed, metrics);
+    }
+
+    /** Recovers prepared transactions and undelivered decisions, then starts the background work. */
+    public ReplicaNode start() {
+        int prepared = participant.recover();
+        int undelivered = delivery.recover(cluster.ids());
+        long resolveMs = cluster.timeouts().resolveInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(delivery::redeliver, resolveMs, resolveMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(metrics::tick, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> store.forgetOutcomesBefore(clock.getAsLong() - OUTCOME_RETENTION_MILLIS),
+                1, 60, TimeUnit.MINUTES);
+        events.record(Role.PARTICIPANT, EventType.RECOVERED, null, address.id(), List.of(), "",
+                "started with " + store.keyCount() + " keys, " + prepared + " prepared transactions to resolve, "
+                        + undelivered + " decisions to re-deliver", -1);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- client calls
+
+    public ReadResult get(String key) throws ChorusException, InterruptedException {
+        Limits.checkKey(key);
+        return participant.read(key);
+    }
+
+    public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
+        return coordinator.execute(mutations);
+    }
+
+    // ---------------------------------------------------------------- peer calls
+
+    public Vote prepare(PrepareRequest request) throws InterruptedException {
+        return participant.prepare(request);
+    }
+
+    public void decide(TxId txId, Decision decision) {
+        participant.decide(txId, decision);
+    }
+
+    public TxOutcome outcome(TxId txId, long preparedAtMillis) {
+        if (txId.coordinator() == address.id()) {
+            return coordinator.outcomeOf(txId);
+        }
+        return participant.peerOutcome(txId, preparedAtMillis);
+    }
+
+    // ---------------------------------------------------------------- operator calls
+
+    public ReplicaStatus status() {
+        long now = clock.getAsLong();
+        return new ReplicaStatus(address.id(), address.hostPort(), startedAtMillis, now - startedAtMillis, store.keyCount(),
+                Math.max(participant.inFlight(), coordinator.inFlight()), participant.inDoubtCount(),
+                metrics.commits(), metrics.aborts(), metrics.timeouts(), simulatedFailure,
+                metrics.commitLatencyPercentile(50), metrics.commitLatencyPercentile(99), events.lastSeq(),
+                ProtocolVersion.CURRENT);
+    }
+
+    public ContentsPage contents(String afterKey, int limit) throws InvalidRequestException {
+        checkPage(limit);
+        List<KeyEntry> raw = store.scan(afterKey == null ? "" : afterKey, limit);
+        List<KeyEntry> entries = new ArrayList<>(raw.size());
+        for (KeyEntry e : raw) {
+            entries.add(new KeyEntry(e.key(), e.value(), e.version(), participant.pendingOn(e.key()).orElse(null)));
+        }
+        String next = entries.size() < limit ? null : entries.get(entries.size() - 1).key();
+        return new ContentsPage(address.id(), entries, next, store.keyCount());
+    }
+
+    public EventBatch events(long afterSeq, int max) throws InvalidRequestException {
+        checkPage(max);
+        if (afterSeq < 0) {
+            throw new InvalidRequestException("event cursor " + afterSeq + " is negative; start from 0");
+        }
+        return events.after(afterSeq, max);
+    }
+
+    public List<InDoubtTransaction> inDoubt() {
+        return participant.inDoubt();
+    }
+
+    public void forceDecision(TxId txId, Decision decision, String note) throws NotPermittedException {
+        if (txId == null || decision == null) {
+            throw new NotPermittedException("a forced decision needs a transaction id and COMMIT or ABORT");
+        }
+        participant.force(txId, decision, note);
+    }
+
+    public void setSimulatedFailure(boolean failed) {
+        if (simulatedFailure != failed) {
+            simulatedFailure = failed;
+            events.record(Role.OPERATOR, failed ? EventType.FAILURE_ON : EventType.FAILURE_OFF, null, address.id(), List.of(), "",
+                    failed ? "replica " + address.id() + " now answers every client and peer call as a crashed replica would"
+                            : "replica " + address.id() + " is back", -1);
+        }
+    }
+
+    public boolean failed() {
+        return simulatedFailure;
+    }
+
+    public ReplicaAddress address() {
+        return address;
+    }
+
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    public int lockedKeys() {
+        return participant.lockedKeys();
+    }
+
+    public int undeliveredDecisions() {
+        return delivery.undeliveredCount();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        calls.shutdownNow();
+    }
+
+    private static void checkPage(int limit) throws InvalidRequestException {
+        if (limit < 1 || limit > ReplicaAdmin.MAX_PAGE) {
+            throw new InvalidRequestException("page size " + limit + " is outside 1.." + ReplicaAdmin.MAX_PAGE);
+        }
+    }
+
+    private static ThreadFactory named(String prefix, boolean daemon) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(daemon);
+            return t;
+        };
+    }
+}

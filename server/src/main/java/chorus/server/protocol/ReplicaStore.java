@@ -1,0 +1,56 @@
+package chorus.server.protocol;
+
+import chorus.api.model.Decision;
+import chorus.api.model.KeyEntry;
+import chorus.api.model.TxId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the protocol needs from durable storage. Every method that says "durable" returns only
+ * after the write is synced; implementations group concurrent durable writes into one sync.
+ */
+public interface ReplicaStore extends AutoCloseable {
+
+    /** Durably increments and returns this replica's incarnation (1 on a fresh store). */
+    long nextIncarnation();
+
+    StoredValue read(String key);
+
+    /** Durable: the prepare of a transaction, before its YES vote. */
+    void savePrepared(PreparedRecord record);
+
+    /**
+     * Atomically applies the writes of a decided transaction, drops its prepared record and
+     * remembers its outcome for peers that ask. Durable when {@code durable} (commits); an abort
+     * need not be, since a lost abort leaves a prepared record whose resolution ends in abort again.
+     */
+    void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable);
+
+    /** Durable: this replica will never vote YES for {@code txId} (cooperative termination). */
+    void refuse(TxId txId);
+
+    /** The outcome this replica applied or refused for {@code txId}, if it still remembers it. */
+    Optional<Decision> outcome(TxId txId);
+
+    /** Durable: a coordinator's COMMIT decision. */
+    void saveCommit(CommitRecord record);
+
+    /** Forgets a COMMIT decision once every replica has acknowledged it. */
+    void forgetCommit(TxId txId);
+
+    List<PreparedRecord> preparedRecords();
+
+    List<CommitRecord> commitRecords();
+
+    /** Committed, present keys in order after {@code afterKey}, at most {@code limit}. */
+    List<KeyEntry> scan(String afterKey, int limit);
+
+    long keyCount();
+
+    /** Drops remembered outcomes recorded before {@code millis}. */
+    void forgetOutcomesBefore(long millis);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,152 @@
+package chorus.server.protocol;
+
+import chorus.api.config.Timeouts;
+import chorus.api.model.Decision;
+import chorus.api.model.EventType;
+import chorus.api.model.Role;
+import chorus.api.model.TxId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A participant's way out of the prepared state when the decision does not come: after the
+ * prepared timeout it asks the coordinator; if the coordinator does not answer, it asks the other
+ * replicas (cooperative termination: any replica that knows the outcome, or that never voted YES
+ * and now refuses to, settles it). If nobody can settle it, the transaction is IN_DOUBT, keeps
+ * its locks, and is asked about again every resolve interval until someone answers.
+ */
+public final class Termination {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Termination.class);
+
+    private final int self;
+    private final List<Integer> replicas;
+    private final Participant participant;
+    private final PeerChannel channel;
+    private final EventLog events;
+    private final Timeouts timeouts;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService calls;
+    private final BooleanSupplier paused;
+    private final ReplicaMetrics metrics;
+
+    public Termination(int self, List<Integer> replicas, Participant participant, PeerChannel channel, EventLog events,
+                       Timeouts timeouts, ScheduledExecutorService scheduler, ExecutorService calls, BooleanSupplier paused,
+                       ReplicaMetrics metrics) {
+        this.self = self;
+        this.replicas = List.copyOf(replicas);
+        this.participant = participant;
+        this.channel = channel;
+        this.events = events;
+        this.timeouts = timeouts;
+        this.scheduler = scheduler;
+        this.calls = calls;
+        this.paused = paused;
+        this.metrics = metrics;
+        participant.onPrepared(tx -> schedule(tx, timeouts.prepared().toMillis()));
+    }
+
+    private void schedule(TxId tx, long delayMillis) {
+        if (!scheduler.isShutdown()) {
+            scheduler.schedule(() -> calls.execute(() -> resolve(tx)), delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One attempt to learn the outcome of {@code tx}; schedules the next if it stays unknown. */
+    void resolve(TxId tx) {
+        ParticipantTx ptx = participant.transaction(tx);
+        if (ptx == null || !ptx.voted()) {
+            return;
+        }
+        if (paused.getAsBoolean()) {
+            schedule(tx, timeouts.resolveInterval().toMillis());
+            return;
+        }
+        boolean first;
+        synchronized (ptx) {
+            first = !ptx.timeoutReported;
+            ptx.timeoutReported = true;
+        }
+        int coordinator = tx.coordinator();
+        if (first) {
+            metrics.timedOut();
+            events.record(Role.PARTICIPANT, EventType.TIMED_OUT, tx, self, ptx.keys(), Summaries.operation(ptx.mutations),
+                    "no decision within " + timeouts.prepared().toMillis() + " ms; asking coordinator " + coordinator, -1);
+        }
+        String coordinatorSaid;
+        try {
+            TxOutcome answer = Calls.within(calls, timeouts.vote(), () -> channel.outcome(coordinator, tx, ptx.preparedAtMillis));
+            if (settle(ptx, answer, "coordinator " + coordinator + " answered " + answer)) {
+                return;
+            }
+            // PENDING: the coordinator is alive and still deciding; it will send the decision.
+            coordinatorSaid = "coordinator " + coordinator + " is still deciding";
+            note(ptx, coordinatorSaid);
+            schedule(tx, timeouts.resolveInterval().toMillis());
+            return;
+        } catch (TimeoutException e) {
+            coordinatorSaid = "coordinator " + coordinator + " did not answer within " + timeouts.vote().toMillis() + " ms";
+        } catch (Exception e) {
+            coordinatorSaid = "coordinator " + coordinator + " is unreachable (" + Calls.describe(e) + ")";
+        }
+        List<String> heard = new ArrayList<>();
+        heard.add(coordinatorSaid);
+        for (int peer : replicas) {
+            if (peer == self || peer == coordinator) {
+                continue;
+            }
+            try {
+                TxOutcome answer = Calls.within(calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
+                if (settle(ptx, answer, "replica " + peer + " answered " + answer + " (" + coordinatorSaid + ")")) {
+                    return;
+                }
+                heard.add("replica " + peer + " is " + answer.name().toLowerCase());
+            } catch (TimeoutException e) {
+                heard.add("replica " + peer + " did not answer");
+            } catch (Exception e) {
+                heard.add("replica " + peer + " is unreachable");
+            }
+        }
+        String why = String.join("; ", heard);
+        boolean newlyInDoubt;
+        synchronized (ptx) {
+            newlyInDoubt = ptx.state == ParticipantTx.State.PREPARED;
+            if (newlyInDoubt) {
+                ptx.state = ParticipantTx.State.IN_DOUBT;
+            }
+            ptx.lastAttempt = why;
+        }
+        if (newlyInDoubt) {
+            events.record(Role.PARTICIPANT, EventType.IN_DOUBT, tx, self, ptx.keys(), Summaries.operation(ptx.mutations), why, -1);
+        } else {
+            LOG.debug("{} still in doubt: {}", tx, why);
+        }
+        schedule(tx, timeouts.resolveInterval().toMillis());
+    }
+
+    private boolean settle(ParticipantTx ptx, TxOutcome answer, String how) {
+        Decision d = switch (answer) {
+            case COMMITTED -> Decision.COMMIT;
+            case ABORTED -> Decision.ABORT;
+            case PENDING, UNCERTAIN -> null;
+        };
+        if (d == null) {
+            return false;
+        }
+        participant.finish(ptx, d, EventType.RESOLVED, how);
+        return true;
+    }
+
+    private static void note(ParticipantTx ptx, String attempt) {
+        synchronized (ptx) {
+            ptx.lastAttempt = attempt;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package chorus.server.transport;
+
+import chorus.api.model.Decision;
+import chorus.api.model.TxId;
+import chorus.server.protocol.PrepareRequest;
+import chorus.server.protocol.ReplicaNode;
+import chorus.server.protocol.TxOutcome;
+import chorus.server.protocol.Vote;
+import java.rmi.RemoteException;
+
+/** The RMI face of a replica's participant and coordinator towards its peers. */
+final class PeerEndpoint implements PeerService {
+
+    private final ReplicaNode node;
+    private final FailureGate gate;
+
+    PeerEndpoint(ReplicaNode node, FailureGate gate) {
+        this.node = node;
+        this.gate = gate;
+    }
+
+    @Override
+    public Vote prepare(PrepareRequest request) throws RemoteException {
+        gate.checkPeerCall();
+        try {
+            return node.prepare(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("replica " + node.address().id() + " was interrupted while preparing " + request.txId());
+        }
+    }
+
+    @Override
+    public void decide(TxId txId, Decision decision) throws RemoteException {
+        gate.checkPeerCall();
+        node.decide(txId, decision);
+    }
+
+    @Override
+    public TxOutcome outcome(TxId txId, long preparedAtMillis) throws RemoteException {
+        gate.checkPeerCall();
+        return node.outcome(txId, preparedAtMillis);
+    }
+}

@@ -1,0 +1,99 @@
+package chorus.server.transport;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.ReplicaAddress;
+import chorus.api.model.Decision;
+import chorus.api.model.TxId;
+import chorus.api.rmi.TimeoutClientSocketFactory;
+import chorus.server.protocol.PeerChannel;
+import chorus.server.protocol.PrepareRequest;
+import chorus.server.protocol.ReplicaNode;
+import chorus.server.protocol.TxOutcome;
+import chorus.server.protocol.Vote;
+import java.rmi.NotBoundException;
+import java.rmi.RemoteException;
+import java.rmi.registry.LocateRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reaches peers through their RMI stubs, looked up once and looked up again after a failure (a
+ * restarted peer has new object ids). Calls to this replica itself skip the network.
+ */
+public final class RmiPeerChannel implements PeerChannel {
+
+    private final int self;
+    private final ClusterConfig cluster;
+    private final TimeoutClientSocketFactory sockets;
+    private final Map<Integer, PeerService> stubs = new ConcurrentHashMap<>();
+    private volatile ReplicaNode local;
+
+    public RmiPeerChannel(int self, ClusterConfig cluster) {
+        this.self = self;
+        this.cluster = cluster;
+        this.sockets = new TimeoutClientSocketFactory(Math.toIntExact(cluster.timeouts().connect().toMillis()),
+                Math.toIntExact(cluster.timeouts().read().toMillis()));
+    }
+
+    /** The node that calls addressed to this replica go to. */
+    public void attach(ReplicaNode node) {
+        this.local = node;
+    }
+
+    @Override
+    public Vote prepare(int replica, PrepareRequest request) throws Exception {
+        if (replica == self) {
+            return local.prepare(request);
+        }
+        return call(replica, s -> s.prepare(request));
+    }
+
+    @Override
+    public void decide(int replica, TxId txId, Decision decision) throws Exception {
+        if (replica == self) {
+            local.decide(txId, decision);
+            return;
+        }
+        call(replica, s -> {
+            s.decide(txId, decision);
+            return null;
+        });
+    }
+
+    @Override
+    public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception {
+        if (replica == self) {
+            return local.outcome(txId, preparedAtMillis);
+        }
+        return call(replica, s -> s.outcome(txId, preparedAtMillis));
+    }
+
+    private interface RemoteCall<T> {
+        T apply(PeerService service) throws RemoteException;
+    }
+
+    private <T> T call(int replica, RemoteCall<T> call) throws RemoteException {
+        PeerService stub = stub(replica);
+        try {
+            return call.apply(stub);
+        } catch (RemoteException e) {
+            stubs.remove(replica, stub);
+            throw e;
+        }
+    }
+
+    private PeerService stub(int replica) throws RemoteException {
+        PeerService stub = stubs.get(replica);
+        if (stub != null) {
+            return stub;
+        }
+        ReplicaAddress a = cluster.require(replica);
+        try {
+            stub = (PeerService) LocateRegistry.getRegistry(a.host(), a.port(), sockets).lookup(PeerService.NAME);
+        } catch (NotBoundException e) {
+            throw new RemoteException(a + " is not serving the peer protocol");
+        }
+        stubs.put(replica, stub);
+        return stub;
+    }
+}

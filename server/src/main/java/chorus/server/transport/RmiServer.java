@@ -1,0 +1,76 @@
+package chorus.server.transport;
+
+import chorus.api.KeyValueService;
+import chorus.api.ReplicaAdmin;
+import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Timeouts;
+import chorus.api.rmi.SerialFilters;
+import chorus.api.rmi.TimeoutClientSocketFactory;
+import chorus.server.protocol.ReplicaNode;
+import java.rmi.NoSuchObjectException;
+import java.rmi.Remote;
+import java.rmi.RemoteException;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.UnicastRemoteObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exports a replica's three services and its registry on the replica's single port, bound to the
+ * configured address, with timeout sockets for callers and the API serialization filter on every
+ * incoming call.
+ */
+public final class RmiServer implements AutoCloseable {
+
+    private final Registry registry;
+    private final List<Remote> exported = new ArrayList<>();
+
+    private RmiServer(Registry registry) {
+        this.registry = registry;
+    }
+
+    /** Starts serving; the caller must have set {@code java.rmi.server.hostname} to the replica's host. */
+    public static RmiServer start(ReplicaNode node) throws RemoteException {
+        ReplicaAddress a = node.address();
+        Timeouts t = node.cluster().timeouts();
+        TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
+                Math.toIntExact(t.read().toMillis()));
+        BoundServerSocketFactory ssf = new BoundServerSocketFactory(a.host());
+        Registry registry = LocateRegistry.createRegistry(a.port(), csf, ssf);
+        RmiServer server = new RmiServer(registry);
+        try {
+            FailureGate gate = new FailureGate(node);
+            server.export(KeyValueService.NAME, new KeyValueEndpoint(node, gate), a.port(), csf, ssf);
+            server.export(ReplicaAdmin.NAME, new AdminEndpoint(node), a.port(), csf, ssf);
+            server.export(PeerService.NAME, new PeerEndpoint(node, gate), a.port(), csf, ssf);
+        } catch (RemoteException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
+            throws RemoteException {
+        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, SerialFilters.API);
+        exported.add(service);
+        registry.rebind(name, stub);
+    }
+
+    @Override
+    public void close() {
+        for (Remote r : exported) {
+            unexport(r);
+        }
+        unexport(registry);
+    }
+
+    private static void unexport(Remote r) {
+        try {
+            UnicastRemoteObject.unexportObject(r, true);
+        } catch (NoSuchObjectException e) {
+            // already gone
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package chorus.server.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Timeouts;
+import chorus.api.model.ReplicaStatus;
+import chorus.api.rmi.ReplicaConnection;
+import chorus.api.rmi.ReplicaConnector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.RemoteException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real replica JVMs on loopback for integration tests: each replica is its own process with its own
+ * port, data directory and log file under a work directory. Processes are stopped by their own
+ * handles (pids), never by name, and a shutdown hook kills any the test forgot.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    /** Short timeouts, so that failure tests take seconds; still long enough for a busy 2-core machine. */
+    public static final Timeouts TEST_TIMEOUTS = new Timeouts(Duration.ofMillis(1000), Duration.ofMillis(8000),
+            Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofMillis(2000), Duration.ofMillis(3000),
+            Duration.ofMillis(700), Duration.ofMillis(2), Duration.ofMillis(500), 50);
+
+    private final Path workDir;
+    private final ClusterConfig config;
+    private final Path configFile;
+    private final ReplicaConnector connector;
+    private final Map<Integer, Process> processes = new HashMap<>();
+    private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
+
+    private LocalCluster(Path workDir, ClusterConfig config) throws IOException {
+        this.workDir = workDir;
+        this.config = config;
+        this.configFile = workDir.resolve("cluster.properties");
+        Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
+        this.connector = new ReplicaConnector(config.timeouts());
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    public static LocalCluster start(int replicas, Path workDir) {
+        return start(replicas, workDir, TEST_TIMEOUTS);
+    }
+
+    /** Starts {@code replicas} replicas on free loopback ports and returns once every one answers. */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts) {
+        LocalCluster cluster = create(replicas, workDir, timeouts);
+        try {
+            for (int id = 1; id <= replicas; id++) {
+                cluster.launch(id, Map.of());
+            }
+            for (int id = 1; id <= replicas; id++) {
+                cluster.awaitUp(id);
+            }
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Writes the cluster file on free ports without starting anything. */
+    public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts) {
+        try {
+            Files.createDirectories(workDir);
+            return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path dataDir(int id) {
+        return workDir.resolve("data").resolve("replica-" + id);
+    }
+
+    public Path logFile(int id) {
+        return workDir.resolve("replica-" + id + ".log");
+    }
+
+    public ReplicaAddress address(int id) {
+        return config.require(id);
+    }
+
+    /** A fresh lookup of replica {@code id}'s services (stubs go stale when a replica restarts). */
+    public ReplicaConnection connection(int id) {
+        try {
+            return connector.connect(config.require(id));
+        } catch (RemoteException e) {
+            throw new IllegalStateException("replica " + id + " is not reachable: " + e.getMessage(), e);
+        }
+    }
+
+    public long pid(int id) {
+        return process(id).pid();
+    }
+
+    public synchronized boolean isRunning(int id) {
+        Process p = processes.get(id);
+        return p != null && p.isAlive();
+    }
+
+    /** Starts replica {@code id} (after a kill or stop) and waits until it answers. */
+    public void start(int id) {
+        start(id, Map.of());
+    }
+
+    /** Starts replica {@code id} with extra system properties, for example {@code chorus.fault}. */
+    public void start(int id, Map<String, String> systemProperties) {
+        launch(id, systemProperties);
+        awaitUp(id);
+    }
+
+    /** Starts replica {@code id} without waiting for it. */
+    public synchronized void launch(int id, Map<String, String> systemProperties) {
+        if (isRunning(id)) {
+            throw new IllegalStateException("replica " + id + " is already running as pid " + pid(id));
+        }
+        config.require(id);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xshare:auto");
+        systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("chorus.server.ReplicaMain");
+        cmd.add("--config");
+        cmd.add(configFile.toString());
+        cmd.add("--id");
+        cmd.add(String.valueOf(id));
+        cmd.add("--data");
+        cmd.add(dataDir(id).toString());
+        try {
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()))
+                    .start();
+            processes.put(id, p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start replica " + id, e);
+        }
+    }
+
+    /** Waits until replica {@code id} answers status calls; fails at once if its process died. */
+    public void awaitUp(int id) {
+        await("replica " + id + " up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Process p = process(id);
+            if (!p.isAlive()) {
+                throw new IllegalStateException("replica " + id + " exited with " + p.exitValue() + ": " + tail(id));
+            }
+            try {
+                return connection(id).admin().status().id() == id;
+            } catch (RuntimeException | RemoteException e) {
+                return false;
+            }
+        });
+    }
+
+    public ReplicaStatus status(int id) {
+        try {
+            return connection(id).admin().status();
+        } catch (RemoteException e) {
+            throw new IllegalStateException("replica " + id + " did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** kill -9: the process gets no chance to flush or say goodbye. */
+    public void kill(int id) {
+        Process p = process(id);
+        resume(id);
+        p.destroyForcibly();
+        waitFor(p);
+    }
+
+    /** Graceful stop (SIGTERM), then kill if it does not go within 10 s. */
+    public void stop(int id) {
+        Process p = process(id);
+        resume(id);
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                waitFor(p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void restart(int id) {
+        kill(id);
+        start(id);
+    }
+
+    /** SIGSTOP: the process keeps its sockets (the kernel still accepts connections) but answers nothing. */
+    public void pause(int id) {
+        signal(id, "STOP");
+    }
+
+    public void resume(int id) {
+        Process p = processes.get(id);
+        if (p != null && p.isAlive()) {
+            signal(id, "CONT");
+        }
+    }
+
+    /** Waits for a process that is expected to exit by itself, for example at a fault point. */
+    public int awaitExit(int id, Duration timeout) {
+        Process p = process(id);
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("replica " + id + " did not exit within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return p.exitValue();
+    }
+
+    public String tail(int id) {
+        try {
+            List<String> lines = Files.readAllLines(logFile(id), StandardCharsets.UTF_8);
+            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        killAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is running or has run
+        }
+    }
+
+    private synchronized void killAll() {
+        for (Process p : processes.values()) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        for (Process p : processes.values()) {
+            waitFor(p);
+        }
+    }
+
+    private void signal(int id, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid(id))).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid(id) + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized Process process(int id) {
+        Process p = processes.get(id);
+        if (p == null) {
+            throw new IllegalStateException("replica " + id + " was never started");
+        }
+        return p;
+    }
+
+    private static void waitFor(Process p) {
+        try {
+            p.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<ReplicaAddress> freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<ReplicaAddress> out = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                out.add(new ReplicaAddress(i, "127.0.0.1", s.getLocalPort()));
+            }
+            return out;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+}
