@@ -106,7 +106,9 @@ public final class Console implements AutoCloseable {
         Parent root = load(loader);
         this.mainController = loader.getController();
         stage.setTitle("Chorus console");
-        stage.setScene(new Scene(root));
+        // Fit the screen: a window larger than a headless screen cannot be drawn at all.
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        stage.setScene(new Scene(root, Math.min(1360, screen.getWidth()), Math.min(820, screen.getHeight())));
         stage.setMinWidth(800);
         stage.setMinHeight(500);
         this.sampler = new Timeline(new KeyFrame(Duration.seconds(1), e -> metrics.sample(System.currentTimeMillis())));
@@ -206,6 +208,11 @@ public final class Console implements AutoCloseable {
 
     public MainController mainController() {
         return mainController;
+    }
+
+    /** How many operations the Operations view actually sent (tests use it to show that bad input sends nothing). */
+    public int operationsSent() {
+        return operations.sentCount();
     }
 
     @Override

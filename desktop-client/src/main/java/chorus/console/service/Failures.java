@@ -64,6 +64,9 @@ public final class Failures {
         if (t instanceof NoSuchObjectException || root instanceof NoSuchObjectException) {
             return "the replica restarted (stale connection)";
         }
+        if (root instanceof RemoteException && root.getMessage() != null) {
+            return root.getMessage();
+        }
         String m = root.getMessage();
         return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }

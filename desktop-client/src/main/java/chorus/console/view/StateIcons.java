@@ -23,6 +23,7 @@ public final class StateIcons {
             case PREPARED -> "M8,1 A7,7 0 1,0 8,15 Z M8,3 A5,5 0 0,1 8,13 L8,15 A7,7 0 0,0 8,1 Z";
             case TIMED_OUT -> "M2,1 L14,1 L9,8 L14,15 L2,15 L7,8 Z";
             case IN_DOUBT -> "M8,1 L15,8 L8,15 L1,8 Z";
+            case UNREACHABLE -> "M1,6 L6,6 L6,10 L1,10 Z M10,6 L15,6 L15,10 L10,10 Z";
             case VOTED_NO -> "M1,6 L15,6 L15,10 L1,10 Z";
             case STARTED -> "M3,1 L14,8 L3,15 Z";
         });

@@ -23,6 +23,7 @@ record TimelineStep(int lane, String label, TxState state) {
             case TIMED_OUT -> coord
                     ? new TimelineStep(peer, "timeout" + reasonOf(e), TxState.TIMED_OUT)
                     : new TimelineStep(e.replica(), "timeout waiting for decision", TxState.TIMED_OUT);
+            case UNREACHABLE -> new TimelineStep(peer, "unreachable" + reasonOf(e), TxState.UNREACHABLE);
             case IN_DOUBT -> new TimelineStep(e.replica(), "in doubt", TxState.IN_DOUBT);
             case RESOLVED -> new TimelineStep(e.replica(), "resolved" + reasonOf(e), null);
             case COMMITTED -> coord && (e.peer() == 0 || e.peer() == e.replica())

@@ -86,9 +86,9 @@ public final class TxRow {
                     reason.set(e.reason());
                 }
             }
-            case TIMED_OUT -> {
+            case TIMED_OUT, UNREACHABLE -> {
                 if (peer != 0) {
-                    raise(peer, TxState.TIMED_OUT);
+                    raise(peer, e.type() == EventType.TIMED_OUT ? TxState.TIMED_OUT : TxState.UNREACHABLE);
                 }
                 if (reason.get().isEmpty() && !e.reason().isEmpty()) {
                     reason.set(e.reason());

@@ -10,6 +10,7 @@ public enum TxState {
     PREPARED("PREPARED", "prepared", 1),
     VOTED_NO("VOTED NO", "voted-no", 2),
     TIMED_OUT("TIMED OUT", "timed-out", 3),
+    UNREACHABLE("UNREACHABLE", "unreachable", 3),
     IN_DOUBT("IN DOUBT", "in-doubt", 4),
     COMMITTED("COMMITTED", "committed", 5),
     ABORTED("ABORTED", "aborted", 5);
