@@ -25,6 +25,9 @@ import chorus.console.viewmodel.TransactionLogViewModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
+import chorus.console.viewmodel.TxRow;
+import chorus.console.viewmodel.TxState;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
@@ -208,6 +211,15 @@ public final class Console implements AutoCloseable {
 
     public MainController mainController() {
         return mainController;
+    }
+
+    /** Shows the transaction log with the newest aborted (else the newest) transaction's timeline, for the docs' picture. */
+    public void prepareScreenshot() {
+        mainController.showTab("log");
+        List<TxRow> rows = log.allRows();
+        rows.stream().filter(r -> r.outcomeProperty().get() == TxState.ABORTED).findFirst()
+                .or(() -> rows.stream().findFirst())
+                .ifPresent(log.selectedProperty()::set);
     }
 
     /** How many operations the Operations view actually sent (tests use it to show that bad input sends nothing). */

@@ -50,7 +50,7 @@ public final class ConsoleApplication extends Application {
         giveUp.play();
         Runnable shoot = () -> {
             giveUp.stop();
-            console.mainController().showTab("log");
+            console.prepareScreenshot();
             // Let one more poll and two pulses lay out the freshly shown tab before the snapshot.
             PauseTransition settle = new PauseTransition(Duration.millis(700));
             settle.setOnFinished(e -> {

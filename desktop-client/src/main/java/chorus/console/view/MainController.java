@@ -16,7 +16,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.VBox;
+import javafx.scene.layout.HBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
@@ -28,7 +28,7 @@ public final class MainController {
     private final Runnable showConnect;
 
     @FXML private BorderPane root;
-    @FXML private VBox cards;
+    @FXML private HBox cards;
     @FXML private Label clusterSummary;
     @FXML private TabPane tabs;
     @FXML private Tab operationsTab;
@@ -71,8 +71,7 @@ public final class MainController {
 
     private void rebuildCards() {
         List<ReplicaCard> views = cluster.cards().stream().map(ReplicaCard::new).toList();
-        cards.getChildren().setAll(clusterSummary);
-        cards.getChildren().addAll(views);
+        cards.getChildren().setAll(views);
     }
 
     private void installShortcuts(Scene scene) {

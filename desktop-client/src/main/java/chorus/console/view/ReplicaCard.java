@@ -22,6 +22,8 @@ public final class ReplicaCard extends VBox {
         getStyleClass().add("replica-card");
         setSpacing(4);
         setPadding(new Insets(8));
+        setPrefWidth(255);
+        setMinWidth(230);
 
         Label title = new Label("Replica " + id);
         title.getStyleClass().add("card-title");
@@ -37,6 +39,8 @@ public final class ReplicaCard extends VBox {
         address.getStyleClass().add("card-address");
         Label uptime = new Label();
         uptime.textProperty().bind(vm.uptimeProperty());
+        uptime.getStyleClass().add("card-address");
+        HBox where = new HBox(8, address, uptime);
 
         GridPane counters = new GridPane();
         counters.setHgap(10);
@@ -64,7 +68,7 @@ public final class ReplicaCard extends VBox {
         problem.managedProperty().bind(vm.problemProperty().isNotEmpty());
         problem.visibleProperty().bind(vm.problemProperty().isNotEmpty());
 
-        getChildren().addAll(header, address, uptime, counters, failure, problem);
+        getChildren().addAll(header, where, counters, failure, problem);
 
         vm.stateProperty().addListener((o, a, b) -> applyState(b));
         applyState(vm.stateProperty().get());

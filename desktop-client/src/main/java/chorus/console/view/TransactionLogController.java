@@ -22,7 +22,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
@@ -87,14 +87,14 @@ public final class TransactionLogController {
         });
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.selectedProperty().set(b));
         vm.timeline().addListener((ListChangeListener<TimelineLane>) c -> drawTimeline());
-        buildColumns();
+        vm.replicaIds().addListener((ListChangeListener<Integer>) c -> replicasChanged());
+        replicasChanged();
     }
 
     private void replicasChanged() {
         replicaFilter.getItems().setAll((Integer) null);
         replicaFilter.getItems().addAll(vm.replicaIds());
-        vm.replicaIds().addListener((ListChangeListener<Integer>) c -> replicasChanged());
-        replicasChanged();
+        buildColumns();
     }
 
     public void togglePause() {
@@ -186,26 +186,54 @@ public final class TransactionLogController {
             timelineTitle.setText("Select a transaction to see its timeline");
             return;
         }
-        timelineTitle.setText("Timeline of " + row.txId() + " - " + row.operationProperty().get());
+        timelineTitle.setText("Timeline of " + row.txId() + " - " + row.operationProperty().get()
+                + " (times after PREPARE was sent)");
+        GridPane grid = new GridPane();
+        grid.setHgap(10);
+        grid.setVgap(4);
+        grid.getStyleClass().add("timeline-grid");
+        TimelineMark.Phase[] phases = TimelineMark.Phase.values();
+        grid.getColumnConstraints().add(new javafx.scene.layout.ColumnConstraints(170));
+        for (int p = 0; p < phases.length; p++) {
+            javafx.scene.layout.ColumnConstraints c = new javafx.scene.layout.ColumnConstraints();
+            c.setMinWidth(p == 2 || p == 4 ? 260 : 170);
+            grid.getColumnConstraints().add(c);
+        }
+        grid.add(header("Replica"), 0, 0);
+        for (int p = 0; p < phases.length; p++) {
+            grid.add(header(phases[p].title()), p + 1, 0);
+        }
+        int rowIndex = 1;
         for (TimelineLane lane : vm.timeline()) {
             Label name = new Label("Replica " + lane.replica() + (lane.coordinator() ? " (coordinator)" : ""));
-            name.setMinWidth(150);
-            name.getStyleClass().add("lane-name");
-            FlowPane marks = new FlowPane(6, 4);
-            for (TimelineMark m : lane.marks()) {
-                Label chip = m.state() == null ? new Label() : StateIcons.label(m.state());
-                chip.setText("+" + m.offsetMillis() + " ms  " + m.label());
-                chip.getStyleClass().add("timeline-mark");
-                marks.getChildren().add(chip);
+            name.getStyleClass().addAll("lane-name", "lane-" + lane.replica());
+            grid.add(name, 0, rowIndex);
+            for (int p = 0; p < phases.length; p++) {
+                VBox cell = new VBox(2);
+                cell.getStyleClass().addAll("timeline-cell", "lane-" + lane.replica());
+                for (TimelineMark m : lane.marks()) {
+                    if (m.phase() == phases[p]) {
+                        Label chip = m.state() == null ? new Label() : StateIcons.label(m.state());
+                        chip.setText("+" + m.offsetMillis() + " ms  " + m.label());
+                        chip.getStyleClass().add("timeline-mark");
+                        chip.setWrapText(true);
+                        chip.setMaxWidth(320);
+                        cell.getChildren().add(chip);
+                    }
+                }
+                if (p == 0 && cell.getChildren().isEmpty() && lane.marks().isEmpty()) {
+                    cell.getChildren().add(new Label("(no record)"));
+                }
+                grid.add(cell, p + 1, rowIndex);
             }
-            if (lane.marks().isEmpty()) {
-                marks.getChildren().add(new Label("(no record)"));
-            }
-            HBox laneBox = new HBox(8, name, marks);
-            laneBox.setAlignment(Pos.CENTER_LEFT);
-            laneBox.setId("lane-" + lane.replica());
-            laneBox.getStyleClass().add("timeline-lane");
-            timeline.getChildren().add(laneBox);
+            rowIndex++;
         }
+        timeline.getChildren().add(grid);
+    }
+
+    private static Label header(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("timeline-header");
+        return l;
     }
 }

@@ -8,7 +8,28 @@ import chorus.api.model.Role;
  * How one event appears on a timeline: on the lane of the replica it concerns (a coordinator's
  * record of a vote goes on the voter's lane), with a short label.
  */
-record TimelineStep(int lane, String label, TxState state) {
+record TimelineStep(int lane, TimelineMark.Phase phase, String label, TxState state) {
+
+    TimelineStep(int lane, String label, TxState state) {
+        this(lane, phaseOf(label, state), label, state);
+    }
+
+    private static TimelineMark.Phase phaseOf(String label, TxState state) {
+        if (label.startsWith("PREPARE")) {
+            return TimelineMark.Phase.PREPARE;
+        }
+        if (label.startsWith("vote") || label.startsWith("prepared")) {
+            return TimelineMark.Phase.VOTE;
+        }
+        if (label.startsWith("decision")) {
+            return TimelineMark.Phase.DECISION;
+        }
+        if (label.startsWith("ack") || label.equals("committed") || label.equals("aborted")) {
+            return TimelineMark.Phase.ACKNOWLEDGEMENT;
+        }
+        return TimelineMark.Phase.TIMEOUT;
+    }
+
 
     static TimelineStep of(ProtocolEvent e) {
         String latency = e.elapsedMicros() >= 0 ? " (" + OperationsViewModel.formatMicros(e.elapsedMicros()) + ")" : "";

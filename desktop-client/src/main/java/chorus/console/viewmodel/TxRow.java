@@ -142,6 +142,12 @@ public final class TxRow {
     private void raise(int replica, TxState next) {
         ObjectProperty<TxState> p = states.computeIfAbsent(replica, r -> new SimpleObjectProperty<>());
         TxState now = p.get();
+        // A replica whose vote timed out (or was NO, or never arrived) keeps showing why the
+        // transaction aborted, even after the ABORT is delivered to it later.
+        boolean causeOfAbort = now == TxState.TIMED_OUT || now == TxState.UNREACHABLE || now == TxState.VOTED_NO;
+        if (next == TxState.ABORTED && causeOfAbort) {
+            return;
+        }
         if (now == null || now.yieldsTo(next)) {
             p.set(next);
         }
@@ -162,11 +168,20 @@ public final class TxRow {
         for (Integer r : states.keySet()) {
             lanes.put(r, new ArrayList<>());
         }
+        java.util.Set<Integer> votesSeenByCoordinator = new java.util.HashSet<>();
         for (ProtocolEvent e : sorted) {
+            if (e.role() == Role.COORDINATOR && e.type() == EventType.PREPARED) {
+                votesSeenByCoordinator.add(e.peer());
+            }
+        }
+        for (ProtocolEvent e : sorted) {
+            if (e.role() == Role.PARTICIPANT && e.type() == EventType.PREPARED && votesSeenByCoordinator.contains(e.replica())) {
+                continue; // the coordinator's record of the same vote carries its latency
+            }
             TimelineStep step = TimelineStep.of(e);
             if (step != null) {
                 lanes.computeIfAbsent(step.lane(), r -> new ArrayList<>())
-                        .add(new TimelineMark(e.timeMillis() - t0, step.label(), step.state()));
+                        .add(new TimelineMark(e.timeMillis() - t0, step.phase(), step.label(), step.state()));
             }
         }
         List<TimelineLane> out = new ArrayList<>();

@@ -27,6 +27,7 @@ import java.util.stream.IntStream;
 import javafx.animation.AnimationTimer;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextInputControl;
 import javafx.stage.Stage;
@@ -128,6 +129,15 @@ class ConsoleIT {
                 .filter(r -> r.txId().toString().equals(txId)).findFirst());
     }
 
+    /** The text of the rendered cell of {@code row} in column {@code columnId} (the tab must be showing). */
+    @SuppressWarnings("rawtypes")
+    private static Optional<String> cellText(Object row, String columnId) {
+        return fx(() -> robot.lookup(".table-cell").queryAllAs(TableCell.class).stream()
+                .filter(c -> c.getTableRow() != null && c.getTableRow().getItem() == row && c.getTableColumn() != null
+                        && columnId.equals(c.getTableColumn().getId()))
+                .map(TableCell::getText).findFirst());
+    }
+
     private static TxState state(TxRow row, int replica) {
         return fx(() -> row.stateProperty(replica).get());
     }
@@ -192,6 +202,24 @@ class ConsoleIT {
             }
             assertThat(fx(() -> row.outcomeProperty().get())).isEqualTo(TxState.COMMITTED);
         });
+
+        // And the views render it: a cell per replica column, in the contents and in the log.
+        robot.interact(() -> console.mainController().showTab("contents"));
+        ContentsRow contents = contentsRow("console-it-1").orElseThrow();
+        robot.interact(() -> robot.lookup("#contentsTable").<TableView<ContentsRow>>query().scrollTo(contents));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(cellText(contents, "contents-replica-" + r)).as("contents, replica %d", r).contains("hello  v1");
+            }
+        });
+        robot.interact(() -> console.mainController().showTab("log"));
+        TxRow logged = logRow(tx).orElseThrow();
+        robot.interact(() -> robot.lookup("#logTable").<TableView<TxRow>>query().scrollTo(logged));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(cellText(logged, "log-replica-" + r)).as("log, replica %d", r).contains("COMMITTED");
+            }
+        });
     }
 
     @Test
@@ -229,6 +257,18 @@ class ConsoleIT {
             assertThat(fx(() -> row.outcomeProperty().get())).isEqualTo(TxState.ABORTED);
             assertThat(fx(() -> row.reasonProperty().get())).contains("replica 3");
         });
+        robot.interact(() -> console.mainController().showTab("log"));
+        TxRow aborted = logRow(tx).orElseThrow();
+        robot.interact(() -> robot.lookup("#logTable").<TableView<TxRow>>query().scrollTo(aborted));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertThat(cellText(aborted, "log-replica-3")).contains("TIMED OUT");
+            assertThat(cellText(aborted, "log-outcome")).contains("ABORTED");
+        });
+        // Selecting it shows its timeline, with the timeout on replica 3's lane.
+        robot.interact(() -> robot.lookup("#logTable").<TableView<TxRow>>query().getSelectionModel().select(aborted));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(fx(() -> robot.lookup(".lane-3 .label").queryAllAs(Labeled.class).stream().map(Labeled::getText).toList()))
+                        .anySatisfy(t -> assertThat(t).contains("timeout: replica 3 did not vote within")));
 
         robot.clickOn("#failure-3 .thumb-area");
         await("card 3 back up").atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(text("#state-3")).isEqualTo("up"));
@@ -303,6 +343,7 @@ class ConsoleIT {
             robot.interact(() -> console.mainController().showTab("contents"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text("#opOutcome")).isEqualTo("ABORTED"));
             long worstMillis = TimeUnit.NANOSECONDS.toMillis(worst.get());
+            System.out.println("longest gap between FX pulses while replica 2 was frozen: " + worstMillis + " ms");
             assertThat(worstMillis).as("longest gap between two pulses on the FX thread, ms").isLessThan(100);
         } finally {
             cluster.resume(2);

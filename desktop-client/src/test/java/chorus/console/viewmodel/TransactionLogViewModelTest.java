@@ -62,6 +62,14 @@ class TransactionLogViewModelTest {
     }
 
     @Test
+    void aReplicaThatTimedOutKeepsShowingItAfterTheAbortReachesIt() {
+        vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.TIMED_OUT, 3, "replica 3 did not vote", -1),
+                coordinator(t1, 1001, EventType.ABORTED, 0, "replica 3 did not vote", -1)), 0);
+        vm.eventsArrived(3, List.of(participant(3, t1, 5000, EventType.ABORTED)), 0);
+        assertThat(vm.row(t1).stateProperty(3).get()).isEqualTo(TxState.TIMED_OUT);
+    }
+
+    @Test
     void lateEventsNeverMoveAReplicaBackwards() {
         vm.eventsArrived(2, List.of(participant(2, t1, 1003, EventType.COMMITTED)), 0);
         vm.eventsArrived(2, List.of(participant(2, t1, 1001, EventType.PREPARED)), 0);
@@ -119,7 +127,10 @@ class TransactionLogViewModelTest {
         assertThat(lanes.get(0).marks()).extracting(TimelineMark::label)
                 .containsExactly("PREPARE sent", "decision ABORT: replica 3 did not vote within 2000 ms");
         assertThat(lanes.get(1).marks()).extracting(TimelineMark::label).containsExactly("vote YES (1.50 ms)", "ack (4.00 ms)");
-        assertThat(lanes.get(2).marks()).extracting(TimelineMark::label, TimelineMark::offsetMillis)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("timeout: replica 3 did not vote within 2000 ms", 2000L));
+        assertThat(lanes.get(2).marks()).extracting(TimelineMark::label, TimelineMark::offsetMillis, TimelineMark::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("timeout: replica 3 did not vote within 2000 ms", 2000L,
+                        TimelineMark.Phase.TIMEOUT));
+        assertThat(lanes.get(1).marks()).extracting(TimelineMark::phase)
+                .containsExactly(TimelineMark.Phase.VOTE, TimelineMark.Phase.ACKNOWLEDGEMENT);
     }
 }
