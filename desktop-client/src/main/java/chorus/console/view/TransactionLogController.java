@@ -216,8 +216,7 @@ public final class TransactionLogController {
                         Label chip = m.state() == null ? new Label() : StateIcons.label(m.state());
                         chip.setText("+" + m.offsetMillis() + " ms  " + m.label());
                         chip.getStyleClass().add("timeline-mark");
-                        chip.setWrapText(true);
-                        chip.setMaxWidth(320);
+                        chip.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                         cell.getChildren().add(chip);
                     }
                 }
