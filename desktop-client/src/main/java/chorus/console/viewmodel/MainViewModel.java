@@ -110,7 +110,8 @@ public final class MainViewModel {
             WriteResult r = gateway.execute(replica, batch);
             return batch.size() + " keys committed as " + r.txId() + " through replica " + replica;
         }, msg -> status.set("imported " + msg),
-            failure -> status.set("import of " + file.getFileName() + " failed, nothing written: " + Failures.describe(failure)));
+            failure -> status.set("import of " + file.getFileName() + " failed, nothing written: "
+                    + (failure instanceof chorus.api.InvalidRequestException ? failure.getMessage() : Failures.describe(failure))));
     }
 
     public ObjectProperty<Theme> themeProperty() {
