@@ -3,6 +3,7 @@ package chorus.console;
 import chorus.console.app.ConsoleApplication;
 import chorus.console.app.ConsoleOptions;
 import chorus.console.service.ConsoleTimeouts;
+import chorus.console.viewmodel.Theme;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -43,6 +44,21 @@ public final class ConsoleMain implements Callable<Integer> {
     @Option(names = "--poll-ms", defaultValue = "200", description = "Pause between two polls of a replica (default: ${DEFAULT-VALUE}).")
     long pollMs;
 
+    @Option(names = "--theme", paramLabel = "light|dark", converter = ThemeConverter.class,
+            description = "Use this theme (and remember it); default: the theme of the last run.")
+    Theme theme;
+
+    static final class ThemeConverter implements CommandLine.ITypeConverter<Theme> {
+        @Override
+        public Theme convert(String value) {
+            try {
+                return Theme.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a theme; use light or dark");
+            }
+        }
+    }
+
     @Option(names = "--headless", description = "Render without a display (Monocle); implied by --screenshot when DISPLAY is unset.")
     boolean headless;
 
@@ -69,7 +85,7 @@ public final class ConsoleMain implements Callable<Integer> {
         if (headless || (screenshot != null && (display == null || display.isBlank()))) {
             useHeadlessToolkit();
         }
-        ConsoleApplication.launchWith(new ConsoleOptions(connect, config, screenshot, timeouts, Duration.ofMillis(screenshotWaitMs)));
+        ConsoleApplication.launchWith(new ConsoleOptions(connect, config, screenshot, timeouts, Duration.ofMillis(screenshotWaitMs), theme));
         return ConsoleApplication.exitCode();
     }
 

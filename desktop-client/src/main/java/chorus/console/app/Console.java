@@ -122,6 +122,9 @@ public final class Console implements AutoCloseable {
     /** Builds the console on {@code stage}, shows it and connects (or asks where to connect). */
     public static Console open(Stage stage, ConsoleOptions options, ConsoleSettings settings) {
         Console c = new Console(stage, options, settings);
+        if (options.theme() != null) {
+            c.main.themeProperty().set(options.theme());
+        }
         stage.show();
         if (options.connect() != null) {
             c.connectVm.addressProperty().set(options.connect());

@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param clusterFile    cluster file whose first replica the dialog proposes
  * @param screenshot     write a PNG of the loaded main window there and exit; null: normal run
  * @param screenshotWait longest wait for the cluster, contents and log before the screenshot
+ * @param theme          theme to use (and remember); null: the remembered one
  */
-public record ConsoleOptions(String connect, Path clusterFile, Path screenshot, ConsoleTimeouts timeouts, Duration screenshotWait) {
+public record ConsoleOptions(String connect, Path clusterFile, Path screenshot, ConsoleTimeouts timeouts, Duration screenshotWait,
+                             chorus.console.viewmodel.Theme theme) {
 }
