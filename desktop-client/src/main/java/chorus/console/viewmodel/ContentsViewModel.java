@@ -23,6 +23,9 @@ import javafx.collections.transformation.FilteredList;
  */
 public final class ContentsViewModel {
 
+    /** Beyond this many changed rows, replacing the whole list is cheaper than editing it. */
+    private static final int MAX_EDITS = 2000;
+
     private final UiExecutor executor;
     private final ObservableList<Integer> replicaIds = FXCollections.observableArrayList();
     private final ObservableList<ContentsRow> rows = FXCollections.observableArrayList();
@@ -33,6 +36,8 @@ public final class ContentsViewModel {
     private final BooleanProperty loaded = new SimpleBooleanProperty(false);
     private final Map<Integer, List<KeyEntry>> latest = new HashMap<>();
     private boolean merging;
+    /** Bumped when the cluster changes, so that a merge started before is dropped. */
+    private long generation;
     private boolean mergeAgain;
 
     public ContentsViewModel(UiExecutor executor) {
@@ -42,6 +47,7 @@ public final class ContentsViewModel {
     }
 
     public void setReplicas(List<Integer> ids) {
+        generation++;
         latest.clear();
         rows.clear();
         loaded.set(false);
@@ -64,13 +70,37 @@ public final class ContentsViewModel {
         mergeAgain = false;
         Map<Integer, List<KeyEntry>> snapshot = Map.copyOf(latest);
         List<Integer> ids = List.copyOf(replicaIds);
-        executor.submit(() -> ContentsMerger.merge(snapshot, ids), merged -> {
-            rows.setAll(merged);
+        List<ContentsRow> current = List.copyOf(rows);
+        long startedIn = generation;
+        executor.submit(() -> {
+            List<ContentsRow> m = ContentsMerger.merge(snapshot, ids);
+            return new Merged(m, RowDiff.between(current, m, MAX_EDITS));
+        }, result -> {
+            if (startedIn != generation) {
+                finishMerge();
+                return;
+            }
+            List<ContentsRow> merged = result.rows();
+            if (result.edits() == null) {
+                rows.setAll(merged);
+            } else {
+                // A few changed keys among 100,000: edit those rows only, the table keeps its place.
+                for (RowDiff.Edit e : result.edits()) {
+                    switch (e.kind()) {
+                        case SET -> rows.set(e.index(), e.row());
+                        case ADD -> rows.add(e.index(), e.row());
+                        case REMOVE -> rows.remove(e.index());
+                    }
+                }
+            }
             long disagreeing = merged.stream().filter(ContentsRow::disagree).count();
             summary.set(String.format(Locale.ROOT, "%,d keys, %,d differ between replicas", merged.size(), disagreeing));
             loaded.set(!ids.isEmpty() && snapshot.keySet().containsAll(ids));
             finishMerge();
         }, failure -> finishMerge());
+    }
+
+    private record Merged(List<ContentsRow> rows, List<RowDiff.Edit> edits) {
     }
 
     private void finishMerge() {
