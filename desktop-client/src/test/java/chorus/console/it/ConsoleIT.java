@@ -9,6 +9,7 @@ import chorus.console.app.ConsoleOptions;
 import chorus.console.service.ConsoleTimeouts;
 import chorus.console.testing.MemorySettings;
 import chorus.console.viewmodel.ContentsRow;
+import chorus.console.viewmodel.InDoubtRow;
 import chorus.console.viewmodel.OperationKind;
 import chorus.console.viewmodel.TxRow;
 import chorus.console.viewmodel.TxState;
@@ -365,6 +366,50 @@ class ConsoleIT {
             robot.interact(pulse::stop);
         }
         await("card 2 up again").atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(text("#state-2")).isEqualTo("up"));
+    }
+
+    @Test
+    @Order(8)
+    void aTransactionLeftInDoubtByACrashedCoordinatorCanBeForcedByTheOperator() {
+        // Replica 5 halts right after making COMMIT durable, before telling anyone: the others stay prepared.
+        cluster.kill(5);
+        cluster.start(5, java.util.Map.of("chorus.fault", "coordinator-after-decision"));
+        await("card 5 up").atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(text("#state-5")).isEqualTo("up"));
+        put(5, "console-it-doubt", "maybe");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(text("#opOutcome")).isEqualTo("FAILED"));
+
+        robot.interact(() -> console.mainController().showTab("inDoubt"));
+        await("replica 1 holds the transaction in doubt").atMost(Duration.ofSeconds(20))
+                .until(() -> inDoubtRow(1, "console-it-doubt").isPresent());
+        assertThat(text("#indoubt-1")).isNotEqualTo("0");
+        InDoubtRow row = inDoubtRow(1, "console-it-doubt").orElseThrow();
+        robot.interact(() -> robot.lookup("#inDoubtTable").<TableView<InDoubtRow>>query().getSelectionModel().select(row));
+        robot.clickOn("#forceCommit");
+        await("confirmation asks for a note").atMost(Duration.ofSeconds(5))
+                .until(() -> fx(() -> robot.lookup("#decisionNote").tryQuery().isPresent()));
+        setText("#decisionNote", "coordinator 5 crashed after deciding; drill");
+        robot.clickOn("OK");
+
+        await("replica 1 no longer in doubt").atMost(Duration.ofSeconds(10))
+                .until(() -> inDoubtRow(1, "console-it-doubt").isEmpty());
+        assertThat(fx(() -> robot.lookup("#inDoubtActions").<javafx.scene.control.ListView<String>>query().getItems()))
+                .singleElement().asString().contains("force COMMIT of " + row.tx().txId() + " on replica 1", "drill");
+        await("the log records the operator's decision").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(logRow(row.tx().txId().toString()).map(r -> fx(() -> r.reasonProperty().get())).orElse(""))
+                        .contains("drill"));
+
+        // The coordinator comes back without the fault and finishes what it decided: every replica commits.
+        cluster.kill(5);
+        cluster.start(5);
+        awaitAllUp();
+        await("nothing left in doubt").atMost(Duration.ofSeconds(20))
+                .until(() -> fx(() -> robot.lookup("#inDoubtTable").<TableView<InDoubtRow>>query().getItems().isEmpty()));
+        awaitCommittedEverywhere("console-it-doubt", "maybe");
+    }
+
+    private static Optional<InDoubtRow> inDoubtRow(int replica, String key) {
+        return fx(() -> robot.lookup("#inDoubtTable").<TableView<InDoubtRow>>query().getItems().stream()
+                .filter(r -> r.replica() == replica && r.tx().keys().contains(key)).findFirst());
     }
 
     /** Samples the FX thread's state and top frames, so that a slow pulse can say what held the thread. */
