@@ -208,6 +208,11 @@ public final class Console implements AutoCloseable {
                 cluster.allReportedProperty(), contents.loadedProperty());
     }
 
+    /** Why the last connection attempt failed (empty when it did not). */
+    public javafx.beans.property.ReadOnlyStringProperty connectErrorProperty() {
+        return connectVm.errorProperty();
+    }
+
     public Stage stage() {
         return stage;
     }

@@ -48,6 +48,16 @@ public final class ConsoleApplication extends Application {
             Platform.exit();
         });
         giveUp.play();
+        java.util.function.Consumer<String> failed = error -> {
+            if (!error.isEmpty()) {
+                giveUp.stop();
+                System.err.println("console: " + error + "; no screenshot written");
+                EXIT_CODE.set(1);
+                Platform.exit();
+            }
+        };
+        console.connectErrorProperty().addListener((o, a, error) -> failed.accept(error));
+        failed.accept(console.connectErrorProperty().get());
         Runnable shoot = () -> {
             giveUp.stop();
             console.prepareScreenshot();

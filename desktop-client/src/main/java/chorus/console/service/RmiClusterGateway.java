@@ -58,10 +58,12 @@ public final class RmiClusterGateway implements ClusterGateway {
         ClusterConfig membership;
         try {
             membership = first.call(c -> c.admin().membership(), timeouts.connect().plus(timeouts.call()));
-        } catch (ReplicaUnreachableException | CallTimeoutException e) {
-            throw new ReplicaUnreachableException("cannot reach " + entry.hostPort() + ": "
-                    + Failures.describe(e).replaceFirst("^replica 1 \\(" + java.util.regex.Pattern.quote(entry.hostPort())
-                    + "\\) (is )?", ""), e);
+        } catch (ReplicaUnreachableException e) {
+            String why = e.getCause() != null ? Failures.transportCause(e.getCause()) : e.getMessage();
+            throw new ReplicaUnreachableException("cannot reach " + entry.hostPort() + ": " + why, e);
+        } catch (CallTimeoutException e) {
+            throw new ReplicaUnreachableException("cannot reach " + entry.hostPort() + ": no answer within "
+                    + timeouts.connect().plus(timeouts.call()).toMillis() + " ms", e);
         }
         synchronized (lock) {
             stopWatching();
