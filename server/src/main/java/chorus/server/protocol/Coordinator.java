@@ -118,64 +118,19 @@ public final class Coordinator {
         inFlight.put(tx, state);
         events.record(Role.COORDINATOR, EventType.STARTED, tx, 0, keys, op, "PREPARE to " + Summaries.replicas(replicas), -1);
         PrepareRequest request = new PrepareRequest(tx, age, mutations);
-        LinkedBlockingQueue<VoteResult> votes = new LinkedBlockingQueue<>();
-        for (int replica : replicas) {
-            calls.execute(() -> {
-                long s = System.nanoTime();
-                try {
-                    votes.add(new VoteResult(replica, channel.prepare(replica, request), null, (System.nanoTime() - s) / 1000));
-                } catch (Exception e) {
-                    votes.add(new VoteResult(replica, null, e, (System.nanoTime() - s) / 1000));
-                }
-            });
+        Round round = new Round(tx, keys, op, t0 + timeouts.vote().toNanos());
+        // Lock at the primary first: conflicting transactions queue there, in one place and one key
+        // order, before they hold anything anywhere else. Without this step their PREPAREs reach
+        // the replicas in different orders, and each replica would lock for a different winner.
+        int primary = replicas.get(0);
+        round.collect(List.of(primary), r -> channel.lock(r, request), false);
+        if (round.cause == null) {
+            round.collect(replicas, r -> channel.prepare(r, request), true);
         }
-
-        FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit();
-
-        // ---- collect votes: stop at the first refusal or when the vote timeout runs out
-        long voteDeadline = t0 + timeouts.vote().toNanos();
-        Map<Integer, Vote.Yes> yes = new HashMap<>();
-        Set<Integer> refused = new HashSet<>();
-        AbortCause cause = null;
-        String reason = null;
-        while (yes.size() < replicas.size() && cause == null) {
-            long remaining = voteDeadline - System.nanoTime();
-            VoteResult v = remaining > 0 ? votes.poll(remaining, TimeUnit.NANOSECONDS) : null;
-            if (v == null) {
-                List<Integer> silent = new ArrayList<>();
-                for (int r : replicas) {
-                    if (!yes.containsKey(r) && !refused.contains(r)) {
-                        silent.add(r);
-                    }
-                }
-                for (int r : silent) {
-                    metrics.timedOut();
-                    events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, r, keys, op,
-                            "replica " + r + " did not vote within " + timeouts.vote().toMillis() + " ms", -1);
-                }
-                cause = AbortCause.TIMEOUT;
-                reason = Summaries.replicas(silent) + " did not vote within " + timeouts.vote().toMillis() + " ms";
-            } else if (v.vote instanceof Vote.Yes y) {
-                yes.put(v.replica, y);
-                events.record(Role.COORDINATOR, EventType.PREPARED, tx, v.replica, keys, op, "", v.micros);
-            } else if (v.vote instanceof Vote.No no) {
-                refused.add(v.replica);
-                events.record(Role.COORDINATOR, EventType.VOTED_NO, tx, v.replica, keys, op, no.reason(), v.micros);
-                cause = no.cause();
-                reason = "replica " + v.replica + " voted NO: " + no.reason();
-            } else {
-                refused.add(v.replica);
-                String why = "replica " + v.replica + " is unreachable (" + Calls.describe(v.error) + ")";
-                boolean timedOut = isTimeout(v.error);
-                if (timedOut) {
-                    metrics.timedOut();
-                    why = "replica " + v.replica + " did not vote within " + timeouts.vote().toMillis() + " ms";
-                }
-                events.record(Role.COORDINATOR, timedOut ? EventType.TIMED_OUT : EventType.UNREACHABLE, tx, v.replica, keys, op, why, v.micros);
-                cause = timedOut ? AbortCause.TIMEOUT : AbortCause.UNREACHABLE;
-                reason = why;
-            }
-        }
+        Map<Integer, Vote.Yes> yes = round.yes;
+        Set<Integer> refused = round.refused;
+        AbortCause cause = round.cause;
+        String reason = round.reason;
         Map<String, Long> versions = Map.of();
         if (cause == null) {
             versions = agreedVersions(yes);
@@ -205,7 +160,8 @@ public final class Coordinator {
                 decision == Decision.COMMIT ? "" : reason, (System.nanoTime() - t0) / 1000);
 
         // ---- phase two: every replica that may hold the transaction prepared
-        Set<Integer> targets = new HashSet<>(replicas);
+        // Replicas never contacted hold nothing; those that refused have already let go.
+        Set<Integer> targets = new HashSet<>(round.contacted);
         targets.removeAll(refused);
         PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets);
         delivery.send(pd, false);
@@ -223,6 +179,93 @@ public final class Coordinator {
         delivery.track(pd);
         inFlight.remove(tx);
         return new Attempt(decision, versions, cause, reason);
+    }
+
+    private interface VoteCall {
+        Vote call(int replica) throws Exception;
+    }
+
+    /**
+     * One round of votes: the call goes to every replica in parallel; collection stops at the first
+     * refusal or when the deadline passes, and every silent replica is reported as timed out.
+     */
+    private final class Round {
+        final TxId tx;
+        final List<String> keys;
+        final String op;
+        final long deadlineNanos;
+        final Map<Integer, Vote.Yes> yes = new HashMap<>();
+        final Set<Integer> refused = new HashSet<>();
+        final Set<Integer> contacted = new HashSet<>();
+        AbortCause cause;
+        String reason;
+
+        Round(TxId tx, List<String> keys, String op, long deadlineNanos) {
+            this.tx = tx;
+            this.keys = keys;
+            this.op = op;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        void collect(List<Integer> targets, VoteCall call, boolean votes) throws InterruptedException {
+            LinkedBlockingQueue<VoteResult> results = new LinkedBlockingQueue<>();
+            contacted.addAll(targets);
+            for (int replica : targets) {
+                calls.execute(() -> {
+                    long s = System.nanoTime();
+                    try {
+                        results.add(new VoteResult(replica, call.call(replica), null, (System.nanoTime() - s) / 1000));
+                    } catch (Exception e) {
+                        results.add(new VoteResult(replica, null, e, (System.nanoTime() - s) / 1000));
+                    }
+                });
+            }
+            if (votes) {
+                FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit();
+            }
+            Set<Integer> answered = new HashSet<>();
+            while (answered.size() < targets.size() && cause == null) {
+                long remaining = deadlineNanos - System.nanoTime();
+                VoteResult v = remaining > 0 ? results.poll(remaining, TimeUnit.NANOSECONDS) : null;
+                if (v == null) {
+                    List<Integer> silent = targets.stream().filter(r -> !answered.contains(r)).sorted().toList();
+                    for (int r : silent) {
+                        metrics.timedOut();
+                        events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, r, keys, op,
+                                "replica " + r + " did not vote within " + timeouts.vote().toMillis() + " ms", -1);
+                    }
+                    cause = AbortCause.TIMEOUT;
+                    reason = Summaries.replicas(silent) + " did not vote within " + timeouts.vote().toMillis() + " ms";
+                    return;
+                }
+                answered.add(v.replica);
+                if (v.vote instanceof Vote.Yes y) {
+                    if (votes) {
+                        yes.put(v.replica, y);
+                        events.record(Role.COORDINATOR, EventType.PREPARED, tx, v.replica, keys, op, "", v.micros);
+                    }
+                } else if (v.vote instanceof Vote.No no) {
+                    refused.add(v.replica);
+                    events.record(Role.COORDINATOR, EventType.VOTED_NO, tx, v.replica, keys, op, no.reason(), v.micros);
+                    cause = no.cause();
+                    reason = "replica " + v.replica + " voted NO: " + no.reason();
+                } else {
+                    boolean timedOut = isTimeout(v.error);
+                    String why = timedOut
+                            ? "replica " + v.replica + " did not vote within " + timeouts.vote().toMillis() + " ms"
+                            : "replica " + v.replica + " is unreachable (" + Calls.describe(v.error) + ")";
+                    if (timedOut) {
+                        metrics.timedOut();
+                    } else {
+                        refused.add(v.replica);
+                    }
+                    events.record(Role.COORDINATOR, timedOut ? EventType.TIMED_OUT : EventType.UNREACHABLE, tx, v.replica, keys, op,
+                            why, v.micros);
+                    cause = timedOut ? AbortCause.TIMEOUT : AbortCause.UNREACHABLE;
+                    reason = why;
+                }
+            }
+        }
     }
 
     /** What this coordinator knows of {@code tx}: the decision, PENDING while deciding, else presumed abort. */
@@ -249,7 +292,7 @@ public final class Coordinator {
 
     private long backoff(int attempt) {
         long base = timeouts.retryBackoff().toNanos();
-        long cap = base << Math.min(attempt, 8);
+        long cap = base << Math.min(attempt, 5);
         return ThreadLocalRandom.current().nextLong(base, cap + 1);
     }
 

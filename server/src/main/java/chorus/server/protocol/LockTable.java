@@ -2,21 +2,28 @@ package chorus.server.protocol;
 
 import chorus.api.model.TxId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Exclusive per-key locks taken at PREPARE and held until the decision is applied, with wait-die
- * to rule out deadlock: a transaction may wait only for a younger holder; a younger requester
- * dies at once (its coordinator retries it later with the same age, so it eventually becomes the
- * oldest and wins). Waits are bounded by a deadline, so a holder that never finishes (an in-doubt
- * transaction) turns into a refusal rather than a stuck thread.
+ * Exclusive per-key locks, taken at PREPARE and held until the decision is applied. A released
+ * key is handed straight to the oldest waiting transaction, so a transaction that keeps being
+ * retried with its first age moves to the front and cannot starve. Every wait is bounded by a
+ * deadline: a holder that never finishes (an in-doubt transaction) turns into a refusal, never
+ * into a stuck thread.
+ *
+ * <p>Deadlock freedom does not come from here but from the order in which the coordinator locks:
+ * every transaction first locks its keys at one replica, the lock primary, in key order, and
+ * only then asks the others (see {@link Coordinator}). The bounded waits are the backstop for
+ * the rare cases outside that order (a lock lease that ran out, locks recovered after a crash).
  */
 public final class LockTable {
 
@@ -29,89 +36,162 @@ public final class LockTable {
         }
     }
 
-    private record Holder(TxId tx, TxAge age, CompletableFuture<Void> released) {
+    private static final class Waiter {
+        final TxId tx;
+        final TxAge age;
+        final CompletableFuture<Void> granted = new CompletableFuture<>();
+
+        Waiter(TxId tx, TxAge age) {
+            this.tx = tx;
+            this.age = age;
+        }
     }
 
-    private final Map<String, Holder> held = new HashMap<>();
+    private static final class KeyLock {
+        TxId holder;
+        final PriorityQueue<Waiter> waiters = new PriorityQueue<>(Comparator.comparing((Waiter w) -> w.age));
+    }
+
+    private final Map<String, KeyLock> locks = new HashMap<>();
     private final Map<TxId, List<String>> keysOf = new HashMap<>();
+    /** Completed when a waiting transaction is aborted, so that it stops queueing for locks at once. */
+    private final Map<TxId, CompletableFuture<Void>> cancels = new HashMap<>();
 
     /**
-     * Locks every key for {@code tx}, in the given order, waiting at most until {@code deadlineNanos}
-     * (a {@link System#nanoTime()} value) for younger holders.
+     * Locks every key for {@code tx} in the given order, waiting at most until {@code deadlineNanos}
+     * (a {@link System#nanoTime()} value) for each holder to let go.
      */
     public Acquisition acquireAll(TxId tx, TxAge age, List<String> keys, long deadlineNanos) throws InterruptedException {
-        for (String key : keys) {
-            while (true) {
-                Holder blocker;
-                synchronized (this) {
-                    Holder h = held.get(key);
-                    if (h == null || h.tx.equals(tx)) {
-                        if (h == null) {
-                            held.put(key, new Holder(tx, age, new CompletableFuture<>()));
-                            keysOf.computeIfAbsent(tx, t -> new ArrayList<>()).add(key);
-                        }
-                        break;
-                    }
-                    if (!age.olderThan(h.age)) {
-                        releaseAll(tx);
-                        return Acquisition.refused("key '" + shorten(key) + "' is locked by older transaction " + h.tx + " (wait-die)");
-                    }
-                    blocker = h;
+        CompletableFuture<Void> cancelled;
+        synchronized (this) {
+            cancelled = cancels.computeIfAbsent(tx, t -> new CompletableFuture<>());
+        }
+        try {
+            for (String key : keys) {
+                Acquisition a = acquire(tx, age, key, deadlineNanos, cancelled);
+                if (!a.acquired()) {
+                    releaseAll(tx);
+                    return a;
                 }
-                long remaining = deadlineNanos - System.nanoTime();
-                try {
-                    if (remaining <= 0) {
-                        throw new TimeoutException();
+            }
+            return Acquisition.OK;
+        } finally {
+            synchronized (this) {
+                cancels.remove(tx);
+            }
+        }
+    }
+
+    private Acquisition acquire(TxId tx, TxAge age, String key, long deadlineNanos, CompletableFuture<Void> cancelled)
+            throws InterruptedException {
+        Waiter w;
+        TxId blocker;
+        synchronized (this) {
+            if (cancelled.isDone()) {
+                return Acquisition.refused("aborted while waiting for key '" + shorten(key) + "'");
+            }
+            KeyLock l = locks.computeIfAbsent(key, k -> new KeyLock());
+            if (l.holder == null) {
+                grant(l, tx, key);
+                return Acquisition.OK;
+            }
+            if (l.holder.equals(tx)) {
+                return Acquisition.OK;
+            }
+            w = new Waiter(tx, age);
+            l.waiters.add(w);
+            blocker = l.holder;
+        }
+        try {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                throw new TimeoutException();
+            }
+            CompletableFuture.anyOf(w.granted, cancelled).get(remaining, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // fall through: decided below under the monitor, since the grant may race the timeout
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("lock grants never fail", e);
+        } finally {
+            synchronized (this) {
+                if (!w.granted.isDone()) {
+                    KeyLock l = locks.get(key);
+                    if (l != null) {
+                        l.waiters.remove(w);
                     }
-                    blocker.released.get(remaining, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    releaseAll(tx);
-                    return Acquisition.refused("key '" + shorten(key) + "' stayed locked by " + blocker.tx + " past the lock wait");
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("lock release never fails", e);
-                } catch (InterruptedException e) {
-                    releaseAll(tx);
-                    throw e;
                 }
             }
         }
-        return Acquisition.OK;
+        if (w.granted.isDone() && !cancelled.isDone()) {
+            return Acquisition.OK;
+        }
+        return Acquisition.refused(cancelled.isDone()
+                ? "aborted while waiting for key '" + shorten(key) + "'"
+                : "key '" + shorten(key) + "' stayed locked by " + blocker + " past the lock wait");
+    }
+
+    private void grant(KeyLock l, TxId tx, String key) {
+        l.holder = tx;
+        keysOf.computeIfAbsent(tx, t -> new ArrayList<>()).add(key);
     }
 
     /** Takes the locks of a transaction recovered from storage: nobody else can hold them yet. */
-    public synchronized void restore(TxId tx, TxAge age, List<String> keys) {
+    public synchronized void restore(TxId tx, List<String> keys) {
         for (String key : keys) {
-            Holder h = held.get(key);
-            if (h != null && !h.tx.equals(tx)) {
-                throw new IllegalStateException("recovered transactions " + h.tx + " and " + tx + " both hold key " + key);
+            KeyLock l = locks.computeIfAbsent(key, k -> new KeyLock());
+            if (l.holder != null && !l.holder.equals(tx)) {
+                throw new IllegalStateException("recovered transactions " + l.holder + " and " + tx + " both hold key " + key);
             }
-            if (h == null) {
-                held.put(key, new Holder(tx, age, new CompletableFuture<>()));
-                keysOf.computeIfAbsent(tx, t -> new ArrayList<>()).add(key);
+            if (l.holder == null) {
+                grant(l, tx, key);
             }
         }
     }
 
+    /**
+     * Stops {@code tx} from waiting for locks (it was aborted while queueing). A no-op when it is not
+     * waiting: callers re-check their own state after {@link #acquireAll} returns.
+     */
+    public synchronized void cancel(TxId tx) {
+        CompletableFuture<Void> c = cancels.get(tx);
+        if (c != null) {
+            c.complete(null);
+        }
+    }
+
+    /** Releases every key {@code tx} holds, handing each to its oldest waiter. */
     public synchronized void releaseAll(TxId tx) {
         List<String> keys = keysOf.remove(tx);
         if (keys == null) {
             return;
         }
         for (String key : keys) {
-            Holder h = held.remove(key);
-            if (h != null) {
-                h.released.complete(null);
+            KeyLock l = locks.get(key);
+            if (l == null || !tx.equals(l.holder)) {
+                continue;
+            }
+            Waiter next = l.waiters.poll();
+            if (next == null) {
+                locks.remove(key);
+            } else {
+                grant(l, next.tx, key);
+                next.granted.complete(null);
             }
         }
     }
 
+    public synchronized boolean holdsAll(TxId tx, List<String> keys) {
+        List<String> held = keysOf.get(tx);
+        return held != null && held.containsAll(keys);
+    }
+
     public synchronized Optional<TxId> holder(String key) {
-        Holder h = held.get(key);
-        return h == null ? Optional.empty() : Optional.of(h.tx);
+        KeyLock l = locks.get(key);
+        return l == null ? Optional.empty() : Optional.ofNullable(l.holder);
     }
 
     public synchronized int lockedKeys() {
-        return held.size();
+        return locks.size();
     }
 
     private static String shorten(String key) {

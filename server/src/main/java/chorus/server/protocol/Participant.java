@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -43,7 +44,8 @@ public final class Participant {
     private final EventLog events;
     private final Timeouts timeouts;
     private final LongSupplier clock;
-    private final LockTable locks = new LockTable();
+    private final LockTable locks;
+    private final ScheduledExecutorService scheduler;
     private final ConcurrentHashMap<TxId, ParticipantTx> txs = new ConcurrentHashMap<>();
     /** How long refusals and outcomes are remembered for peers' questions. */
     private final long outcomeRetentionMillis;
@@ -67,13 +69,15 @@ public final class Participant {
     }
 
     public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
-                       long outcomeRetentionMillis) {
+                       long outcomeRetentionMillis, ScheduledExecutorService scheduler) {
         this.self = self;
         this.store = store;
         this.events = events;
         this.timeouts = timeouts;
         this.clock = clock;
         this.outcomeRetentionMillis = outcomeRetentionMillis;
+        this.locks = new LockTable();
+        this.scheduler = scheduler;
     }
 
     public void onPrepared(PreparedListener listener) {
@@ -86,35 +90,82 @@ public final class Participant {
 
     // ---------------------------------------------------------------- phase one
 
+    /**
+     * The lock primary's first step: takes the keys in order, waiting for holders, and promises
+     * nothing else. The locks lapse after the lease unless the PREPARE arrives.
+     */
+    public Vote lock(PrepareRequest req) throws InterruptedException {
+        if (req.protocolVersion() != ProtocolVersion.CURRENT) {
+            return refuse(req, AbortCause.REFUSED, "replica " + self + " speaks protocol version " + ProtocolVersion.CURRENT
+                    + ", not " + req.protocolVersion());
+        }
+        ParticipantTx ptx = new ParticipantTx(req.txId(), req.age(), req.mutations());
+        synchronized (ptx) {
+            ptx.state = ParticipantTx.State.LOCKED;
+        }
+        Vote refused = admit(req, ptx);
+        if (refused != null) {
+            return refused;
+        }
+        LockTable.Acquisition got = locks.acquireAll(req.txId(), req.age(), sortedKeys(req), lockDeadline());
+        if (!got.acquired()) {
+            txs.remove(req.txId());
+            return refuse(req, AbortCause.CONFLICT, "replica " + self + ": " + got.reason());
+        }
+        synchronized (ptx) {
+            if (ptx.state != ParticipantTx.State.LOCKED) {
+                // Aborted while it queued: the abort could not release what was not yet held.
+                locks.releaseAll(req.txId());
+                return new Vote.No(AbortCause.REFUSED, "aborted while replica " + self + " was locking");
+            }
+        }
+        // If the coordinator vanishes now, nothing but this lease frees the keys.
+        long lease = timeouts.vote().toMillis() * 2;
+        scheduler.schedule(() -> expireLock(ptx), lease, TimeUnit.MILLISECONDS);
+        return new Vote.Yes(Map.of());
+    }
+
+    private void expireLock(ParticipantTx ptx) {
+        synchronized (ptx) {
+            if (ptx.state != ParticipantTx.State.LOCKED) {
+                return;
+            }
+            ptx.state = ParticipantTx.State.DONE;
+        }
+        txs.remove(ptx.txId, ptx);
+        locks.releaseAll(ptx.txId);
+        LOG.info("locks of {} lapsed: no PREPARE followed within the lease", ptx.txId);
+    }
+
     public Vote prepare(PrepareRequest req) throws InterruptedException {
         TxId tx = req.txId();
         if (req.protocolVersion() != ProtocolVersion.CURRENT) {
             return refuse(req, AbortCause.REFUSED, "replica " + self + " speaks protocol version " + ProtocolVersion.CURRENT
                     + ", not " + req.protocolVersion());
         }
-        ParticipantTx ptx = new ParticipantTx(tx, req.age(), req.mutations());
-        synchronized (admission) {
-            if (recentAborts.containsKey(tx) || store.outcome(tx).isPresent()) {
-                return refuse(req, AbortCause.REFUSED, "replica " + self + " already knows " + tx + " as aborted");
-            }
-            ParticipantTx existing = txs.putIfAbsent(tx, ptx);
-            if (existing != null) {
-                synchronized (existing) {
-                    if (existing.state == ParticipantTx.State.PREPARED || existing.state == ParticipantTx.State.IN_DOUBT) {
-                        return new Vote.Yes(existing.versions);
-                    }
+        ParticipantTx ptx = txs.get(tx);
+        boolean locked = false;
+        if (ptx != null) {
+            synchronized (ptx) {
+                if (ptx.state == ParticipantTx.State.LOCKED) {
+                    ptx.state = ParticipantTx.State.PREPARING;
+                    locked = true;
+                } else if (ptx.state == ParticipantTx.State.PREPARED || ptx.state == ParticipantTx.State.IN_DOUBT) {
+                    return new Vote.Yes(ptx.versions);
                 }
-                return refuse(req, AbortCause.REFUSED, "replica " + self + " got a second PREPARE for " + tx);
             }
         }
-        List<String> keys = new ArrayList<>(req.keys());
-        // A fixed order for taking locks within one transaction; wait-die handles the rest.
-        Collections.sort(keys);
-        long deadline = System.nanoTime() + timeouts.lockWait().toNanos();
-        LockTable.Acquisition got = locks.acquireAll(tx, req.age(), keys, deadline);
-        if (!got.acquired()) {
-            txs.remove(tx);
-            return refuse(req, AbortCause.CONFLICT, "replica " + self + ": " + got.reason());
+        if (!locked) {
+            ptx = new ParticipantTx(tx, req.age(), req.mutations());
+            Vote refused = admit(req, ptx);
+            if (refused != null) {
+                return refused;
+            }
+            LockTable.Acquisition got = locks.acquireAll(tx, req.age(), sortedKeys(req), lockDeadline());
+            if (!got.acquired()) {
+                txs.remove(tx);
+                return refuse(req, AbortCause.CONFLICT, "replica " + self + ": " + got.reason());
+            }
         }
         try {
             Map<String, Long> versions = new HashMap<>();
@@ -151,6 +202,31 @@ public final class Participant {
         }
     }
 
+    /** Registers {@code ptx}, unless the transaction is known here as aborted; returns the refusal if so. */
+    private Vote admit(PrepareRequest req, ParticipantTx ptx) {
+        TxId tx = req.txId();
+        synchronized (admission) {
+            if (recentAborts.containsKey(tx) || store.outcome(tx).isPresent()) {
+                return refuse(req, AbortCause.REFUSED, "replica " + self + " already knows " + tx + " as aborted");
+            }
+            if (txs.putIfAbsent(tx, ptx) != null) {
+                return refuse(req, AbortCause.REFUSED, "replica " + self + " got a second PREPARE for " + tx);
+            }
+        }
+        return null;
+    }
+
+    private static List<String> sortedKeys(PrepareRequest req) {
+        List<String> keys = new ArrayList<>(req.keys());
+        // One order for everybody: two transactions never wait for each other's keys crosswise here.
+        Collections.sort(keys);
+        return keys;
+    }
+
+    private long lockDeadline() {
+        return System.nanoTime() + timeouts.lockWait().toNanos();
+    }
+
     private Vote releaseAndRefuse(PrepareRequest req, AbortCause cause, String reason) {
         locks.releaseAll(req.txId());
         txs.remove(req.txId());
@@ -181,10 +257,19 @@ public final class Participant {
             return;
         }
         synchronized (ptx) {
+            if (ptx.state == ParticipantTx.State.LOCKED) {
+                ptx.state = ParticipantTx.State.DONE;
+                txs.remove(tx, ptx);
+                locks.cancel(tx);
+                locks.releaseAll(tx);
+                recentAborts.put(tx, Boolean.TRUE);
+                return;
+            }
             if (ptx.state == ParticipantTx.State.PREPARING) {
                 if (decision == Decision.ABORT) {
                     ptx.abortRequested = true;
                     recentAborts.put(tx, Boolean.TRUE);
+                    locks.cancel(tx);
                 } else {
                     LOG.error("COMMIT for {} before replica {} voted YES", tx, self);
                 }
@@ -235,9 +320,18 @@ public final class Participant {
             ParticipantTx ptx = txs.get(tx);
             if (ptx != null) {
                 synchronized (ptx) {
+                    if (ptx.state == ParticipantTx.State.LOCKED) {
+                        ptx.state = ParticipantTx.State.DONE;
+                        txs.remove(tx, ptx);
+                        locks.cancel(tx);
+                        locks.releaseAll(tx);
+                        recentAborts.put(tx, Boolean.TRUE);
+                        return TxOutcome.ABORTED;
+                    }
                     if (ptx.state == ParticipantTx.State.PREPARING) {
                         ptx.abortRequested = true;
                         recentAborts.put(tx, Boolean.TRUE);
+                        locks.cancel(tx);
                         return TxOutcome.ABORTED;
                     }
                     if (ptx.state != ParticipantTx.State.DONE) {
@@ -305,7 +399,7 @@ public final class Participant {
                 ptx.preparedAtMillis = r.preparedAtMillis();
                 ptx.state = ParticipantTx.State.PREPARED;
             }
-            locks.restore(r.txId(), r.age(), r.keys());
+            locks.restore(r.txId(), r.keys());
             txs.put(r.txId(), ptx);
         }
         for (PreparedRecord r : records) {
@@ -362,6 +456,25 @@ public final class Participant {
             ParticipantTx ptx = txs.get(tx);
             return ptx != null && ptx.voted();
         });
+    }
+
+    /**
+     * Keys held by transactions that voted YES here, after {@code afterKey} and up to
+     * {@code upToKey} (inclusive; null for no bound), with the transaction holding each.
+     */
+    public java.util.SortedMap<String, TxId> pendingKeys(String afterKey, String upToKey) {
+        java.util.TreeMap<String, TxId> out = new java.util.TreeMap<>();
+        for (ParticipantTx ptx : txs.values()) {
+            if (!ptx.voted()) {
+                continue;
+            }
+            for (String k : ptx.keys()) {
+                if (k.compareTo(afterKey) > 0 && (upToKey == null || k.compareTo(upToKey) <= 0)) {
+                    out.put(k, ptx.txId);
+                }
+            }
+        }
+        return out;
     }
 
     ParticipantTx transaction(TxId tx) {

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 final class ParticipantTx {
 
     enum State {
+        /** Holds its locks at the lock primary ahead of PREPARE; nothing durable, released if PREPARE never comes. */
+        LOCKED,
         /** Locks being taken and the prepare being written: no YES vote sent yet. */
         PREPARING,
         /** Voted YES: the outcome may already be decided elsewhere. */

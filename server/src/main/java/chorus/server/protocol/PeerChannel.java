@@ -10,6 +10,13 @@ import chorus.api.model.TxId;
  */
 public interface PeerChannel {
 
+    /**
+     * Takes the transaction's locks at {@code replica}, the lock primary, before any PREPARE: the
+     * order that keeps conflicting transactions from deadlocking across replicas. Nothing is made
+     * durable; the locks lapse if no PREPARE follows within the lock lease.
+     */
+    Vote lock(int replica, PrepareRequest request) throws Exception;
+
     Vote prepare(int replica, PrepareRequest request) throws Exception;
 
     void decide(int replica, TxId txId, Decision decision) throws Exception;

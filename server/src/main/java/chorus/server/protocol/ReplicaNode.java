@@ -69,7 +69,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("replica-" + id + "-timer", true));
         this.calls = Executors.newCachedThreadPool(named("replica-" + id + "-calls", true));
         long incarnation = store.nextIncarnation();
-        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS);
+        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS, scheduler);
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), calls, delivery, clock);
@@ -104,6 +104,10 @@ public final class ReplicaNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- peer calls
 
+    public Vote lock(PrepareRequest request) throws InterruptedException {
+        return participant.lock(request);
+    }
+
     public Vote prepare(PrepareRequest request) throws InterruptedException {
         return participant.prepare(request);
     }
@@ -130,15 +134,26 @@ public final class ReplicaNode implements AutoCloseable {
                 ProtocolVersion.CURRENT);
     }
 
+    /**
+     * A page of committed contents, each key marked with the prepared transaction that holds it
+     * here, if any. Keys that only a prepared transaction is creating are listed too (with no
+     * value), so that a console sees every key whose state is in flux.
+     */
     public ContentsPage contents(String afterKey, int limit) throws InvalidRequestException {
         checkPage(limit);
-        List<KeyEntry> raw = store.scan(afterKey == null ? "" : afterKey, limit);
-        List<KeyEntry> entries = new ArrayList<>(raw.size());
+        String after = afterKey == null ? "" : afterKey;
+        List<KeyEntry> raw = store.scan(after, limit);
+        String next = raw.size() < limit ? null : raw.get(raw.size() - 1).key();
+        java.util.SortedMap<String, TxId> pending = participant.pendingKeys(after, next);
+        java.util.TreeMap<String, KeyEntry> page = new java.util.TreeMap<>();
         for (KeyEntry e : raw) {
-            entries.add(new KeyEntry(e.key(), e.value(), e.version(), participant.pendingOn(e.key()).orElse(null)));
+            page.put(e.key(), new KeyEntry(e.key(), e.value(), e.version(), pending.get(e.key())));
         }
-        String next = entries.size() < limit ? null : entries.get(entries.size() - 1).key();
-        return new ContentsPage(address.id(), entries, next, store.keyCount());
+        pending.forEach((key, tx) -> page.computeIfAbsent(key, k -> {
+            StoredValue v = store.read(k);
+            return new KeyEntry(k, v.value(), v.version(), tx);
+        }));
+        return new ContentsPage(address.id(), new ArrayList<>(page.values()), next, store.keyCount());
     }
 
     public EventBatch events(long afterSeq, int max) throws InvalidRequestException {

@@ -3,8 +3,9 @@ package chorus.server.protocol;
 import java.io.Serializable;
 
 /**
- * The age of a transaction for wait-die: fixed at the first attempt and kept across conflict
- * retries, so that a retried transaction grows older relative to newcomers and eventually wins.
+ * The age of a transaction: fixed at the first attempt and kept across conflict retries, so that a
+ * retried transaction grows older relative to newcomers; a released lock goes to the oldest waiter,
+ * so it eventually wins.
  * Ties on time are broken by coordinator id and sequence, which makes the order total.
  */
 public record TxAge(long startMillis, int coordinator, long sequence) implements Serializable, Comparable<TxAge> {

@@ -20,6 +20,17 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
+    public Vote lock(PrepareRequest request) throws RemoteException {
+        gate.checkPeerCall();
+        try {
+            return node.lock(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("replica " + node.address().id() + " was interrupted while locking for " + request.txId());
+        }
+    }
+
+    @Override
     public Vote prepare(PrepareRequest request) throws RemoteException {
         gate.checkPeerCall();
         try {

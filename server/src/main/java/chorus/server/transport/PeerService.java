@@ -13,6 +13,8 @@ public interface PeerService extends Remote {
 
     String NAME = "chorus.peer";
 
+    Vote lock(PrepareRequest request) throws RemoteException;
+
     Vote prepare(PrepareRequest request) throws RemoteException;
 
     void decide(TxId txId, Decision decision) throws RemoteException;

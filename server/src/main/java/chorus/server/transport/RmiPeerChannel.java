@@ -10,6 +10,7 @@ import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
+import java.rmi.NoSuchObjectException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
@@ -32,12 +33,20 @@ public final class RmiPeerChannel implements PeerChannel {
         this.self = self;
         this.cluster = cluster;
         this.sockets = new TimeoutClientSocketFactory(Math.toIntExact(cluster.timeouts().connect().toMillis()),
-                Math.toIntExact(cluster.timeouts().read().toMillis()));
+                Math.toIntExact(cluster.timeouts().read().toMillis()), cluster.security().tls());
     }
 
     /** The node that calls addressed to this replica go to. */
     public void attach(ReplicaNode node) {
         this.local = node;
+    }
+
+    @Override
+    public Vote lock(int replica, PrepareRequest request) throws Exception {
+        if (replica == self) {
+            return local.lock(request);
+        }
+        return call(replica, s -> s.lock(request));
     }
 
     @Override
@@ -76,6 +85,11 @@ public final class RmiPeerChannel implements PeerChannel {
         PeerService stub = stub(replica);
         try {
             return call.apply(stub);
+        } catch (NoSuchObjectException e) {
+            // The peer restarted and exported new objects; the call never ran, so one retry with a
+            // fresh stub is safe and spares the first transaction after a restart an abort.
+            stubs.remove(replica, stub);
+            return call.apply(stub(replica));
         } catch (RemoteException e) {
             stubs.remove(replica, stub);
             throw e;

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Security;
 import chorus.api.config.Timeouts;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.rmi.ReplicaConnection;
@@ -33,7 +34,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Short timeouts, so that failure tests take seconds; still long enough for a busy 2-core machine. */
     public static final Timeouts TEST_TIMEOUTS = new Timeouts(Duration.ofMillis(1000), Duration.ofMillis(8000),
             Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofMillis(2000), Duration.ofMillis(3000),
-            Duration.ofMillis(700), Duration.ofMillis(2), Duration.ofMillis(500), 50);
+            Duration.ofMillis(700), Duration.ofMillis(2), Duration.ofMillis(500), 200);
 
     private final Path workDir;
     private final ClusterConfig config;
@@ -47,7 +48,7 @@ public final class LocalCluster implements AutoCloseable {
         this.config = config;
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
-        this.connector = new ReplicaConnector(config.timeouts());
+        this.connector = new ReplicaConnector(config);
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -57,7 +58,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts {@code replicas} replicas on free loopback ports and returns once every one answers. */
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts) {
-        LocalCluster cluster = create(replicas, workDir, timeouts);
+        return start(replicas, workDir, timeouts, Security.NONE);
+    }
+
+    /** The same, for a cluster with TLS and/or an operator token; the harness connects as the operator. */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Security security) {
+        LocalCluster cluster = create(replicas, workDir, timeouts, security);
         try {
             for (int id = 1; id <= replicas; id++) {
                 cluster.launch(id, Map.of());
@@ -74,9 +80,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Writes the cluster file on free ports without starting anything. */
     public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts) {
+        return create(replicas, workDir, timeouts, Security.NONE);
+    }
+
+    public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts, Security security) {
         try {
             Files.createDirectories(workDir);
-            return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts));
+            return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts, security));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,7 +13,7 @@ import java.time.Duration;
  *                     the client; later acknowledgements are collected by re-delivery
  * @param prepared     participant: waiting in the prepared state before asking for the outcome
  * @param readWait     a read of a key held by a prepared transaction waiting for its outcome
- * @param lockWait     an older transaction waiting for a younger one's lock (wait-die)
+ * @param lockWait     a transaction waiting for a key held by another before it votes NO
  * @param retryBackoff base of the randomized pause before a conflict retry
  * @param resolveInterval how often in-doubt transactions and undelivered decisions are retried
  * @param conflictRetries how often the coordinator retries a transaction aborted by a conflict
@@ -25,7 +25,7 @@ public record Timeouts(Duration connect, Duration read, Duration vote, Duration 
     public static final Timeouts DEFAULTS = new Timeouts(
             Duration.ofMillis(1000), Duration.ofMillis(15000), Duration.ofMillis(2000), Duration.ofMillis(1000),
             Duration.ofMillis(3000), Duration.ofMillis(4000), Duration.ofMillis(1000), Duration.ofMillis(2),
-            Duration.ofMillis(1000), 50);
+            Duration.ofMillis(1000), 200);
 
     public Timeouts {
         requirePositive("connect", connect);

@@ -1,0 +1,152 @@
+package chorus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Argument parsing and exit codes of {@code kv} that need no replica: either the input is
+ * rejected before anything is sent, or the cluster file points at ports where nothing listens.
+ */
+class KvMainTest {
+
+    @TempDir
+    static Path dir;
+
+    private static String config;
+
+    @BeforeAll
+    static void clusterFileWithNobodyListening() throws IOException {
+        int a;
+        int b;
+        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
+            a = s1.getLocalPort();
+            b = s2.getLocalPort();
+        }
+        Path file = dir.resolve("cluster.properties");
+        Files.writeString(file, "replica.1 = 127.0.0.1:" + a + "\nreplica.2 = 127.0.0.1:" + b + "\n");
+        config = file.toString();
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run kv(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        Run r = kv("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("get", "put", "delete", "cas", "batch", "status", "dump", "events", "fail")
+                .contains("Exit codes:", "3  invalid input", "5  the replica is unreachable");
+    }
+
+    @Test
+    void everyCommandHasHelpDescribingItsOutput() {
+        for (String command : new String[] {"get", "put", "delete", "cas", "batch", "status", "dump", "events", "fail", "await-up"}) {
+            Run r = kv(command, "--help");
+            assertThat(r.exit()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Usage: kv " + command, "Prints");
+        }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertThat(kv().exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void unknownCommandOrMissingArgumentIsAUsageErrorInOneLine() {
+        Run unknown = kv("--config", config, "frobnicate");
+        assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err().lines()).hasSize(1).first().asString().startsWith("error: ");
+
+        Run missing = kv("--config", config, "put", "k");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).isEqualTo("error: Missing required parameter: 'VALUE' (see: kv put --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void emptyKeyIsInvalidInputBeforeTheClusterFileIsEvenRead() {
+        Run r = kv("--config", dir.resolve("absent.properties").toString(), "get", "");
+        assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).startsWith("error: key is empty");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void tooLongKeyIsInvalidInput() {
+        Run r = kv("--config", config, "put", "k".repeat(1025), "v");
+        assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).contains("key is 1025 bytes of UTF-8; the limit is 1024 bytes");
+    }
+
+    @Test
+    void badExpectedVersionIsInvalidInput() {
+        assertThat(kv("--config", config, "cas", "k", "three", "v").exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(kv("--config", config, "cas", "k", "--", "-2", "v").exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+    }
+
+    @Test
+    void oddBatchIsInvalidInput() {
+        Run r = kv("--config", config, "batch", "put", "a", "1", "delete");
+        assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).startsWith("error: batch: 'delete' at word 4 needs KEY but nothing follows");
+    }
+
+    @Test
+    void missingClusterFileIsAUsageErrorNamingTheFile() {
+        Path absent = dir.resolve("nope.properties");
+        Run r = kv("--config", absent.toString(), "get", "k");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).isEqualTo("error: cluster file " + absent + " does not exist" + System.lineSeparator());
+    }
+
+    @Test
+    void unknownReplicaIdIsAUsageError() {
+        Run r = kv("--config", config, "--replica", "7", "get", "k");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("unknown replica id 7; the cluster has 1, 2");
+    }
+
+    @Test
+    void replicaAndConnectExcludeEachOther() {
+        assertThat(kv("--config", config, "--replica", "1", "--connect", "127.0.0.1:1", "get", "k").exit())
+                .isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void unreachableReplicaIsExit5NamingTheReplica() {
+        Run r = kv("--config", config, "get", "k", "--replica", "2");
+        assertThat(r.exit()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(r.err()).matches("error: replica 2 \\(127\\.0\\.0\\.1:\\d+\\): unreachable: connection refused \\(is the replica running\\?\\)\\R");
+    }
+
+    @Test
+    void statusShowsDownReplicasAsRowsAndSucceeds() {
+        Run r = kv("--config", config, "status");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines()).hasSize(3);
+        assertThat(r.out().lines().skip(1)).allSatisfy(line -> assertThat(line.split(" +")[2]).isEqualTo("down"));
+    }
+
+    @Test
+    void failNeedsOnOrOff() {
+        Run r = kv("--config", config, "fail", "2", "sometimes");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("expected on or off, got 'sometimes'");
+    }
+}

@@ -1,0 +1,98 @@
+package chorus.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import chorus.api.ReadTimeoutException;
+import chorus.api.model.ReadResult;
+import chorus.api.model.WriteResult;
+import chorus.server.testing.LocalCluster;
+import java.nio.file.Path;
+import java.rmi.RemoteException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 at the two places 2PC is famous for: a participant that voted YES, and a coordinator
+ * that decided. After restart every replica holds the same data and nothing stays in doubt.
+ */
+class CrashRecoveryIT {
+
+    @TempDir
+    static Path dir;
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(5, dir);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aParticipantKilledAfterVotingYesAppliesTheCommitAfterRestart() throws Exception {
+        cluster.kill(4);
+        cluster.start(4, Map.of("chorus.fault", "participant-on-decision"));
+        WriteResult w = cluster.connection(1).kv().put("crash-participant", "committed");
+        // The decision was durable before replica 4 heard it, so the client got its commit.
+        assertThat(w.version()).isEqualTo(1);
+        assertThat(cluster.awaitExit(4, Duration.ofSeconds(30))).isEqualTo(137);
+        cluster.start(4);
+        awaitConverged("crash-participant", "committed", 1);
+    }
+
+    @Test
+    void aCoordinatorKilledAfterDecidingLeavesTheWriteInDoubtUntilItReturnsThenCommitsEverywhere() throws Exception {
+        cluster.kill(2);
+        cluster.start(2, Map.of("chorus.fault", "coordinator-after-decision"));
+        assertThatThrownBy(() -> cluster.connection(2).kv().put("crash-coordinator", "decided"))
+                .isInstanceOf(RemoteException.class);
+        assertThat(cluster.awaitExit(2, Duration.ofSeconds(30))).isEqualTo(137);
+        // Everybody voted YES and nobody else knows the decision: textbook 2PC blocking.
+        await("participants in doubt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.status(3).inDoubt() == 1);
+        assertThat(cluster.connection(3).admin().inDoubt()).singleElement()
+                .satisfies(t -> assertThat(t.keys()).containsExactly("crash-coordinator"));
+        // A read must not guess: the commit may be visible elsewhere as soon as the coordinator returns.
+        assertThatThrownBy(() -> cluster.connection(3).kv().get("crash-coordinator"))
+                .isInstanceOf(ReadTimeoutException.class).hasMessageContaining("is held by prepared transaction");
+        cluster.start(2);
+        awaitConverged("crash-coordinator", "decided", 1);
+    }
+
+    @Test
+    void aCoordinatorKilledBeforeDecidingIsPresumedToHaveAborted() throws Exception {
+        cluster.connection(1).kv().put("crash-early", "original");
+        cluster.kill(5);
+        cluster.start(5, Map.of("chorus.fault", "coordinator-after-prepare-sent"));
+        assertThatThrownBy(() -> cluster.connection(5).kv().put("crash-early", "never"))
+                .isInstanceOf(RemoteException.class);
+        assertThat(cluster.awaitExit(5, Duration.ofSeconds(30))).isEqualTo(137);
+        cluster.start(5);
+        awaitConverged("crash-early", "original", 1);
+    }
+
+    private static void awaitConverged(String key, String value, long version) {
+        await(key + " converged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().untilAsserted(() -> {
+                    for (int r = 1; r <= 5; r++) {
+                        ReadResult read = cluster.connection(r).kv().get(key);
+                        assertThat(read.value()).as("replica %d", r).isEqualTo(value);
+                        assertThat(read.version()).as("replica %d", r).isEqualTo(version);
+                        var status = cluster.status(r);
+                        assertThat(status.inDoubt()).as("in doubt at replica %d", r).isZero();
+                        assertThat(status.inFlight()).as("in flight at replica %d", r).isZero();
+                    }
+                });
+    }
+}

@@ -1,0 +1,104 @@
+package chorus.server.protocol;
+
+import chorus.api.model.Decision;
+import chorus.api.model.TxId;
+import java.net.ConnectException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
+
+/**
+ * Replicas of one JVM talking without RMI, with the switches a failure test needs: a replica can be
+ * down (calls fail at once, like a refused connection), hung (calls block until it is released, like
+ * a paused process), or deaf to decisions only (phase two is lost on the way).
+ */
+final class InMemoryNetwork {
+
+    private final IntFunction<ReplicaNode> nodes;
+    private final Set<Integer> down = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> decisionsLost = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, CountDownLatch> hung = new ConcurrentHashMap<>();
+
+    InMemoryNetwork(IntFunction<ReplicaNode> nodes) {
+        this.nodes = nodes;
+    }
+
+    void down(int id) {
+        down.add(id);
+    }
+
+    void up(int id) {
+        down.remove(id);
+    }
+
+    void hang(int id) {
+        hung.putIfAbsent(id, new CountDownLatch(1));
+    }
+
+    void release(int id) {
+        CountDownLatch l = hung.remove(id);
+        if (l != null) {
+            l.countDown();
+        }
+    }
+
+    void loseDecisions(int id) {
+        decisionsLost.add(id);
+    }
+
+    void deliverDecisions(int id) {
+        decisionsLost.remove(id);
+    }
+
+    void releaseAll() {
+        hung.keySet().forEach(this::release);
+    }
+
+    /** The channel as seen from replica {@code from}: calls to itself are never cut. */
+    PeerChannel channelFor(int from) {
+        return new PeerChannel() {
+            @Override
+            public Vote lock(int replica, PrepareRequest request) throws Exception {
+                return reach(from, replica).lock(request);
+            }
+
+            @Override
+            public Vote prepare(int replica, PrepareRequest request) throws Exception {
+                return reach(from, replica).prepare(request);
+            }
+
+            @Override
+            public void decide(int replica, TxId txId, Decision decision) throws Exception {
+                if (replica != from && decisionsLost.contains(replica)) {
+                    throw new ConnectException("decision to replica " + replica + " lost");
+                }
+                reach(from, replica).decide(txId, decision);
+            }
+
+            @Override
+            public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception {
+                return reach(from, replica).outcome(txId, preparedAtMillis);
+            }
+        };
+    }
+
+    private ReplicaNode reach(int from, int to) throws Exception {
+        if (to != from) {
+            if (down.contains(to) || down.contains(from)) {
+                throw new ConnectException("replica " + to + " is down");
+            }
+            CountDownLatch l = hung.get(to);
+            if (l != null) {
+                l.await();
+                throw new ConnectException("replica " + to + " was hung");
+            }
+        }
+        ReplicaNode node = nodes.apply(to);
+        if (node == null) {
+            throw new ConnectException("replica " + to + " is not running");
+        }
+        return node;
+    }
+}

@@ -1,0 +1,122 @@
+package chorus.server.protocol;
+
+import chorus.api.model.Decision;
+import chorus.api.model.KeyEntry;
+import chorus.api.model.TxId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Storage for protocol unit tests: everything in memory, so a "restart" is a new node over the same
+ * store. Counts synced writes so tests can see which steps were made durable.
+ */
+final class MemoryStore implements ReplicaStore {
+
+    private final ConcurrentSkipListMap<String, StoredValue> data = new ConcurrentSkipListMap<>();
+    private final Map<TxId, PreparedRecord> prepared = new ConcurrentHashMap<>();
+    private final Map<TxId, CommitRecord> commits = new ConcurrentHashMap<>();
+    private final Map<TxId, Decision> outcomes = new ConcurrentHashMap<>();
+    private long incarnation;
+    volatile int syncedWrites;
+
+    @Override
+    public synchronized long nextIncarnation() {
+        syncedWrites++;
+        return ++incarnation;
+    }
+
+    @Override
+    public StoredValue read(String key) {
+        return data.getOrDefault(key, StoredValue.ABSENT);
+    }
+
+    @Override
+    public synchronized void savePrepared(PreparedRecord record) {
+        syncedWrites++;
+        prepared.put(record.txId(), record);
+    }
+
+    @Override
+    public synchronized void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable) {
+        if (durable) {
+            syncedWrites++;
+        }
+        for (AppliedWrite w : writes) {
+            data.put(w.key(), new StoredValue(w.value(), w.version()));
+        }
+        prepared.remove(txId);
+        outcomes.put(txId, decision);
+    }
+
+    @Override
+    public synchronized void refuse(TxId txId) {
+        syncedWrites++;
+        outcomes.put(txId, Decision.ABORT);
+    }
+
+    @Override
+    public Optional<Decision> outcome(TxId txId) {
+        return Optional.ofNullable(outcomes.get(txId));
+    }
+
+    @Override
+    public synchronized void saveCommit(CommitRecord record) {
+        syncedWrites++;
+        commits.put(record.txId(), record);
+    }
+
+    @Override
+    public void forgetCommit(TxId txId) {
+        commits.remove(txId);
+    }
+
+    boolean hasCommitRecord(TxId txId) {
+        return commits.containsKey(txId);
+    }
+
+    boolean hasPrepared(TxId txId) {
+        return prepared.containsKey(txId);
+    }
+
+    @Override
+    public List<PreparedRecord> preparedRecords() {
+        return new ArrayList<>(new TreeMap<>(prepared).values());
+    }
+
+    @Override
+    public List<CommitRecord> commitRecords() {
+        return new ArrayList<>(new TreeMap<>(commits).values());
+    }
+
+    @Override
+    public List<KeyEntry> scan(String afterKey, int limit) {
+        List<KeyEntry> out = new ArrayList<>();
+        for (var e : data.tailMap(afterKey, false).entrySet()) {
+            if (out.size() == limit) {
+                break;
+            }
+            if (e.getValue().present()) {
+                out.add(new KeyEntry(e.getKey(), e.getValue().value(), e.getValue().version(), null));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long keyCount() {
+        return data.values().stream().filter(StoredValue::present).count();
+    }
+
+    @Override
+    public void forgetOutcomesBefore(long millis) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

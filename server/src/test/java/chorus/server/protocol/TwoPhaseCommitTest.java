@@ -1,0 +1,363 @@
+package chorus.server.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import chorus.api.ReadTimeoutException;
+import chorus.api.TransactionAbortedException;
+import chorus.api.model.AbortCause;
+import chorus.api.model.Decision;
+import chorus.api.model.EventType;
+import chorus.api.model.Mutation;
+import chorus.api.model.ProtocolEvent;
+import chorus.api.model.ReadResult;
+import chorus.api.model.Role;
+import chorus.api.model.TxId;
+import chorus.api.model.WriteResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator and participant state machines across five in-memory replicas: no RMI, no disk. */
+class TwoPhaseCommitTest {
+
+    private final MemoryCluster cluster = new MemoryCluster(5);
+
+    @AfterEach
+    void close() {
+        cluster.close();
+    }
+
+    private WriteResult put(int coordinator, String key, String value) throws Exception {
+        return cluster.node(coordinator).execute(List.of(Mutation.put(key, value)));
+    }
+
+    private ReadResult get(int replica, String key) throws Exception {
+        return cluster.node(replica).get(key);
+    }
+
+    private List<ProtocolEvent> events(int replica) throws Exception {
+        return cluster.node(replica).events(0, 10_000).events();
+    }
+
+    private static Duration patience() {
+        return Duration.ofSeconds(10);
+    }
+
+    @Test
+    void commitWaitsForEveryYesAndAppliesEverywhere() throws Exception {
+        WriteResult w = put(2, "k", "v");
+        assertThat(w.version()).isEqualTo(1);
+        assertThat(w.attempts()).isEqualTo(1);
+        for (int r = 1; r <= 5; r++) {
+            assertThat(get(r, "k").value()).isEqualTo("v");
+            assertThat(cluster.node(r).status().inFlight()).isZero();
+        }
+        // Every replica durably prepared, then durably applied; the coordinator durably decided.
+        assertThat(cluster.store(3).syncedWrites).isEqualTo(1 + 2);
+        assertThat(cluster.store(2).syncedWrites).isEqualTo(1 + 2 + 1);
+        // The decision record is forgotten once every replica acknowledged.
+        assertThat(cluster.store(2).commitRecords()).isEmpty();
+        assertThat(events(2)).extracting(ProtocolEvent::type).contains(EventType.STARTED, EventType.PREPARED,
+                EventType.COMMITTED, EventType.ACKNOWLEDGED);
+    }
+
+    @Test
+    void aNoVoteAbortsEverywhereWithTheVotersReason() throws Exception {
+        put(1, "k", "v1");
+        assertThatThrownBy(() -> cluster.node(4).execute(List.of(new Mutation.Put("k", "v2", 7))))
+                .isInstanceOfSatisfying(TransactionAbortedException.class, e -> {
+                    assertThat(e.abortCause()).isEqualTo(AbortCause.VERSION_MISMATCH);
+                    assertThat(e.reason()).matches("replica \\d voted NO: key 'k' is at version 1, expected 7");
+                });
+        for (int r = 1; r <= 5; r++) {
+            assertThat(get(r, "k").value()).isEqualTo("v1");
+            assertThat(cluster.node(r).lockedKeys()).isZero();
+        }
+    }
+
+    @Test
+    void aSilentReplicaMakesTheCoordinatorAbortAtTheVoteTimeoutNamingIt() throws Exception {
+        cluster.network.hang(3);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> put(1, "k", "v"))
+                .isInstanceOfSatisfying(TransactionAbortedException.class, e -> {
+                    assertThat(e.abortCause()).isEqualTo(AbortCause.TIMEOUT);
+                    assertThat(e.reason()).isEqualTo("replica 3 did not vote within 300 ms");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(events(1)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
+            assertThat(e.peer()).isEqualTo(3);
+        });
+        assertThat(cluster.node(1).status().timeouts()).isPositive();
+        cluster.network.release(3);
+        for (int r : List.of(1, 2, 4, 5)) {
+            assertThat(get(r, "k").found()).isFalse();
+        }
+    }
+
+    @Test
+    void anUnreachableReplicaAbortsAtOnceAsUnreachable() throws Exception {
+        cluster.network.down(5);
+        assertThatThrownBy(() -> put(2, "k", "v"))
+                .isInstanceOfSatisfying(TransactionAbortedException.class, e -> {
+                    assertThat(e.abortCause()).isEqualTo(AbortCause.UNREACHABLE);
+                    assertThat(e.reason()).startsWith("replica 5 is unreachable");
+                });
+        cluster.network.up(5);
+        assertThat(put(2, "k", "v").version()).isEqualTo(1);
+    }
+
+    @Test
+    void aLostDecisionIsRedeliveredAndTheCommitRecordKeptUntilThen() throws Exception {
+        cluster.network.loseDecisions(4);
+        WriteResult w = put(1, "k", "v");
+        assertThat(events(1)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
+            assertThat(e.peer()).isEqualTo(4);
+            assertThat(e.reason()).contains("did not acknowledge COMMIT");
+        });
+        assertThat(cluster.store(1).hasCommitRecord(w.txId())).isTrue();
+        cluster.network.deliverDecisions(4);
+        await().atMost(patience()).untilAsserted(() -> {
+            assertThat(get(4, "k").value()).isEqualTo("v");
+            assertThat(cluster.store(1).hasCommitRecord(w.txId())).isFalse();
+        });
+    }
+
+    private static PrepareRequest request(TxId tx, Mutation... mutations) {
+        return new PrepareRequest(tx, new TxAge(System.currentTimeMillis(), tx.coordinator(), tx.sequence()), List.of(mutations));
+    }
+
+    @Test
+    void aReadOfAPreparedKeyWaitsForTheOutcome() throws Exception {
+        put(1, "k", "old");
+        TxId tx = new TxId(1, 1, 500);
+        assertThat(cluster.node(5).prepare(request(tx, Mutation.put("k", "new")))).isInstanceOf(Vote.Yes.class);
+        CompletableFuture<ReadResult> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(5, "k");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // The commit may already be visible elsewhere, so the read must not answer "old" now.
+        assertThat(read).isNotDone();
+        cluster.node(5).decide(tx, Decision.COMMIT);
+        assertThat(read.get(5, TimeUnit.SECONDS).value()).isEqualTo("new");
+    }
+
+    @Test
+    void aReadRefusesWhenThePreparedOutcomeStaysUnknownAndAnUnknownTransactionIsPresumedAborted() throws Exception {
+        put(1, "k", "old");
+        cluster.network.down(5);
+        TxId tx = new TxId(1, 1, 501);
+        assertThat(cluster.node(5).prepare(request(tx, Mutation.put("k", "never")))).isInstanceOf(Vote.Yes.class);
+        assertThatThrownBy(() -> get(5, "k")).isInstanceOf(ReadTimeoutException.class)
+                .hasMessageContaining("held by prepared transaction " + tx);
+        await().atMost(patience()).until(() -> cluster.node(5).status().inDoubt() == 1);
+        cluster.network.up(5);
+        // Coordinator 1 has no record of t1.1.501 and is not deciding it: presumed abort.
+        await().atMost(patience()).untilAsserted(() -> assertThat(get(5, "k").value()).isEqualTo("old"));
+        assertThat(events(5)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.RESOLVED);
+            assertThat(e.reason()).isEqualTo("coordinator 1 answered ABORTED");
+        });
+    }
+
+    @Test
+    void aReadDoesNotWaitForATransactionThatHasNotVotedHere() throws Exception {
+        put(1, "k", "old");
+        TxId tx = new TxId(2, 1, 502);
+        assertThat(cluster.node(1).lock(request(tx, Mutation.put("k", "new")))).isInstanceOf(Vote.Yes.class);
+        assertThat(cluster.node(1).lockedKeys()).isEqualTo(1);
+        // Locked at the primary but not prepared: no commit can exist yet, the old value is current.
+        assertThat(get(1, "k").value()).isEqualTo("old");
+        cluster.node(1).decide(tx, Decision.ABORT);
+        assertThat(cluster.node(1).lockedKeys()).isZero();
+    }
+
+    @Test
+    void contentsMarkKeysHeldByPreparedTransactionsIncludingKeysNotYetCreated() throws Exception {
+        put(1, "a", "1");
+        put(1, "c", "3");
+        TxId tx = new TxId(1, 1, 504);
+        cluster.network.down(4);
+        assertThat(cluster.node(4).prepare(request(tx, Mutation.put("a", "2"), Mutation.put("b", "new")))).isInstanceOf(Vote.Yes.class);
+        var page = cluster.node(4).contents("", 10);
+        assertThat(page.entries()).extracting(e -> e.key() + "=" + e.value() + "@" + e.version() + (e.pendingTx() == null ? "" : " " + e.pendingTx()))
+                .containsExactly("a=1@1 " + tx, "b=null@0 " + tx, "c=3@1");
+        assertThat(page.next()).isEmpty();
+        cluster.node(4).decide(tx, Decision.COMMIT);
+        assertThat(cluster.node(4).contents("", 10).entries()).extracting(e -> e.key() + "=" + e.value())
+                .containsExactly("a=2", "b=new", "c=3");
+    }
+
+    @Test
+    void locksTakenAtThePrimaryLapseWhenNoPrepareFollows() throws Exception {
+        TxId tx = new TxId(2, 1, 503);
+        assertThat(cluster.node(1).lock(request(tx, Mutation.put("k", "v")))).isInstanceOf(Vote.Yes.class);
+        assertThat(cluster.node(1).lockedKeys()).isEqualTo(1);
+        // Its coordinator never sends PREPARE (it crashed): the lease frees the key.
+        await().atMost(patience()).until(() -> cluster.node(1).lockedKeys() == 0);
+        assertThat(put(3, "k", "v").version()).isEqualTo(1);
+    }
+
+    @Test
+    void aParticipantThatWaitsTooLongAsksTheCoordinator() throws Exception {
+        cluster.network.loseDecisions(2);
+        WriteResult w = put(1, "k", "v");
+        // Re-delivery is blocked too, so only the participant's own question can settle it.
+        await().atMost(patience()).untilAsserted(() -> assertThat(get(2, "k").value()).isEqualTo("v"));
+        assertThat(events(2)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
+            assertThat(e.txId()).isEqualTo(w.txId());
+        }).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.RESOLVED);
+            assertThat(e.reason()).isEqualTo("coordinator 1 answered COMMITTED");
+        });
+    }
+
+    @Test
+    void peersSettleACommitWhenTheCoordinatorIsGone() throws Exception {
+        cluster.network.loseDecisions(4);
+        WriteResult w = put(2, "k", "v");
+        cluster.crash(2);
+        await().atMost(patience()).untilAsserted(() -> assertThat(get(4, "k").value()).isEqualTo("v"));
+        assertThat(events(4)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.RESOLVED);
+            assertThat(e.txId()).isEqualTo(w.txId());
+            assertThat(e.reason()).contains("answered COMMITTED").contains("coordinator 2 is unreachable");
+        });
+    }
+
+    @Test
+    void aPeerThatNeverVotedRefusesForGoodSoTheOthersCanAbort() throws Exception {
+        ReplicaNode p = cluster.node(3);
+        TxId tx = new TxId(1, 99, 1);
+        assertThat(p.outcome(tx, System.currentTimeMillis())).isEqualTo(TxOutcome.ABORTED);
+        assertThat(cluster.store(3).outcome(tx)).contains(Decision.ABORT);
+        Vote late = p.prepare(new PrepareRequest(tx, new TxAge(1, 1, 1), List.of(Mutation.put("k", "v"))));
+        assertThat(late).isInstanceOf(Vote.No.class);
+        assertThat(p.lockedKeys()).isZero();
+    }
+
+    @Test
+    void withTheCoordinatorGoneAfterDecidingNobodyKnowsSoParticipantsAreInDoubtUntilItReturns() throws Exception {
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.loseDecisions(r);
+        }
+        WriteResult w = put(2, "k", "v");
+        cluster.crash(2);
+        await().atMost(patience()).until(() -> cluster.node(4).status().inDoubt() == 1);
+        assertThat(cluster.node(4).inDoubt()).singleElement().satisfies(t -> {
+            assertThat(t.txId()).isEqualTo(w.txId());
+            assertThat(t.keys()).containsExactly("k");
+            assertThat(t.lastAttempt()).contains("coordinator 2 is unreachable").contains("uncertain");
+        });
+        assertThat(events(4)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.IN_DOUBT));
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.deliverDecisions(r);
+        }
+        // The restarted coordinator finds its durable COMMIT and delivers it.
+        cluster.start(2);
+        await().atMost(patience()).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(get(r, "k").value()).isEqualTo("v");
+                assertThat(cluster.node(r).status().inDoubt()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void anOperatorCanForceTheOutcomeOfAnInDoubtTransaction() throws Exception {
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.loseDecisions(r);
+        }
+        put(2, "k", "v");
+        cluster.crash(2);
+        await().atMost(patience()).until(() -> cluster.node(5).status().inDoubt() == 1);
+        TxId tx = cluster.node(5).inDoubt().get(0).txId();
+        cluster.node(5).forceDecision(tx, Decision.ABORT, "drill");
+        assertThat(get(5, "k").found()).isFalse();
+        assertThat(cluster.node(5).lockedKeys()).isZero();
+        assertThat(events(5)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.HEURISTIC_DECISION);
+            assertThat(e.reason()).isEqualTo("operator forced ABORT: drill");
+        });
+        assertThatThrownBy(() -> cluster.node(5).forceDecision(tx, Decision.COMMIT, "again"))
+                .hasMessageContaining("holds no prepared transaction");
+    }
+
+    @Test
+    void aCoordinatorWithNoRecordPresumesAbort() throws Exception {
+        TxId earlier = new TxId(3, 1, 42);
+        cluster.crash(3);
+        cluster.start(3);
+        assertThat(cluster.node(3).outcome(earlier, System.currentTimeMillis())).isEqualTo(TxOutcome.ABORTED);
+    }
+
+    @Test
+    void aRestartedParticipantRelocksItsPreparedTransactionAndResolvesIt() throws Exception {
+        cluster.network.loseDecisions(3);
+        put(1, "k", "v");
+        cluster.crash(3);
+        cluster.network.deliverDecisions(3);
+        cluster.start(3);
+        await().atMost(patience()).untilAsserted(() -> {
+            assertThat(get(3, "k").value()).isEqualTo("v");
+            assertThat(cluster.node(3).lockedKeys()).isZero();
+        });
+        assertThat(events(3)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.RECOVERED));
+    }
+
+    @Test
+    void conflictingWritersFromEveryReplicaAllCommitInSomeOrder() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int coordinator = i % 5 + 1;
+                String value = "w" + i;
+                writes.add(pool.submit(() -> put(coordinator, "hot", value)));
+            }
+            List<Long> versions = new ArrayList<>();
+            for (Future<WriteResult> f : writes) {
+                versions.add(f.get(30, TimeUnit.SECONDS).version());
+            }
+            assertThat(versions).doesNotHaveDuplicates().hasSize(50);
+            for (int r = 1; r <= 5; r++) {
+                assertThat(get(r, "hot").version()).isEqualTo(50);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPeerSpeakingAnotherProtocolVersionIsRefusedWithAReason() throws Exception {
+        TxId tx = new TxId(2, 1, 505);
+        PrepareRequest future = new PrepareRequest(99, tx, new TxAge(1, 2, 505), List.of(Mutation.put("k", "v")));
+        assertThat(cluster.node(3).prepare(future)).isInstanceOfSatisfying(Vote.No.class,
+                no -> assertThat(no.reason()).isEqualTo("replica 3 speaks protocol version 1, not 99"));
+        assertThat(cluster.node(3).lock(future)).isInstanceOf(Vote.No.class);
+        assertThat(cluster.node(3).lockedKeys()).isZero();
+    }
+
+    @Test
+    void theFailureSwitchIsRecordedAsAnEvent() throws Exception {
+        cluster.node(2).setSimulatedFailure(true);
+        cluster.node(2).setSimulatedFailure(false);
+        assertThat(events(2)).filteredOn(e -> e.role() == Role.OPERATOR).extracting(ProtocolEvent::type)
+                .containsExactly(EventType.FAILURE_ON, EventType.FAILURE_OFF);
+    }
+}

@@ -1,0 +1,128 @@
+package chorus.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import chorus.api.model.Decision;
+import chorus.api.model.Mutation;
+import chorus.api.model.TxId;
+import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.CommitRecord;
+import chorus.server.protocol.PreparedRecord;
+import chorus.server.protocol.StorageException;
+import chorus.server.protocol.TxAge;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private RocksStore open() {
+        return RocksStore.open(dir.resolve("db"), System::currentTimeMillis);
+    }
+
+    @Test
+    void everythingSurvivesAReopen() {
+        TxId prepared = new TxId(1, 1, 1);
+        TxId committed = new TxId(1, 1, 2);
+        try (RocksStore s = open()) {
+            assertThat(s.nextIncarnation()).isEqualTo(1);
+            s.savePrepared(new PreparedRecord(prepared, new TxAge(5, 1, 1), List.of(Mutation.put("a", "é😀\n"), Mutation.delete("b")),
+                    Map.of("a", 1L, "b", 4L), 99));
+            s.saveCommit(new CommitRecord(committed, List.of("c"), "put c", 7));
+            s.applyOutcome(committed, Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1), new AppliedWrite("d", null, 3)), true);
+        }
+        try (RocksStore s = open()) {
+            assertThat(s.nextIncarnation()).isEqualTo(2);
+            assertThat(s.preparedRecords()).singleElement().satisfies(r -> {
+                assertThat(r.txId()).isEqualTo(prepared);
+                assertThat(r.mutations()).containsExactly(Mutation.put("a", "é😀\n"), Mutation.delete("b"));
+                assertThat(r.versions()).containsEntry("b", 4L);
+                assertThat(r.age()).isEqualTo(new TxAge(5, 1, 1));
+            });
+            assertThat(s.commitRecords()).extracting(CommitRecord::txId).containsExactly(committed);
+            assertThat(s.read("c").value()).isEqualTo("v");
+            assertThat(s.read("d").present()).isFalse();
+            assertThat(s.read("d").version()).isEqualTo(3);
+            assertThat(s.outcome(committed)).contains(Decision.COMMIT);
+            assertThat(s.keyCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void scansSkipTombstonesAndPageAfterAKey() {
+        try (RocksStore s = open()) {
+            List<AppliedWrite> writes = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                writes.add(new AppliedWrite("k" + i, i == 3 ? null : "v" + i, 1));
+            }
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, writes, true);
+            assertThat(s.keyCount()).isEqualTo(9);
+            assertThat(s.scan("", 3)).extracting(e -> e.key()).containsExactly("k0", "k1", "k2");
+            assertThat(s.scan("k2", 3)).extracting(e -> e.key()).containsExactly("k4", "k5", "k6");
+        }
+    }
+
+    @Test
+    void concurrentDurableWritesShareSyncs() throws Exception {
+        try (RocksStore s = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int n = i;
+                fs.add(pool.submit(() -> s.applyOutcome(new TxId(1, 1, n + 1), Decision.COMMIT,
+                        List.of(new AppliedWrite("k" + n, "v", 1)), true)));
+            }
+            for (Future<?> f : fs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(s.syncedWrites()).isEqualTo(400);
+            assertThat(s.syncGroups()).isLessThanOrEqualTo(400);
+            assertThat(s.keyCount()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aDirectoryInUseByAnotherStoreIsRefusedByName() {
+        try (RocksStore s = open()) {
+            assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
+                    .hasMessageContaining(dir.resolve("db").toString())
+                    .hasMessageContaining("in use by another replica process");
+        }
+    }
+
+    @Test
+    void corruptedStorageIsRefusedRatherThanStartedEmpty() throws IOException {
+        try (RocksStore s = open()) {
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("k", "v", 1)), true);
+        }
+        Path manifest;
+        try (Stream<Path> files = Files.list(dir.resolve("db"))) {
+            manifest = files.filter(p -> p.getFileName().toString().startsWith("MANIFEST")).findFirst().orElseThrow();
+        }
+        Files.write(manifest, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
+                .hasMessageContaining(dir.resolve("db").toString())
+                .hasMessageContaining("refusing to start");
+    }
+
+    @Test
+    void aDataDirectoryThatIsAFileIsRefused() throws IOException {
+        Files.writeString(dir.resolve("db"), "not a directory");
+        assertThatThrownBy(this::open).isInstanceOf(StorageException.class).hasMessageContaining(dir.resolve("db").toString());
+    }
+}
