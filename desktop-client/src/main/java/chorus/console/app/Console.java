@@ -71,7 +71,7 @@ public final class Console implements AutoCloseable {
     private Console(Stage stage, ConsoleOptions options, ConsoleSettings settings) {
         this.stage = stage;
         this.options = options;
-        this.gateway = new RmiClusterGateway(options.timeouts());
+        this.gateway = new RmiClusterGateway(options.timeouts(), security(options));
         this.executor = new FxUiExecutor(4);
         FxDialogService dialogs = new FxDialogService(() -> stage);
         UiExecutor ui = executor;
@@ -138,6 +138,18 @@ public final class Console implements AutoCloseable {
             c.showConnectDialog();
         }
         return c;
+    }
+
+    /** TLS and the operator token come from the cluster file, when there is one. */
+    private static chorus.api.config.Security security(ConsoleOptions options) {
+        if (options.clusterFile() != null && Files.isRegularFile(options.clusterFile())) {
+            try {
+                return ClusterConfig.load(options.clusterFile()).security();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read cluster file {}: {}", options.clusterFile(), e.getMessage());
+            }
+        }
+        return chorus.api.config.Security.NONE;
     }
 
     private static String defaultAddress(ConsoleOptions options) {

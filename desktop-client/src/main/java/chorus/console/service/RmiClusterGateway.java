@@ -41,6 +41,14 @@ public final class RmiClusterGateway implements ClusterGateway {
     private final List<ScheduledExecutorService> schedulers = new ArrayList<>();
 
     public RmiClusterGateway(ConsoleTimeouts timeouts) {
+        this(timeouts, chorus.api.config.Security.NONE);
+    }
+
+    /**
+     * With the cluster file's {@code security}: TLS with the console's own key store, and the
+     * operator token that the failure switch and forced decisions need.
+     */
+    public RmiClusterGateway(ConsoleTimeouts timeouts, chorus.api.config.Security security) {
         this.timeouts = timeouts;
         // Only the registry lookup uses these; the stubs carry the cluster's socket factory and
         // every call is bounded by ReplicaLink's deadline besides.
@@ -48,7 +56,7 @@ public final class RmiClusterGateway implements ClusterGateway {
         Timeouts t = new Timeouts(timeouts.connect(), Duration.ofMillis(read), Timeouts.DEFAULTS.vote(), Timeouts.DEFAULTS.ack(),
                 Timeouts.DEFAULTS.prepared(), Timeouts.DEFAULTS.readWait(), Timeouts.DEFAULTS.lockWait(),
                 Timeouts.DEFAULTS.retryBackoff(), Timeouts.DEFAULTS.resolveInterval(), Timeouts.DEFAULTS.conflictRetries());
-        this.connector = new ReplicaConnector(t);
+        this.connector = new ReplicaConnector(t, security);
     }
 
     @Override
