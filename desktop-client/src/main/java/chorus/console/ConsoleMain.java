@@ -59,6 +59,11 @@ public final class ConsoleMain implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--tab", paramLabel = "VIEW",
+            description = "View to show first: operations, contents, log, inDoubt or metrics (default: operations; "
+                    + "with --screenshot: the log and a transaction's timeline).")
+    String tab;
+
     @Option(names = "--headless", description = "Render without a display (Monocle); implied by --screenshot when DISPLAY is unset.")
     boolean headless;
 
@@ -77,6 +82,10 @@ public final class ConsoleMain implements Callable<Integer> {
             System.err.println("console: " + e.getMessage());
             return 2;
         }
+        if (tab != null && !java.util.List.of("operations", "contents", "log", "inDoubt", "metrics").contains(tab)) {
+            System.err.println("console: --tab " + tab + " is not a view; use operations, contents, log, inDoubt or metrics");
+            return 2;
+        }
         if (screenshot != null && connect == null) {
             System.err.println("console: --screenshot needs --connect HOST:PORT");
             return 2;
@@ -85,7 +94,7 @@ public final class ConsoleMain implements Callable<Integer> {
         if (headless || (screenshot != null && (display == null || display.isBlank()))) {
             useHeadlessToolkit();
         }
-        ConsoleApplication.launchWith(new ConsoleOptions(connect, config, screenshot, timeouts, Duration.ofMillis(screenshotWaitMs), theme));
+        ConsoleApplication.launchWith(new ConsoleOptions(connect, config, screenshot, timeouts, Duration.ofMillis(screenshotWaitMs), theme, tab));
         return ConsoleApplication.exitCode();
     }
 

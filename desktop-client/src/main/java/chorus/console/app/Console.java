@@ -125,6 +125,9 @@ public final class Console implements AutoCloseable {
         if (options.theme() != null) {
             c.main.themeProperty().set(options.theme());
         }
+        if (options.tab() != null) {
+            c.mainController.showTab(options.tab());
+        }
         stage.show();
         if (options.connect() != null) {
             c.connectVm.addressProperty().set(options.connect());
@@ -235,6 +238,10 @@ public final class Console implements AutoCloseable {
 
     /** Shows the transaction log with the newest aborted (else the newest) transaction's timeline, for the docs' picture. */
     public void prepareScreenshot() {
+        if (options.tab() != null && !options.tab().equals("log")) {
+            mainController.showTab(options.tab());
+            return;
+        }
         mainController.showTab("log");
         List<TxRow> rows = log.allRows();
         rows.stream().filter(r -> r.outcomeProperty().get() == TxState.ABORTED).findFirst()

@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param screenshot     write a PNG of the loaded main window there and exit; null: normal run
  * @param screenshotWait longest wait for the cluster, contents and log before the screenshot
  * @param theme          theme to use (and remember); null: the remembered one
+ * @param tab            view to show first (operations, contents, log, inDoubt, metrics); null: operations,
+ *                       or in screenshot mode the log with a transaction's timeline
  */
 public record ConsoleOptions(String connect, Path clusterFile, Path screenshot, ConsoleTimeouts timeouts, Duration screenshotWait,
-                             chorus.console.viewmodel.Theme theme) {
+                             chorus.console.viewmodel.Theme theme, String tab) {
 }

@@ -63,7 +63,7 @@ public final class ContentsController {
     private void buildColumns(List<Integer> ids) {
         TableColumn<ContentsRow, String> key = new TableColumn<>("Key");
         key.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().key()));
-        key.setPrefWidth(180);
+        key.setPrefWidth(220);
         table.getColumns().setAll(List.of(key));
         for (Integer id : ids) {
             TableColumn<ContentsRow, String> col = new TableColumn<>("Replica " + id);
@@ -79,7 +79,7 @@ public final class ContentsController {
                 }
             });
             col.setSortable(false);
-            col.setPrefWidth(150);
+            col.setPrefWidth(200);
             table.getColumns().add(col);
         }
         key.setSortable(false);

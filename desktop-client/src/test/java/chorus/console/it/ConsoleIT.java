@@ -64,7 +64,7 @@ class ConsoleIT {
         FxToolkit.registerPrimaryStage();
         ConsoleTimeouts timeouts = new ConsoleTimeouts(Duration.ofMillis(500), Duration.ofMillis(1000),
                 Duration.ofMillis(12_000), Duration.ofMillis(150), Duration.ofMillis(300));
-        ConsoleOptions options = new ConsoleOptions(null, cluster.configFile(), null, timeouts, Duration.ofSeconds(30), null);
+        ConsoleOptions options = new ConsoleOptions(null, cluster.configFile(), null, timeouts, Duration.ofSeconds(30), null, null);
         FxToolkit.setupFixture(() -> {
             Stage stage = new Stage();
             console = Console.open(stage, options, new MemorySettings());
