@@ -285,25 +285,21 @@ class ConsoleIT {
     void aKeyWrittenBehindTheConsolesBackAppearsWithoutAClick() throws Exception {
         Path root = Path.of(System.getProperty("chorus.repo.root", "..")).toAbsolutePath().normalize();
         Path kv = root.resolve("launch/kv");
-        if (Files.isExecutable(kv)) {
-            Path out = workDir.resolve("kv.out");
-            ProcessBuilder pb = new ProcessBuilder(kv.toString(), "--config", cluster.configFile().toString(), "--replica", "4",
-                    "put", "behind-the-back", "cli")
-                    .redirectErrorStream(true).redirectOutput(out.toFile());
-            // The reactor built the server jar before this module: never start a Maven build from a test.
-            pb.environment().put("CHORUS_NO_BUILD", "1");
-            Process p = pb.start();
-            p.getOutputStream().close();
-            try {
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("launch/kv finished").isTrue();
-            } finally {
-                p.destroyForcibly();
-            }
-            assertThat(p.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();
-        } else {
-            // launch/kv is not on this branch yet: write through a client connection of our own instead.
-            cluster.connection(4).kv().put("behind-the-back", "cli");
+        assertThat(kv).as("launch/kv").isExecutable();
+        Path out = workDir.resolve("kv.out");
+        ProcessBuilder pb = new ProcessBuilder(kv.toString(), "--config", cluster.configFile().toString(), "--replica", "4",
+                "put", "behind-the-back", "cli")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        // The reactor built the server jar before this module: never start a Maven build from a test.
+        pb.environment().put("CHORUS_NO_BUILD", "1");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("launch/kv finished").isTrue();
+        } finally {
+            p.destroyForcibly();
         }
+        assertThat(p.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();
         awaitCommittedEverywhere("behind-the-back", "cli");
     }
 
