@@ -17,6 +17,11 @@ public final class StateIcons {
 
     public static Node icon(TxState s) {
         SVGPath p = new SVGPath();
+        shape(p, s);
+        return p;
+    }
+
+    private static void shape(SVGPath p, TxState s) {
         p.setContent(switch (s) {
             case COMMITTED -> "M1,8 L3,6 L6,9 L13,2 L15,4 L6,13 Z";
             case ABORTED -> "M2,4 L4,2 L8,6 L12,2 L14,4 L10,8 L14,12 L12,14 L8,10 L4,14 L2,12 L6,8 Z";
@@ -27,8 +32,7 @@ public final class StateIcons {
             case VOTED_NO -> "M1,6 L15,6 L15,10 L1,10 Z";
             case STARTED -> "M3,1 L14,8 L3,15 Z";
         });
-        p.getStyleClass().addAll("state-icon", s.styleClass());
-        return p;
+        p.getStyleClass().setAll("state-icon", s.styleClass());
     }
 
     /** A label with the state's icon, text and style class. */
@@ -38,15 +42,26 @@ public final class StateIcons {
         return l;
     }
 
-    /** Applies a state to an existing labelled cell. */
+    /**
+     * Applies a state to an existing labelled cell, reusing its icon node: table cells are updated
+     * at every scroll step, and a new node each time would cost a CSS pass each.
+     */
     public static void apply(javafx.scene.control.Labeled cell, TxState s) {
+        String wanted = s == null ? null : s.styleClass();
+        if (wanted != null && cell.getStyleClass().contains(wanted) && cell.getGraphic() != null) {
+            return; // already showing this state
+        }
         cell.getStyleClass().removeIf(c -> c.startsWith("tx-"));
         if (s == null) {
             cell.setText("");
             cell.setGraphic(null);
         } else {
             cell.setText(s.label());
-            cell.setGraphic(icon(s));
+            if (cell.getGraphic() instanceof SVGPath p) {
+                shape(p, s);
+            } else {
+                cell.setGraphic(icon(s));
+            }
             cell.getStyleClass().add(s.styleClass());
         }
     }

@@ -36,6 +36,8 @@ public final class ContentsViewModel {
     private final BooleanProperty loaded = new SimpleBooleanProperty(false);
     private final Map<Integer, List<KeyEntry>> latest = new HashMap<>();
     private boolean merging;
+    /** What {@code rows} holds after the last merge, kept so that a merge never copies the live list. */
+    private List<ContentsRow> lastMerged = List.of();
     /** Bumped when the cluster changes, so that a merge started before is dropped. */
     private long generation;
     private boolean mergeAgain;
@@ -48,6 +50,7 @@ public final class ContentsViewModel {
 
     public void setReplicas(List<Integer> ids) {
         generation++;
+        lastMerged = List.of();
         latest.clear();
         rows.clear();
         loaded.set(false);
@@ -70,7 +73,7 @@ public final class ContentsViewModel {
         mergeAgain = false;
         Map<Integer, List<KeyEntry>> snapshot = Map.copyOf(latest);
         List<Integer> ids = List.copyOf(replicaIds);
-        List<ContentsRow> current = List.copyOf(rows);
+        List<ContentsRow> current = lastMerged;
         long startedIn = generation;
         executor.submit(() -> {
             List<ContentsRow> m = ContentsMerger.merge(snapshot, ids);
@@ -81,6 +84,7 @@ public final class ContentsViewModel {
                 return;
             }
             List<ContentsRow> merged = result.rows();
+            lastMerged = merged;
             if (result.edits() == null) {
                 rows.setAll(merged);
             } else {
