@@ -19,12 +19,21 @@ public final class FxDialogService implements DialogService {
         this.owner = owner;
     }
 
+    /** Dialogs wear the main window's theme. */
+    private void themed(Alert a) {
+        Window w = owner.get();
+        if (w != null && w.getScene() != null) {
+            a.getDialogPane().getStylesheets().setAll(w.getScene().getStylesheets());
+        }
+    }
+
     @Override
     public boolean confirm(String title, String question) {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.OK, ButtonType.CANCEL);
         a.setTitle(title);
         a.setHeaderText(title);
         a.initOwner(owner.get());
+        themed(a);
         a.getDialogPane().setId("confirmDialog");
         return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
     }
@@ -41,6 +50,7 @@ public final class FxDialogService implements DialogService {
         text.setWrapText(true);
         a.getDialogPane().setContent(new VBox(8, text, new Label("Note for the record:"), note));
         a.initOwner(owner.get());
+        themed(a);
         return a.showAndWait().filter(b -> b == ButtonType.OK).map(b -> note.getText());
     }
 }
