@@ -7,6 +7,7 @@ import chorus.server.storage.RocksStore;
 import chorus.server.transport.RmiPeerChannel;
 import chorus.server.transport.RmiServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.rmi.RemoteException;
 import javax.net.ssl.SSLContext;
 
@@ -36,6 +37,7 @@ public final class Replica implements AutoCloseable {
             // TLS identity for both directions: peers' stubs use it when this replica calls them.
             SSLContext tls = cluster.security().tls() ? TlsSockets.install(cluster.security()) : null;
             RmiServer rmi = RmiServer.start(node, tls, cluster.security().readToken());
+            channel.connectAllInBackground(Duration.ofSeconds(60));
             return new Replica(store, node, rmi);
         } catch (RemoteException | RuntimeException e) {
             if (node != null) {
