@@ -87,7 +87,7 @@ final class InMemoryNetwork {
     private ReplicaNode reach(int from, int to) throws Exception {
         if (to != from) {
             if (down.contains(to) || down.contains(from)) {
-                throw new ConnectException("replica " + to + " is down");
+                throw new ConnectException("replica " + (down.contains(to) ? to : from) + " is down");
             }
             CountDownLatch l = hung.get(to);
             if (l != null) {
