@@ -4,7 +4,9 @@ import chorus.api.config.ClusterConfig;
 import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
+import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.TxId;
 import java.rmi.Remote;
@@ -51,4 +53,17 @@ public interface ReplicaAdmin extends Remote {
      * calls still work so that it can be switched back.
      */
     void setSimulatedFailure(boolean failed) throws RemoteException;
+
+    /**
+     * Arms a fault for a failure drill: a crash or hang at a named protocol step, or dropped or
+     * delayed messages to or from a peer. Refused unless the replica was started with
+     * {@code --allow-faults}; recorded as an event and a WARN line when accepted.
+     */
+    void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException, RemoteException;
+
+    /** Disarms every injected fault and releases every thread hung at a fault point. */
+    void clearFaults() throws NotPermittedException, RemoteException;
+
+    /** Locks, transactions and undelivered decisions held here, and the faults armed. */
+    ReplicaDiagnostics diagnostics() throws RemoteException;
 }

@@ -7,7 +7,9 @@ import chorus.api.config.ClusterConfig;
 import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
+import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.TxId;
 import chorus.server.protocol.ReplicaNode;
@@ -58,5 +60,20 @@ final class AdminEndpoint implements ReplicaAdmin {
     @Override
     public void setSimulatedFailure(boolean failed) {
         node.setSimulatedFailure(failed);
+    }
+
+    @Override
+    public void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException {
+        node.injectFault(fault);
+    }
+
+    @Override
+    public void clearFaults() throws NotPermittedException {
+        node.clearFaults();
+    }
+
+    @Override
+    public ReplicaDiagnostics diagnostics() {
+        return node.diagnostics();
     }
 }

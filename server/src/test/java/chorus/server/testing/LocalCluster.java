@@ -41,6 +41,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ReplicaConnector connector;
     private final Map<Integer, Process> processes = new HashMap<>();
     private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
+    private volatile boolean allowFaults;
 
     private LocalCluster(Path workDir, ClusterConfig config) throws IOException {
         this.workDir = workDir;
@@ -57,7 +58,16 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts {@code replicas} replicas on free loopback ports and returns once every one answers. */
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts) {
+        return start(replicas, workDir, timeouts, false);
+    }
+
+    /**
+     * Like {@link #start(int, Path, Timeouts)}; with {@code allowFaults} every replica is started with
+     * {@code --allow-faults} and accepts injected faults over its admin interface.
+     */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, boolean allowFaults) {
         LocalCluster cluster = create(replicas, workDir, timeouts);
+        cluster.allowFaults = allowFaults;
         try {
             for (int id = 1; id <= replicas; id++) {
                 cluster.launch(id, Map.of());
@@ -80,6 +90,12 @@ public final class LocalCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Replicas started from now on accept injected faults ({@code --allow-faults}). */
+    public LocalCluster allowFaults(boolean allow) {
+        this.allowFaults = allow;
+        return this;
     }
 
     public ClusterConfig config() {
@@ -156,6 +172,9 @@ public final class LocalCluster implements AutoCloseable {
         cmd.add(String.valueOf(id));
         cmd.add("--data");
         cmd.add(dataDir(id).toString());
+        if (allowFaults) {
+            cmd.add("--allow-faults");
+        }
         try {
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
