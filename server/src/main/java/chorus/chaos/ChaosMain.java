@@ -55,7 +55,8 @@ public final class ChaosMain implements Callable<Integer> {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
         ChaosRunner.Options options;
         try {
-            Path dir = workDir != null ? workDir : Path.of("run", "chaos", "seed-" + s + "-" + System.currentTimeMillis());
+            String runDir = System.getenv().getOrDefault("CHORUS_RUN_DIR", "run");
+            Path dir = workDir != null ? workDir : Path.of(runDir, "chaos", "seed-" + s + "-" + System.currentTimeMillis());
             options = new ChaosRunner.Options(Duration.ofSeconds(durationSeconds), clients, s, keys, replicas, dir.toAbsolutePath(),
                     Duration.ofSeconds(90), 2_000_000);
             if (Files.exists(options.workDir()) && Files.list(options.workDir()).findAny().isPresent()) {

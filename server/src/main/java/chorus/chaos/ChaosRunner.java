@@ -95,10 +95,19 @@ public final class ChaosRunner {
             out.printf("history: %s%n", historyFile);
             out.printf("%nanomalies: %d%n", anomalies.size());
             for (Anomaly a : anomalies) {
-                out.println("  " + a.toString().replace(System.lineSeparator(), System.lineSeparator() + "  "));
+                out.println("  " + a.check() + ": " + a.message());
+                List<String> w = a.witness();
+                int shown = Math.min(w.size(), WITNESS_LINES_SHOWN);
+                // A long witness keeps its end, where the contradiction is.
+                if (shown < w.size()) {
+                    out.printf("      ... %d earlier lines in %s%n", w.size() - shown, historyFile.resolveSibling("anomalies.txt"));
+                }
+                w.subList(w.size() - shown, w.size()).forEach(line -> out.println("      " + line));
             }
         }
     }
+
+    static final int WITNESS_LINES_SHOWN = 30;
 
     private final Options options;
     private final PrintStream log;
@@ -147,6 +156,8 @@ public final class ChaosRunner {
             anomalies.addAll(checks.linearizability());
             anomalies.addAll(checks.durabilityAndAtomicity(finals));
             anomalies.addAll(HistoryChecks.identical(finals));
+            Files.write(options.workDir().resolve("anomalies.txt"), anomalies.stream().map(Anomaly::toString).toList(),
+                    StandardCharsets.UTF_8);
             return new Report(options, counts(ops), nemesis.injected(), nemesis.crashPoints(), anomalies, checks.configurations(),
                     historyFile);
         }
