@@ -42,6 +42,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Integer, Process> processes = new HashMap<>();
     private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
     private volatile boolean allowFaults;
+    private volatile java.util.function.IntFunction<List<String>> launchPrefix = id -> List.of();
 
     private LocalCluster(Path workDir, ClusterConfig config) throws IOException {
         this.workDir = workDir;
@@ -96,6 +97,23 @@ public final class LocalCluster implements AutoCloseable {
     public LocalCluster allowFaults(boolean allow) {
         this.allowFaults = allow;
         return this;
+    }
+
+    /**
+     * A cluster of the given addresses (for example hosts in network namespaces) without starting
+     * anything; {@code launchPrefix} gives the command that each replica's java runs under (such as
+     * {@code ip netns exec NS}), whose process must become the JVM itself (exec), so that its pid is the replica's.
+     */
+    public static LocalCluster onAddresses(Path workDir, List<ReplicaAddress> addresses, Timeouts timeouts,
+                                           java.util.function.IntFunction<List<String>> launchPrefix) {
+        try {
+            Files.createDirectories(workDir);
+            LocalCluster c = new LocalCluster(workDir, new ClusterConfig(addresses, timeouts));
+            c.launchPrefix = launchPrefix;
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public ClusterConfig config() {
@@ -157,7 +175,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("replica " + id + " is already running as pid " + pid(id));
         }
         config.require(id);
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launchPrefix.apply(id));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
