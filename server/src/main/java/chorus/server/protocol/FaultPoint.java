@@ -29,7 +29,8 @@ public enum FaultPoint {
     PARTICIPANT_ON_DECISION;
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultPoint.class);
-    private static volatile FaultPoint armedAtStart = parse(System.getProperty("chorus.fault"));
+    /** Fixed at class initialisation: no volatile read on the hot path. */
+    private static final FaultPoint ARMED_AT_START = parse(System.getProperty("chorus.fault"));
 
     /** The point named {@code name} ({@code coordinator-after-decision} or its enum name); null for blank. */
     public static FaultPoint parse(String name) {
@@ -57,7 +58,7 @@ public enum FaultPoint {
      * point was armed at start, crashes or hangs if a fault was injected here.
      */
     public void hit(int replica, TxId tx) {
-        if (armedAtStart == this) {
+        if (ARMED_AT_START == this) {
             LOG.error("fault point {} reached: halting", id());
             Runtime.getRuntime().halt(137);
         }
@@ -65,6 +66,6 @@ public enum FaultPoint {
     }
 
     boolean armedAtStart() {
-        return armedAtStart == this;
+        return ARMED_AT_START == this;
     }
 }
