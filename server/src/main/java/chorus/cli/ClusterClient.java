@@ -54,7 +54,7 @@ public final class ClusterClient implements AutoCloseable {
         this.config = config;
         this.target = target;
         this.adminWait = adminWait;
-        this.connector = new ReplicaConnector(config.map(ClusterConfig::timeouts).orElse(Timeouts.DEFAULTS));
+        this.connector = config.map(ReplicaConnector::new).orElseGet(() -> new ReplicaConnector(Timeouts.DEFAULTS));
     }
 
     /** The replica chosen with {@code --replica} or {@code --connect}, else the first of the cluster file. */

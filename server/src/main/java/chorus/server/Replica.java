@@ -1,12 +1,15 @@
 package chorus.server;
 
 import chorus.api.config.ClusterConfig;
+import chorus.api.rmi.TlsSockets;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.storage.RocksStore;
 import chorus.server.transport.RmiPeerChannel;
 import chorus.server.transport.RmiServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.rmi.RemoteException;
+import javax.net.ssl.SSLContext;
 
 /** One running replica: storage, protocol and RMI, started in that order and closed in reverse. */
 public final class Replica implements AutoCloseable {
@@ -39,7 +42,10 @@ public final class Replica implements AutoCloseable {
             }
             // Recover before serving, so that no client sees a key whose prepared write is not yet locked again.
             node.start();
-            RmiServer rmi = RmiServer.start(node);
+            // TLS identity for both directions: peers' stubs use it when this replica calls them.
+            SSLContext tls = cluster.security().tls() ? TlsSockets.install(cluster.security()) : null;
+            RmiServer rmi = RmiServer.start(node, tls, cluster.security().readToken());
+            channel.connectAllInBackground(Duration.ofSeconds(60));
             return new Replica(store, node, rmi);
         } catch (RemoteException | RuntimeException e) {
             if (node != null) {

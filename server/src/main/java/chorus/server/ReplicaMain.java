@@ -55,11 +55,15 @@ public final class ReplicaMain implements Callable<Integer> {
         }
         // Stubs carry this host name: it must be the configured address, not whatever the JVM guesses.
         System.setProperty("java.rmi.server.hostname", self.host());
+        // The operator's admin stub is a capability: its object id must not be guessable.
+        System.setProperty("java.rmi.server.randomIDs", "true");
         Replica replica;
         try {
             replica = Replica.start(id, cluster, data, allowFaults);
         } catch (StorageException e) {
             return fail(EXIT_STORAGE, "replica " + id + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            return fail(EXIT_CONFIG, "replica " + id + ": " + e.getMessage());
         } catch (ExportException e) {
             String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             return fail(EXIT_NETWORK, "replica " + id + " cannot listen on " + self.hostPort() + ": "

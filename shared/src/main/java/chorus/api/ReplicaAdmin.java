@@ -52,12 +52,21 @@ public interface ReplicaAdmin extends Remote {
      * While on, the replica answers every client and peer call as a crashed replica would; admin
      * calls still work so that it can be switched back.
      */
-    void setSimulatedFailure(boolean failed) throws RemoteException;
+    void setSimulatedFailure(boolean failed) throws NotPermittedException, RemoteException;
+
+    /**
+     * The admin interface with the rights of an operator. Where the cluster file sets an operator
+     * token, the calls that change state (failure switch, forced decisions, fault points) are
+     * refused except through the stub this returns for the right token; where it sets none, this
+     * returns an equivalent stub.
+     */
+    ReplicaAdmin withToken(String token) throws NotPermittedException, RemoteException;
 
     /**
      * Arms a fault for a failure drill: a crash or hang at a named protocol step, or dropped or
      * delayed messages to or from a peer. Refused unless the replica was started with
-     * {@code --allow-faults}; recorded as an event and a WARN line when accepted.
+     * {@code --allow-faults} (and, where the cluster sets an operator token, except through
+     * {@link #withToken}); recorded as an event and a WARN line when accepted.
      */
     void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException, RemoteException;
 

@@ -260,11 +260,7 @@ public final class Participant {
         }
         synchronized (ptx) {
             if (ptx.state == ParticipantTx.State.LOCKED) {
-                ptx.state = ParticipantTx.State.DONE;
-                txs.remove(tx, ptx);
-                locks.cancel(tx);
-                locks.releaseAll(tx);
-                recentAborts.put(tx, Boolean.TRUE);
+                dropLocked(ptx);
                 return;
             }
             if (ptx.state == ParticipantTx.State.PREPARING) {
@@ -279,6 +275,18 @@ public final class Participant {
             }
         }
         finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "");
+    }
+
+    /**
+     * Gives up a transaction that only holds (or queues for) its locks at the primary: nothing of it
+     * is durable, and remembering the abort makes a late PREPARE of it vote NO. Caller holds ptx.
+     */
+    private void dropLocked(ParticipantTx ptx) {
+        ptx.state = ParticipantTx.State.DONE;
+        txs.remove(ptx.txId, ptx);
+        locks.cancel(ptx.txId);
+        locks.releaseAll(ptx.txId);
+        recentAborts.put(ptx.txId, Boolean.TRUE);
     }
 
     /**
@@ -323,11 +331,7 @@ public final class Participant {
             if (ptx != null) {
                 synchronized (ptx) {
                     if (ptx.state == ParticipantTx.State.LOCKED) {
-                        ptx.state = ParticipantTx.State.DONE;
-                        txs.remove(tx, ptx);
-                        locks.cancel(tx);
-                        locks.releaseAll(tx);
-                        recentAborts.put(tx, Boolean.TRUE);
+                        dropLocked(ptx);
                         return TxOutcome.ABORTED;
                     }
                     if (ptx.state == ParticipantTx.State.PREPARING) {

@@ -4,6 +4,7 @@ import chorus.api.InvalidRequestException;
 import chorus.api.NotPermittedException;
 import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
+import chorus.api.config.Security;
 import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
@@ -22,9 +23,25 @@ import java.util.List;
 final class AdminEndpoint implements ReplicaAdmin {
 
     private final ReplicaNode node;
+    private final OperatorGate gate;
+    private final boolean privileged;
 
-    AdminEndpoint(ReplicaNode node) {
+    AdminEndpoint(ReplicaNode node, OperatorGate gate, boolean privileged) {
         this.node = node;
+        this.gate = gate;
+        this.privileged = privileged;
+    }
+
+    @Override
+    public ReplicaAdmin withToken(String token) throws NotPermittedException {
+        return gate.admit(token);
+    }
+
+    private void requireOperator(String call) throws NotPermittedException {
+        if (!privileged && gate.tokenRequired()) {
+            throw new NotPermittedException("replica " + node.address().id() + " requires the operator token for " + call
+                    + " (give this client admin.token-file in its cluster file)");
+        }
     }
 
     @Override
@@ -34,7 +51,8 @@ final class AdminEndpoint implements ReplicaAdmin {
 
     @Override
     public ClusterConfig membership() {
-        return node.cluster();
+        // Where this replica keeps its key stores and token is none of a client's business.
+        return node.cluster().withSecurity(Security.NONE);
     }
 
     @Override
@@ -54,21 +72,25 @@ final class AdminEndpoint implements ReplicaAdmin {
 
     @Override
     public void forceDecision(TxId txId, Decision decision, String operatorNote) throws NotPermittedException {
+        requireOperator("forceDecision");
         node.forceDecision(txId, decision, operatorNote);
     }
 
     @Override
-    public void setSimulatedFailure(boolean failed) {
+    public void setSimulatedFailure(boolean failed) throws NotPermittedException {
+        requireOperator("setSimulatedFailure");
         node.setSimulatedFailure(failed);
     }
 
     @Override
     public void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException {
+        requireOperator("injectFault");
         node.injectFault(fault);
     }
 
     @Override
     public void clearFaults() throws NotPermittedException {
+        requireOperator("clearFaults");
         node.clearFaults();
     }
 

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.rmi.server.RMIServerSocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * Listens on the configured address only (loopback by default), never on every interface.
@@ -13,14 +15,25 @@ import java.rmi.server.RMIServerSocketFactory;
 final class BoundServerSocketFactory implements RMIServerSocketFactory {
 
     private final String host;
+    private final SSLContext tls;
 
-    BoundServerSocketFactory(String host) {
+    /** @param tls the replica's TLS identity, or null for plain TCP */
+    BoundServerSocketFactory(String host, SSLContext tls) {
         this.host = host;
+        this.tls = tls;
     }
 
     @Override
     public ServerSocket createServerSocket(int port) throws IOException {
-        ServerSocket s = new ServerSocket();
+        ServerSocket s;
+        if (tls != null) {
+            SSLServerSocket ssl = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+            // Mutual TLS: a caller without a certificate from the cluster's trust store is refused.
+            ssl.setNeedClientAuth(true);
+            s = ssl;
+        } else {
+            s = new ServerSocket();
+        }
         try {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
@@ -33,7 +46,7 @@ final class BoundServerSocketFactory implements RMIServerSocketFactory {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BoundServerSocketFactory f && f.host.equals(host);
+        return o instanceof BoundServerSocketFactory f && f.host.equals(host) && f.tls == tls;
     }
 
     @Override

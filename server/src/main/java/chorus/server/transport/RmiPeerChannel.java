@@ -14,7 +14,12 @@ import java.rmi.NoSuchObjectException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,7 +38,7 @@ public final class RmiPeerChannel implements PeerChannel {
         this.self = self;
         this.cluster = cluster;
         this.sockets = new TimeoutClientSocketFactory(Math.toIntExact(cluster.timeouts().connect().toMillis()),
-                Math.toIntExact(cluster.timeouts().read().toMillis()));
+                Math.toIntExact(cluster.timeouts().read().toMillis()), cluster.security().tls());
     }
 
     /** The node that calls addressed to this replica go to. */
@@ -75,6 +80,34 @@ public final class RmiPeerChannel implements PeerChannel {
             return local.outcome(txId, preparedAtMillis);
         }
         return call(replica, s -> s.outcome(txId, preparedAtMillis));
+    }
+
+    /**
+     * Looks up every peer once, in the background, retrying for a while as peers come up: the
+     * first transaction after a start then finds its connections (and TLS sessions) ready instead
+     * of paying for them inside its vote timeout.
+     */
+    public void connectAllInBackground(Duration patience) {
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + patience.toNanos();
+            Set<Integer> missing = new TreeSet<>(cluster.ids());
+            missing.remove(self);
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+                missing.removeIf(peer -> {
+                    try {
+                        stub(peer);
+                        return true;
+                    } catch (RemoteException | RuntimeException e) {
+                        return false;
+                    }
+                });
+                if (!missing.isEmpty()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                }
+            }
+        }, "peer-connect-" + self);
+        t.setDaemon(true);
+        t.start();
     }
 
     private interface RemoteCall<T> {

@@ -15,6 +15,8 @@ import java.rmi.registry.Registry;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Exports a replica's three services and its registry on the replica's single port, bound to the
@@ -31,18 +33,23 @@ public final class RmiServer implements AutoCloseable {
     }
 
     /** Starts serving; the caller must have set {@code java.rmi.server.hostname} to the replica's host. */
-    public static RmiServer start(ReplicaNode node) throws RemoteException {
+    public static RmiServer start(ReplicaNode node, SSLContext tls, Optional<String> operatorToken) throws RemoteException {
         ReplicaAddress a = node.address();
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
-                Math.toIntExact(t.read().toMillis()));
-        BoundServerSocketFactory ssf = new BoundServerSocketFactory(a.host());
+                Math.toIntExact(t.read().toMillis()), tls != null);
+        BoundServerSocketFactory ssf = new BoundServerSocketFactory(a.host(), tls);
         Registry registry = LocateRegistry.createRegistry(a.port(), csf, ssf);
         RmiServer server = new RmiServer(registry);
         try {
             FailureGate gate = new FailureGate(node);
             server.export(KeyValueService.NAME, new KeyValueEndpoint(node, gate), a.port(), csf, ssf);
-            server.export(ReplicaAdmin.NAME, new AdminEndpoint(node), a.port(), csf, ssf);
+            OperatorGate operators = new OperatorGate(a.id(), operatorToken);
+            ReplicaAdmin plain = (ReplicaAdmin) server.export(ReplicaAdmin.NAME, new AdminEndpoint(node, operators, false),
+                    a.port(), csf, ssf);
+            // Not bound in the registry: reachable only through withToken.
+            ReplicaAdmin operator = (ReplicaAdmin) server.export(null, new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
+            operators.stubs(plain, operator);
             server.export(PeerService.NAME, new PeerEndpoint(node, gate), a.port(), csf, ssf);
         } catch (RemoteException | RuntimeException e) {
             server.close();
@@ -51,11 +58,14 @@ public final class RmiServer implements AutoCloseable {
         return server;
     }
 
-    private void export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
+    private Remote export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
             throws RemoteException {
         Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, SerialFilters.API);
         exported.add(service);
-        registry.rebind(name, stub);
+        if (name != null) {
+            registry.rebind(name, stub);
+        }
+        return stub;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.ReadTimeoutException;
+import chorus.api.TransactionAbortedException;
 import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
 import chorus.server.testing.LocalCluster;
@@ -43,10 +44,11 @@ class CrashRecoveryIT {
     void aParticipantKilledAfterVotingYesAppliesTheCommitAfterRestart() throws Exception {
         cluster.kill(4);
         cluster.start(4, Map.of("chorus.fault", "participant-on-decision"));
-        WriteResult w = cluster.connection(1).kv().put("crash-participant", "committed");
-        // The decision was durable before replica 4 heard it, so the client got its commit.
+        // The decision was durable before replica 4 heard it, so the client got its commit. (A fresh
+        // JVM may miss the vote timeout on its very first PREPARE; then replica 4 halts on that ABORT
+        // instead, the write fails, and the next attempt, after its restart, is the one we check.)
+        WriteResult w = writeUntilCommitted("crash-participant", "committed", 4);
         assertThat(w.version()).isEqualTo(1);
-        assertThat(cluster.awaitExit(4, Duration.ofSeconds(30))).isEqualTo(137);
         cluster.start(4);
         awaitConverged("crash-participant", "committed", 1);
     }
@@ -55,9 +57,7 @@ class CrashRecoveryIT {
     void aCoordinatorKilledAfterDecidingLeavesTheWriteInDoubtUntilItReturnsThenCommitsEverywhere() throws Exception {
         cluster.kill(2);
         cluster.start(2, Map.of("chorus.fault", "coordinator-after-decision"));
-        assertThatThrownBy(() -> cluster.connection(2).kv().put("crash-coordinator", "decided"))
-                .isInstanceOf(RemoteException.class);
-        assertThat(cluster.awaitExit(2, Duration.ofSeconds(30))).isEqualTo(137);
+        writeUntilCoordinatorHalts(2, "crash-coordinator", "decided");
         // Everybody voted YES and nobody else knows the decision: textbook 2PC blocking.
         await("participants in doubt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.status(3).inDoubt() == 1);
@@ -80,6 +80,36 @@ class CrashRecoveryIT {
         assertThat(cluster.awaitExit(5, Duration.ofSeconds(30))).isEqualTo(137);
         cluster.start(5);
         awaitConverged("crash-early", "original", 1);
+    }
+
+    /** Writes through replica 1 until a write commits, restarting {@code crashing} whenever it halted. */
+    private static WriteResult writeUntilCommitted(String key, String value, int crashing) throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                WriteResult w = cluster.connection(1).kv().put(key, value);
+                assertThat(cluster.awaitExit(crashing, Duration.ofSeconds(30))).isEqualTo(137);
+                return w;
+            } catch (TransactionAbortedException e) {
+                if (!cluster.isRunning(crashing)) {
+                    cluster.start(crashing, Map.of("chorus.fault", "participant-on-decision"));
+                }
+            }
+        }
+        throw new AssertionError("no write committed in 5 attempts");
+    }
+
+    /** Writes through {@code coordinator} until it halts at its fault point (its first COMMIT). */
+    private static void writeUntilCoordinatorHalts(int coordinator, String key, String value) {
+        await("coordinator " + coordinator + " halts after deciding").atMost(Duration.ofSeconds(60))
+                .ignoreException(TransactionAbortedException.class).until(() -> {
+                    try {
+                        cluster.connection(coordinator).kv().put(key, value);
+                        return false;
+                    } catch (RemoteException halted) {
+                        return true;
+                    }
+                });
+        assertThat(cluster.awaitExit(coordinator, Duration.ofSeconds(30))).isEqualTo(137);
     }
 
     private static void awaitConverged(String key, String value, long version) {

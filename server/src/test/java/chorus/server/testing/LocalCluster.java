@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Security;
 import chorus.api.config.Timeouts;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.rmi.ReplicaConnection;
@@ -49,7 +50,7 @@ public final class LocalCluster implements AutoCloseable {
         this.config = config;
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
-        this.connector = new ReplicaConnector(config.timeouts());
+        this.connector = new ReplicaConnector(config);
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -59,7 +60,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts {@code replicas} replicas on free loopback ports and returns once every one answers. */
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts) {
-        return start(replicas, workDir, timeouts, false);
+        return start(replicas, workDir, timeouts, Security.NONE);
     }
 
     /**
@@ -67,7 +68,16 @@ public final class LocalCluster implements AutoCloseable {
      * {@code --allow-faults} and accepts injected faults over its admin interface.
      */
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, boolean allowFaults) {
-        LocalCluster cluster = create(replicas, workDir, timeouts);
+        return start(replicas, workDir, timeouts, Security.NONE, allowFaults);
+    }
+
+    /** The same, for a cluster with TLS and/or an operator token; the harness connects as the operator. */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Security security) {
+        return start(replicas, workDir, timeouts, security, false);
+    }
+
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Security security, boolean allowFaults) {
+        LocalCluster cluster = create(replicas, workDir, timeouts, security);
         cluster.allowFaults = allowFaults;
         try {
             for (int id = 1; id <= replicas; id++) {
@@ -85,9 +95,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Writes the cluster file on free ports without starting anything. */
     public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts) {
+        return create(replicas, workDir, timeouts, Security.NONE);
+    }
+
+    public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts, Security security) {
         try {
             Files.createDirectories(workDir);
-            return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts));
+            return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts, security));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

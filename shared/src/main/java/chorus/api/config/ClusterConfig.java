@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * timeout.vote.ms = 2000
  * </pre>
  */
-public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) implements Serializable {
+public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security) implements Serializable {
 
     public static final int MAX_REPLICAS = 9;
 
@@ -38,6 +38,10 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
             "timeout.connect.ms", "timeout.read.ms", "timeout.vote.ms", "timeout.ack.ms", "timeout.prepared.ms",
             "timeout.read-wait.ms", "timeout.lock-wait.ms", "timeout.retry-backoff.ms", "timeout.resolve-interval.ms",
             "conflict.retries");
+
+    /** Settings of {@link Security}; paths are relative to the cluster file's directory. */
+    private static final List<String> SECURITY_KEYS = List.of(
+            "tls.enabled", "tls.keystore", "tls.truststore", "tls.password-file", "admin.token-file");
 
     public ClusterConfig {
         if (replicas == null || replicas.isEmpty()) {
@@ -62,6 +66,13 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
         if (timeouts == null) {
             timeouts = Timeouts.DEFAULTS;
         }
+        if (security == null) {
+            security = Security.NONE;
+        }
+    }
+
+    public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) {
+        this(replicas, timeouts, Security.NONE);
     }
 
     /** {@code n} replicas on 127.0.0.1 from {@code basePort} upwards, default timeouts. */
@@ -75,7 +86,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
 
     public static ClusterConfig load(Path file) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(r, file.toString());
+            return parse(r, file.toString(), file.toAbsolutePath().getParent());
         } catch (NoSuchFileException e) {
             throw new ConfigException("cluster file " + file + " does not exist");
         } catch (IOException e) {
@@ -85,13 +96,13 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
 
     public static ClusterConfig parse(String text, String source) {
         try {
-            return parse(new StringReader(text), source);
+            return parse(new StringReader(text), source, Path.of("").toAbsolutePath());
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
     }
 
-    private static ClusterConfig parse(Reader reader, String source) throws IOException {
+    private static ClusterConfig parse(Reader reader, String source, Path base) throws IOException {
         Properties p = new Properties();
         try {
             p.load(reader);
@@ -100,6 +111,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
         }
         TreeMap<Integer, ReplicaAddress> replicas = new TreeMap<>();
         long[] settings = settingsOf(Timeouts.DEFAULTS);
+        Map<String, String> security = new java.util.HashMap<>();
         for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
             String value = p.getProperty(key).trim();
             if (key.startsWith("replica.")) {
@@ -120,9 +132,11 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
                 } catch (NumberFormatException e) {
                     throw new ConfigException(source + ": " + key + " = '" + value + "' is not a whole number");
                 }
+            } else if (SECURITY_KEYS.contains(key)) {
+                security.put(key, value);
             } else {
                 throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, "
-                        + String.join(", ", TIMEOUT_KEYS));
+                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS));
             }
         }
         Timeouts timeouts;
@@ -131,8 +145,14 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
+        Security sec;
         try {
-            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts);
+            sec = securityOf(security, base);
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+        try {
+            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
@@ -147,6 +167,15 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
         long[] settings = settingsOf(timeouts);
         for (int i = 0; i < TIMEOUT_KEYS.size(); i++) {
             sb.append(TIMEOUT_KEYS.get(i)).append(" = ").append(settings[i]).append('\n');
+        }
+        if (security.tls()) {
+            sb.append("tls.enabled = true\n")
+              .append("tls.keystore = ").append(escape(security.keyStore())).append('\n')
+              .append("tls.truststore = ").append(escape(security.trustStore())).append('\n')
+              .append("tls.password-file = ").append(escape(security.passwordFile())).append('\n');
+        }
+        if (security.tokenFile() != null) {
+            sb.append("admin.token-file = ").append(escape(security.tokenFile())).append('\n');
         }
         return sb.toString();
     }
@@ -169,7 +198,29 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) im
     }
 
     public ClusterConfig withTimeouts(Timeouts t) {
-        return new ClusterConfig(replicas, t);
+        return new ClusterConfig(replicas, t, security);
+    }
+
+    public ClusterConfig withSecurity(Security s) {
+        return new ClusterConfig(replicas, timeouts, s);
+    }
+
+    /** Properties files treat backslashes as escapes (Windows paths). */
+    private static String escape(String path) {
+        return path.replace("\\", "\\\\");
+    }
+
+    private static Security securityOf(Map<String, String> s, Path base) {
+        String enabled = s.getOrDefault("tls.enabled", "false");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigException("tls.enabled = '" + enabled + "' must be true or false");
+        }
+        return new Security(Boolean.parseBoolean(enabled), path(s.get("tls.keystore"), base), path(s.get("tls.truststore"), base),
+                path(s.get("tls.password-file"), base), path(s.get("admin.token-file"), base));
+    }
+
+    private static String path(String value, Path base) {
+        return value == null || value.isBlank() ? null : base.resolve(value).normalize().toString();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.rmi.server.RMIClientSocketFactory;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Client sockets with a connect timeout and a read timeout. The JDK's RMI defaults wait forever:
@@ -18,23 +19,34 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
 
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
+    private final boolean tls;
 
     public TimeoutClientSocketFactory(int connectTimeoutMillis, int readTimeoutMillis) {
+        this(connectTimeoutMillis, readTimeoutMillis, false);
+    }
+
+    /** With {@code tls}, sockets are TLS with this process's identity (see {@link TlsSockets}). */
+    public TimeoutClientSocketFactory(int connectTimeoutMillis, int readTimeoutMillis, boolean tls) {
         if (connectTimeoutMillis <= 0 || readTimeoutMillis <= 0) {
             throw new IllegalArgumentException("socket timeouts must be positive");
         }
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
+        this.tls = tls;
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = tls ? TlsSockets.context().getSocketFactory().createSocket() : new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
             socket.setSoTimeout(readTimeoutMillis);
+            if (socket instanceof SSLSocket ssl) {
+                // Handshake now, under the read timeout, so that a refused certificate fails here.
+                ssl.startHandshake();
+            }
             return socket;
         } catch (IOException e) {
             socket.close();
@@ -50,14 +62,18 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
         return readTimeoutMillis;
     }
 
+    public boolean tls() {
+        return tls;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TimeoutClientSocketFactory f
-                && f.connectTimeoutMillis == connectTimeoutMillis && f.readTimeoutMillis == readTimeoutMillis;
+                && f.connectTimeoutMillis == connectTimeoutMillis && f.readTimeoutMillis == readTimeoutMillis && f.tls == tls;
     }
 
     @Override
     public int hashCode() {
-        return 31 * connectTimeoutMillis + readTimeoutMillis;
+        return (31 * connectTimeoutMillis + readTimeoutMillis) * 2 + (tls ? 1 : 0);
     }
 }

@@ -68,6 +68,32 @@ class ClusterConfigTest {
     }
 
     @Test
+    void securityPathsAreRelativeToTheClusterFileAndSecretsStayInTheirFiles(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path file = dir.resolve("cluster.properties");
+        java.nio.file.Files.writeString(file, "replica.1=127.0.0.1:1\ntls.enabled=true\ntls.keystore=k.p12\n"
+                + "tls.truststore=t.p12\ntls.password-file=pw\nadmin.token-file=sub/token\n");
+        java.nio.file.Files.createDirectories(dir.resolve("sub"));
+        java.nio.file.Files.writeString(dir.resolve("sub/token"), "  s3cret\n");
+        ClusterConfig c = ClusterConfig.load(file);
+        assertThat(c.security().tls()).isTrue();
+        assertThat(c.security().keyStore()).isEqualTo(dir.resolve("k.p12").toString());
+        assertThat(c.security().readToken()).contains("s3cret");
+        assertThat(c.security().toString()).doesNotContain("s3cret").doesNotContain("token-file");
+        assertThat(ClusterConfig.parse(c.toProperties(), "again").security()).isEqualTo(c.security());
+    }
+
+    @Test
+    void incompleteOrMalformedSecuritySettingsAreRejected() {
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntls.enabled=true\n", "f"))
+                .hasMessageContaining("tls.enabled = true needs tls.keystore");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntls.enabled=yes\n", "f"))
+                .hasMessageContaining("tls.enabled = 'yes' must be true or false");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nadmin.token-file=/nonexistent/token\n", "f").security().readToken())
+                .hasMessageContaining("cannot read admin.token-file /nonexistent/token");
+    }
+
+    @Test
     void unknownReplicaIdIsNamed() {
         ClusterConfig c = ClusterConfig.localhost(3, 7101, Timeouts.DEFAULTS);
         assertThatThrownBy(() -> c.require(7)).hasMessage("unknown replica id 7; the cluster has 1, 2, 3");

@@ -1,0 +1,138 @@
+package chorus.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chorus.server.testing.LocalCluster;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replica process refuses a bad environment with one clear line and a non-zero exit, and touches no data. */
+class ReplicaMainIT {
+
+    @TempDir
+    Path dir;
+
+    private record Exit(int code, String output) {
+    }
+
+    private Exit run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("replica did not exit: " + out);
+        }
+        return new Exit(p.exitValue(), out);
+    }
+
+    private Path config(String text) throws IOException {
+        Path f = dir.resolve("cluster-" + System.nanoTime() + ".properties");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    private static String errorLine(Exit e) {
+        return e.output().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(no error line) " + e.output());
+    }
+
+    @Test
+    void aMissingClusterFileIsNamed() throws Exception {
+        Exit e = run("--config", dir.resolve("nope.properties").toString(), "--id", "1", "--data", dir.resolve("d").toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(errorLine(e)).contains("nope.properties does not exist");
+    }
+
+    @Test
+    void aMalformedOrContradictoryClusterFileIsNamed() throws Exception {
+        Exit e = run("--config", config("replica.1 = 127.0.0.1:7\nreplica.2 = 127.0.0.1:7\n").toString(), "--id", "1",
+                "--data", dir.resolve("d").toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(errorLine(e)).contains("share the address 127.0.0.1:7");
+        Exit f = run("--config", config("replica.1 = 127.0.0.1:7\ntimeout.vote.ms = soon\n").toString(), "--id", "1",
+                "--data", dir.resolve("d").toString());
+        assertThat(errorLine(f)).contains("timeout.vote.ms = 'soon' is not a whole number");
+        assertThat(dir.resolve("d")).doesNotExist();
+    }
+
+    @Test
+    void anUnknownReplicaIdIsNamed() throws Exception {
+        Exit e = run("--config", config("replica.1 = 127.0.0.1:7\n").toString(), "--id", "4", "--data", dir.resolve("d").toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(errorLine(e)).isEqualTo("error: unknown replica id 4; the cluster has 1");
+    }
+
+    @Test
+    void aPortInUseIsNamed() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Exit e = run("--config", config("replica.1 = 127.0.0.1:" + taken.getLocalPort() + "\n").toString(), "--id", "1",
+                    "--data", dir.resolve("d").toString());
+            assertThat(e.code()).isEqualTo(4);
+            assertThat(errorLine(e)).isEqualTo("error: replica 1 cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": port already in use");
+        }
+    }
+
+    @Test
+    void aDataDirectoryInUseByAnotherReplicaIsRefused() throws Exception {
+        try (LocalCluster running = LocalCluster.start(1, dir.resolve("running"))) {
+            running.connection(1).kv().put("keep", "me");
+            int otherPort;
+            try (ServerSocket s = new ServerSocket(0)) {
+                otherPort = s.getLocalPort();
+            }
+            Exit e = run("--config", config("replica.1 = 127.0.0.1:" + otherPort + "\n").toString(), "--id", "1",
+                    "--data", running.dataDir(1).toString());
+            assertThat(e.code()).isEqualTo(3);
+            assertThat(errorLine(e)).contains(running.dataDir(1).toString()).contains("in use by another replica process");
+            assertThat(running.connection(1).kv().get("keep").value()).isEqualTo("me");
+        }
+    }
+
+    @Test
+    void corruptedStorageIsRefusedNamingTheDirectoryInsteadOfStartingEmpty() throws Exception {
+        Path data;
+        try (LocalCluster once = LocalCluster.start(1, dir.resolve("once"))) {
+            once.connection(1).kv().put("precious", "data");
+            data = once.dataDir(1);
+            once.stop(1);
+        }
+        Path manifest;
+        try (Stream<Path> files = Files.list(data)) {
+            manifest = files.filter(p -> p.getFileName().toString().startsWith("MANIFEST")).findFirst().orElseThrow();
+        }
+        Files.write(manifest, new byte[] {42, 42, 42});
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Exit e = run("--config", config("replica.1 = 127.0.0.1:" + port + "\n").toString(), "--id", "1", "--data", data.toString());
+        assertThat(e.code()).isEqualTo(3);
+        assertThat(errorLine(e)).contains(data.toString()).contains("corrupted").contains("refusing to start");
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedIsNamed() throws Exception {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Exit e = run("--config", config("replica.1 = 127.0.0.1:" + port + "\n").toString(), "--id", "1",
+                "--data", file.resolve("data").toString());
+        assertThat(e.code()).isEqualTo(3);
+        assertThat(errorLine(e)).contains("cannot create data directory " + file.resolve("data"));
+    }
+}
