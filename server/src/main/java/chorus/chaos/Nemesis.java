@@ -29,7 +29,8 @@ final class Nemesis implements Runnable {
         CRASH_AT_POINT("crash at a fault point"),
         HANG_AT_POINT("hang at a fault point"),
         DROP_MESSAGES("drop messages"),
-        DELAY_MESSAGES("delay messages");
+        DELAY_MESSAGES("delay messages"),
+        COMBINED("coordinator crash + another replica paused");
 
         final String label;
 
@@ -112,6 +113,7 @@ final class Nemesis implements Runnable {
         steps.add(this::hangAt);
         steps.add(() -> messages(FaultSpec.MessageAction.DROP));
         steps.add(() -> messages(FaultSpec.MessageAction.DELAY));
+        steps.add(this::crashWhileAnotherIsPaused);
         List<Step> between = new ArrayList<>();
         for (FaultPoint p : ALWAYS_CRASHED) {
             between.add(() -> crashAt(p));
@@ -178,6 +180,38 @@ final class Nemesis implements Runnable {
             history.nemesis("crash-at-point", "replica " + r + " did not reach " + point.id() + " within 10 s; cleared");
             admin(r, a -> a.clearFaults());
         }
+        restart(r);
+    }
+
+    /**
+     * Two faults at once: the coordinator crashes after its COMMIT reached only some replicas while
+     * another replica is paused, so the paused one wakes to a decision it must learn from peers, and
+     * cooperative termination runs with a peer missing.
+     */
+    private void crashWhileAnotherIsPaused() {
+        int r = victim();
+        List<Integer> others = new ArrayList<>(cluster.ids());
+        others.remove(Integer.valueOf(r));
+        int q = others.get(random.nextInt(others.size()));
+        FaultPoint point = FaultPoint.COORDINATOR_AFTER_PARTIAL_COMMIT;
+        long paused = vote.toMillis() + between(500, 2500);
+        count(Kind.COMBINED);
+        synchronized (injected) {
+            crashPoints.merge(point.id(), 1, Integer::sum);
+        }
+        history.nemesis("combined", "replica " + r + " will crash at " + point.id() + "; replica " + q + " paused for "
+                + paused + " ms once it does");
+        admin(r, a -> a.injectFault(FaultSpec.AtPoint.crash(point.id())));
+        boolean crashed = cluster.awaitExit(r, Duration.ofSeconds(10));
+        cluster.pause(q);
+        history.nemesis("combined", crashed ? "replica " + r + " crashed; SIGSTOP replica " + q
+                : "replica " + r + " did not reach " + point.id() + " within 10 s; SIGSTOP replica " + q + " anyway");
+        if (!crashed) {
+            admin(r, a -> a.clearFaults());
+        }
+        rest(paused, paused);
+        cluster.resume(q);
+        history.nemesis("combined", "SIGCONT replica " + q);
         restart(r);
     }
 
