@@ -86,10 +86,9 @@ final class HistoryChecks {
                 out.add(new Anomaly("linearizability", "key '" + key + "': the search gave up after " + r.configurations()
                         + " configurations (" + history.size() + " operations); no verdict", List.of()));
             } else if (r.verdict() == LinearizabilityChecker.Verdict.NOT_LINEARIZABLE) {
-                List<KeyOp> witness = Witness.smallest(history, checker);
+                Witness.Result witness = Witness.shrink(history, checker);
                 out.add(new Anomaly("linearizability", "key '" + key + "' is not linearizable (" + history.size()
-                        + " operations); smallest failing history, " + witness.size() + " operations:",
-                        witness.stream().map(KeyOp::toString).toList()));
+                        + " operations); smallest failing history, " + witness.ops().size() + " operations:", witness.lines()));
             }
         }
         return out;

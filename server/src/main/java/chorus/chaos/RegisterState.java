@@ -3,9 +3,9 @@ package chorus.chaos;
 import java.util.Objects;
 
 /** A key as a versioned register: the model the linearizability checker steps through. */
-record RegisterState(boolean present, String value, long version) {
+public record RegisterState(boolean present, String value, long version) {
 
-    static final RegisterState INITIAL = new RegisterState(false, null, 0);
+    public static final RegisterState INITIAL = new RegisterState(false, null, 0);
 
     /** The state after {@code op}, or null if {@code op} cannot happen in this state. */
     RegisterState step(KeyOp op) {
