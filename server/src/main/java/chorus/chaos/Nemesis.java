@@ -30,7 +30,7 @@ final class Nemesis implements Runnable {
         HANG_AT_POINT("hang at a fault point"),
         DROP_MESSAGES("drop messages"),
         DELAY_MESSAGES("delay messages"),
-        COMBINED("coordinator crash + another replica paused");
+        COMBINED("coordinator crash, another replica paused");
 
         final String label;
 
