@@ -20,6 +20,11 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
+    public String clusterFingerprint() {
+        return node.cluster().fingerprint();
+    }
+
+    @Override
     public Vote lock(PrepareRequest request) throws RemoteException {
         gate.checkPeerCall();
         try {

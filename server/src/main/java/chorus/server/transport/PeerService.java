@@ -13,6 +13,9 @@ public interface PeerService extends Remote {
 
     String NAME = "chorus.peer";
 
+    /** {@link chorus.api.config.ClusterConfig#fingerprint()} of the cluster this replica belongs to. */
+    String clusterFingerprint() throws RemoteException;
+
     Vote lock(PrepareRequest request) throws RemoteException;
 
     Vote prepare(PrepareRequest request) throws RemoteException;

@@ -140,6 +140,11 @@ public final class RmiPeerChannel implements PeerChannel {
         } catch (NotBoundException e) {
             throw new RemoteException(a + " is not serving the peer protocol");
         }
+        String theirs = stub.clusterFingerprint();
+        if (!theirs.equals(cluster.fingerprint())) {
+            throw new RemoteException(a + " belongs to another cluster (membership " + theirs + ", ours " + cluster.fingerprint()
+                    + "): check the cluster files");
+        }
         stubs.put(replica, stub);
         return stub;
     }

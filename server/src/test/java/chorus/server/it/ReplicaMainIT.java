@@ -1,7 +1,12 @@
 package chorus.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import chorus.api.TransactionAbortedException;
+import chorus.api.config.ClusterConfig;
+import chorus.api.rmi.ReplicaConnector;
 import chorus.server.testing.LocalCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +126,39 @@ class ReplicaMainIT {
         Exit e = run("--config", config("replica.1 = 127.0.0.1:" + port + "\n").toString(), "--id", "1", "--data", data.toString());
         assertThat(e.code()).isEqualTo(3);
         assertThat(errorLine(e)).contains(data.toString()).contains("corrupted").contains("refusing to start");
+    }
+
+    @Test
+    void aReplicaOfAnotherClusterAnsweringOnAConfiguredAddressIsNeverTakenForAPeer() throws Exception {
+        try (LocalCluster other = LocalCluster.start(1, dir.resolve("other"))) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            // Our replica 2 is configured where the other cluster's replica 1 listens (a stale file).
+            Path conf = config("replica.1 = 127.0.0.1:" + port + "\nreplica.2 = " + other.address(1).hostPort() + "\n");
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                    "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain", "--config", conf.toString(),
+                    "--id", "1", "--data", dir.resolve("ours").toString());
+            Process ours = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("ours.log").toFile()).start();
+            try {
+                var config = ClusterConfig.load(conf);
+                var connector = new ReplicaConnector(config);
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .until(() -> connector.connect(config.require(1)).admin().status().id() == 1);
+                var kv = connector.connect(config.require(1)).kv();
+                assertThatThrownBy(() -> kv.put("k", "v"))
+                        .isInstanceOf(TransactionAbortedException.class)
+                        .hasMessageContaining("replica 2 is unreachable")
+                        .hasMessageContaining("belongs to another cluster");
+                assertThat(other.connection(1).kv().get("k").found()).isFalse();
+                assertThat(other.status(1).inFlight()).isZero();
+            } finally {
+                ours.destroyForcibly();
+                ours.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test

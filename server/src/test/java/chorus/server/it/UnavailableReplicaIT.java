@@ -81,7 +81,8 @@ class UnavailableReplicaIT {
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
                 int n = i;
-                assertThatThrownBy(() -> kv.put("paused", "during " + n))
+                assertThatThrownBy(() -> System.out.println("unexpected commit while replica 4 is paused: " + kv.put("paused", "during " + n)
+                        + " (attempt " + n + ", replica 4 state " + processState(cluster.pid(4)) + ")"))
                         .isInstanceOfSatisfying(TransactionAbortedException.class, e -> {
                             assertThat(e.abortCause()).isEqualTo(AbortCause.TIMEOUT);
                             assertThat(e.reason()).contains("replica 4 did not vote within 1500 ms");
@@ -104,6 +105,16 @@ class UnavailableReplicaIT {
                 assertThat(cluster.status(r).inFlight()).isZero();
             }
         });
+    }
+
+    /** The kernel's view of a process ("T" when stopped), for failure messages. */
+    static String processState(long pid) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("State:")).findFirst().orElse("?");
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     static List<ProtocolEvent> allEvents(int replica) throws Exception {

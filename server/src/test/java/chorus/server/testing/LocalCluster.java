@@ -225,11 +225,17 @@ public final class LocalCluster implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IllegalStateException("replica " + id + " exited with " + p.exitValue() + ": " + tail(id));
             }
+            ClusterConfig theirs;
             try {
-                return connection(id).admin().status().id() == id;
+                theirs = connection(id).admin().membership();
             } catch (RuntimeException | RemoteException e) {
                 return false;
             }
+            if (!theirs.replicas().equals(config.replicas())) {
+                // Another cluster (another test run on this machine) took the port between our probe and our bind.
+                throw new IllegalStateException("a replica of another cluster answers on " + address(id).hostPort() + ": " + tail(id));
+            }
+            return true;
         });
     }
 

@@ -189,6 +189,24 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 + replicas.stream().map(r -> String.valueOf(r.id())).reduce((a, b) -> a + ", " + b).orElse("none")));
     }
 
+    /**
+     * A short digest of the membership (ids and addresses). Replicas compare it before they talk,
+     * so that a replica of another cluster that happens to answer on a configured address (a
+     * stale cluster file, a reused port) is never taken for a peer.
+     */
+    public String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        for (ReplicaAddress r : replicas) {
+            sb.append(r.id()).append('=').append(r.host()).append(':').append(r.port()).append(';');
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
     public List<Integer> ids() {
         return replicas.stream().map(ReplicaAddress::id).toList();
     }

@@ -1,0 +1,84 @@
+package chorus.console.viewmodel;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.ReplicaAddress;
+import chorus.console.service.ClusterGateway;
+import chorus.console.service.Failures;
+import chorus.console.service.ReplicaHealth;
+import chorus.console.service.ReplicaSnapshot;
+import chorus.console.util.UiExecutor;
+import java.util.HashSet;
+import java.util.Set;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The cluster view: one card per replica of the connected cluster. */
+public final class ClusterViewModel {
+
+    private final ClusterGateway gateway;
+    private final UiExecutor executor;
+    private final ObservableList<ReplicaCardViewModel> cards = FXCollections.observableArrayList();
+    private final SimpleStringProperty summary = new SimpleStringProperty("not connected");
+    private final SimpleBooleanProperty allReported = new SimpleBooleanProperty(false);
+    private final Set<Integer> reported = new HashSet<>();
+
+    public ClusterViewModel(ClusterGateway gateway, UiExecutor executor) {
+        this.gateway = gateway;
+        this.executor = executor;
+    }
+
+    public void setMembership(ClusterConfig config) {
+        reported.clear();
+        allReported.set(false);
+        cards.setAll(config.replicas().stream()
+                .map((ReplicaAddress a) -> new ReplicaCardViewModel(a.id(), a.hostPort(), this::requestFailureSwitch))
+                .toList());
+        updateSummary();
+    }
+
+    public void apply(ReplicaSnapshot snapshot) {
+        for (ReplicaCardViewModel card : cards) {
+            if (card.id() == snapshot.id()) {
+                card.apply(snapshot);
+                if (snapshot.health() != ReplicaHealth.UNKNOWN) {
+                    reported.add(card.id());
+                }
+            }
+        }
+        allReported.set(!cards.isEmpty() && reported.size() == cards.size());
+        updateSummary();
+    }
+
+    private void requestFailureSwitch(ReplicaCardViewModel card, boolean on) {
+        card.markSwitchBusy();
+        executor.submit(() -> {
+            gateway.setSimulatedFailure(card.id(), on);
+            return on;
+        }, actual -> card.switchSettled(actual, null), failure -> card.switchSettled(!on, Failures.describe(failure)));
+    }
+
+    private void updateSummary() {
+        long up = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.UP).count();
+        long failed = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.SIMULATED_FAILURE).count();
+        long down = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.UNREACHABLE).count();
+        summary.set(cards.isEmpty() ? "not connected"
+                : up + " up, " + failed + " in simulated failure, " + down + " unreachable of " + cards.size());
+    }
+
+    public ObservableList<ReplicaCardViewModel> cards() {
+        return cards;
+    }
+
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary;
+    }
+
+    /** True once every replica answered or was found unreachable at least once. */
+    public ReadOnlyBooleanProperty allReportedProperty() {
+        return allReported;
+    }
+}

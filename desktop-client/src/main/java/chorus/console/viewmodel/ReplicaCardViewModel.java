@@ -1,0 +1,191 @@
+package chorus.console.viewmodel;
+
+import chorus.api.model.ReplicaStatus;
+import chorus.console.service.ReplicaHealth;
+import chorus.console.service.ReplicaSnapshot;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/** One replica's card: what it reported last, and the simulated-failure switch. */
+public final class ReplicaCardViewModel {
+
+    /** What the card shows as the replica's state. */
+    public enum CardState {
+        CONNECTING("connecting"), UP("up"), UNREACHABLE("unreachable"), SIMULATED_FAILURE("simulated failure");
+
+        private final String label;
+
+        CardState(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final int id;
+    private final String address;
+    private final ObjectProperty<CardState> state = new SimpleObjectProperty<>(CardState.CONNECTING);
+    private final StringProperty stateText = new SimpleStringProperty(CardState.CONNECTING.label());
+    private final StringProperty problem = new SimpleStringProperty("");
+    private final StringProperty uptime = new SimpleStringProperty("");
+    private final LongProperty keyCount = new SimpleLongProperty();
+    private final IntegerProperty inFlight = new SimpleIntegerProperty();
+    private final IntegerProperty inDoubt = new SimpleIntegerProperty();
+    private final LongProperty commits = new SimpleLongProperty();
+    private final LongProperty aborts = new SimpleLongProperty();
+    private final LongProperty timeouts = new SimpleLongProperty();
+    private final BooleanProperty failureSwitch = new SimpleBooleanProperty(false);
+    private final BooleanProperty switchBusy = new SimpleBooleanProperty(false);
+    private final BiConsumer<ReplicaCardViewModel, Boolean> switchRequest;
+    private boolean updatingFromReplica;
+
+    /** {@code switchRequest} is told when the operator flips the switch (not when a poll does). */
+    public ReplicaCardViewModel(int id, String address, BiConsumer<ReplicaCardViewModel, Boolean> switchRequest) {
+        this.id = id;
+        this.address = address;
+        this.switchRequest = switchRequest;
+        failureSwitch.addListener((obs, was, now) -> {
+            if (!updatingFromReplica && now != null && !now.equals(was)) {
+                switchRequest.accept(this, now);
+            }
+        });
+    }
+
+    public void apply(ReplicaSnapshot snapshot) {
+        ReplicaStatus s = snapshot.status();
+        if (s != null) {
+            keyCount.set(s.keyCount());
+            inFlight.set(s.inFlight());
+            inDoubt.set(s.inDoubt());
+            commits.set(s.commits());
+            aborts.set(s.aborts());
+            timeouts.set(s.timeouts());
+        }
+        if (snapshot.health() == ReplicaHealth.UP && s != null) {
+            problem.set("");
+            uptime.set("up " + formatUptime(Duration.ofMillis(s.uptimeMillis())));
+            setState(s.simulatedFailure() ? CardState.SIMULATED_FAILURE : CardState.UP);
+            if (!switchBusy.get()) {
+                setSwitchFromReplica(s.simulatedFailure());
+            }
+        } else if (snapshot.health() == ReplicaHealth.UNREACHABLE) {
+            problem.set(snapshot.problem());
+            uptime.set("");
+            setState(CardState.UNREACHABLE);
+        }
+    }
+
+    /** The switch request finished (successfully or not); polls may move the switch again. */
+    public void switchSettled(boolean actual, String failure) {
+        switchBusy.set(false);
+        setSwitchFromReplica(actual);
+        if (failure != null) {
+            problem.set("switch failed: " + failure);
+        } else {
+            setState(actual ? CardState.SIMULATED_FAILURE : CardState.UP);
+        }
+    }
+
+    void markSwitchBusy() {
+        switchBusy.set(true);
+    }
+
+    private void setSwitchFromReplica(boolean on) {
+        updatingFromReplica = true;
+        try {
+            failureSwitch.set(on);
+        } finally {
+            updatingFromReplica = false;
+        }
+    }
+
+    private void setState(CardState s) {
+        state.set(s);
+        stateText.set(s.label());
+    }
+
+    static String formatUptime(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min " + (s % 60) + " s";
+        }
+        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public ReadOnlyObjectProperty<CardState> stateProperty() {
+        return state;
+    }
+
+    public ReadOnlyStringProperty stateTextProperty() {
+        return stateText;
+    }
+
+    public ReadOnlyStringProperty problemProperty() {
+        return problem;
+    }
+
+    public ReadOnlyStringProperty uptimeProperty() {
+        return uptime;
+    }
+
+    public ReadOnlyLongProperty keyCountProperty() {
+        return keyCount;
+    }
+
+    public ReadOnlyIntegerProperty inFlightProperty() {
+        return inFlight;
+    }
+
+    public ReadOnlyIntegerProperty inDoubtProperty() {
+        return inDoubt;
+    }
+
+    public ReadOnlyLongProperty commitsProperty() {
+        return commits;
+    }
+
+    public ReadOnlyLongProperty abortsProperty() {
+        return aborts;
+    }
+
+    public ReadOnlyLongProperty timeoutsProperty() {
+        return timeouts;
+    }
+
+    /** Bound both ways to the card's toggle. */
+    public BooleanProperty failureSwitchProperty() {
+        return failureSwitch;
+    }
+
+    public ReadOnlyBooleanProperty switchBusyProperty() {
+        return switchBusy;
+    }
+}

@@ -1,0 +1,85 @@
+package chorus.console.viewmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.model.ReplicaStatus;
+import chorus.console.service.ReplicaHealth;
+import chorus.console.service.ReplicaSnapshot;
+import chorus.console.testing.DirectUiExecutor;
+import chorus.console.testing.FakeGateway;
+import java.rmi.ConnectException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterViewModelTest {
+
+    private final FakeGateway gateway = new FakeGateway();
+    private final ClusterViewModel vm = new ClusterViewModel(gateway, new DirectUiExecutor());
+    private final ClusterConfig config = ClusterConfig.localhost(3, 7101, null);
+
+    @BeforeEach
+    void setUp() {
+        vm.setMembership(config);
+    }
+
+    private ReplicaSnapshot up(int id, boolean failed, long keys) {
+        ReplicaStatus s = new ReplicaStatus(id, "127.0.0.1:710" + id, 1000, 65_000, keys, 1, 0, 10, 2, 1, failed, 900, 2000, 5, 1);
+        return new ReplicaSnapshot(config.require(id), ReplicaHealth.UP, s, "", 2000);
+    }
+
+    @Test
+    void cardShowsCountersAndState() {
+        vm.apply(up(2, false, 42));
+        ReplicaCardViewModel card = vm.cards().get(1);
+        assertThat(card.stateProperty().get()).isEqualTo(ReplicaCardViewModel.CardState.UP);
+        assertThat(card.keyCountProperty().get()).isEqualTo(42);
+        assertThat(card.commitsProperty().get()).isEqualTo(10);
+        assertThat(card.uptimeProperty().get()).isEqualTo("up 1 min 5 s");
+        assertThat(vm.allReportedProperty().get()).isFalse();
+    }
+
+    @Test
+    void unreachableReplicaKeepsItsLastCountersAndSaysWhy() {
+        vm.apply(up(1, false, 7));
+        vm.apply(new ReplicaSnapshot(config.require(1), ReplicaHealth.UNREACHABLE, up(1, false, 7).status(),
+                "unreachable: connection refused", 3000));
+        ReplicaCardViewModel card = vm.cards().get(0);
+        assertThat(card.stateTextProperty().get()).isEqualTo("unreachable");
+        assertThat(card.problemProperty().get()).isEqualTo("unreachable: connection refused");
+        assertThat(card.keyCountProperty().get()).isEqualTo(7);
+        vm.apply(up(1, false, 8));
+        assertThat(card.stateTextProperty().get()).isEqualTo("up");
+        assertThat(card.problemProperty().get()).isEmpty();
+    }
+
+    @Test
+    void flippingTheSwitchAsksTheReplicaButAPollDoesNot() {
+        ReplicaCardViewModel card = vm.cards().get(2);
+        vm.apply(up(3, true, 0));
+        assertThat(card.failureSwitchProperty().get()).isTrue();
+        assertThat(gateway.calls).isEmpty();
+        card.failureSwitchProperty().set(false);
+        assertThat(gateway.calls).containsExactly("failure 3 false");
+        assertThat(card.stateProperty().get()).isEqualTo(ReplicaCardViewModel.CardState.UP);
+    }
+
+    @Test
+    void aFailedSwitchGoesBackAndSaysWhy() {
+        ReplicaCardViewModel card = vm.cards().get(0);
+        vm.apply(up(1, false, 0));
+        gateway.nextFailure = new ConnectException("refused");
+        card.failureSwitchProperty().set(true);
+        assertThat(card.failureSwitchProperty().get()).isFalse();
+        assertThat(card.problemProperty().get()).startsWith("switch failed: unreachable");
+    }
+
+    @Test
+    void allReportedOnceEveryReplicaAnsweredOrFailed() {
+        vm.apply(up(1, false, 0));
+        vm.apply(up(2, false, 0));
+        vm.apply(new ReplicaSnapshot(config.require(3), ReplicaHealth.UNREACHABLE, null, "down", 1));
+        assertThat(vm.allReportedProperty().get()).isTrue();
+        assertThat(vm.summaryProperty().get()).isEqualTo("2 up, 0 in simulated failure, 1 unreachable of 3");
+    }
+}

@@ -1,0 +1,136 @@
+package chorus.console.viewmodel;
+
+import static chorus.console.testing.Events.coordinator;
+import static chorus.console.testing.Events.participant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chorus.api.model.EventType;
+import chorus.api.model.TxId;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TransactionLogViewModelTest {
+
+    private final TransactionLogViewModel vm = new TransactionLogViewModel();
+    private final TxId t1 = new TxId(1, 1, 1);
+    private final TxId t2 = new TxId(1, 1, 2);
+
+    @BeforeEach
+    void setUp() {
+        vm.setReplicas(List.of(1, 2, 3));
+    }
+
+    private void commitEverywhere(TxId tx, long t0) {
+        vm.eventsArrived(1, List.of(coordinator(tx, t0, EventType.STARTED, 0, "", -1),
+                coordinator(tx, t0 + 1, EventType.PREPARED, 2, "", 800),
+                coordinator(tx, t0 + 2, EventType.PREPARED, 3, "", 900),
+                participant(1, tx, t0 + 1, EventType.PREPARED),
+                coordinator(tx, t0 + 3, EventType.COMMITTED, 0, "", 3000),
+                participant(1, tx, t0 + 3, EventType.COMMITTED)), 0);
+        vm.eventsArrived(2, List.of(participant(2, tx, t0 + 1, EventType.PREPARED), participant(2, tx, t0 + 3, EventType.COMMITTED)), 0);
+        vm.eventsArrived(3, List.of(participant(3, tx, t0 + 1, EventType.PREPARED), participant(3, tx, t0 + 3, EventType.COMMITTED)), 0);
+    }
+
+    @Test
+    void eventsOfAllReplicasMergeIntoOneRowPerTransaction() {
+        commitEverywhere(t1, 1000);
+        assertThat(vm.visibleRows()).hasSize(1);
+        TxRow row = vm.visibleRows().get(0);
+        assertThat(row.outcomeProperty().get()).isEqualTo(TxState.COMMITTED);
+        for (int r = 1; r <= 3; r++) {
+            assertThat(row.stateProperty(r).get()).as("replica %d", r).isEqualTo(TxState.COMMITTED);
+        }
+        assertThat(row.durationMillisProperty().get()).isEqualTo(3);
+        assertThat(row.coordinatorProperty().get()).isEqualTo(1);
+        assertThat(row.keysProperty().get()).isEqualTo("k");
+    }
+
+    @Test
+    void aVoteTimeoutShowsTimedOutOnTheSilentReplicaAndAbortedElsewhere() {
+        vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.STARTED, 0, "", -1),
+                coordinator(t1, 1001, EventType.PREPARED, 2, "", 500),
+                coordinator(t1, 3000, EventType.TIMED_OUT, 3, "replica 3 did not vote within 2000 ms", -1),
+                coordinator(t1, 3001, EventType.ABORTED, 0, "replica 3 did not vote within 2000 ms", -1),
+                participant(1, t1, 3001, EventType.ABORTED)), 0);
+        vm.eventsArrived(2, List.of(participant(2, t1, 1001, EventType.PREPARED), participant(2, t1, 3002, EventType.ABORTED)), 0);
+        TxRow row = vm.row(t1);
+        assertThat(row.stateProperty(3).get()).isEqualTo(TxState.TIMED_OUT);
+        assertThat(row.stateProperty(2).get()).isEqualTo(TxState.ABORTED);
+        assertThat(row.outcomeProperty().get()).isEqualTo(TxState.ABORTED);
+        assertThat(row.reasonProperty().get()).isEqualTo("replica 3 did not vote within 2000 ms");
+    }
+
+    @Test
+    void aReplicaThatTimedOutKeepsShowingItAfterTheAbortReachesIt() {
+        vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.TIMED_OUT, 3, "replica 3 did not vote", -1),
+                coordinator(t1, 1001, EventType.ABORTED, 0, "replica 3 did not vote", -1)), 0);
+        vm.eventsArrived(3, List.of(participant(3, t1, 5000, EventType.ABORTED)), 0);
+        assertThat(vm.row(t1).stateProperty(3).get()).isEqualTo(TxState.TIMED_OUT);
+    }
+
+    @Test
+    void lateEventsNeverMoveAReplicaBackwards() {
+        vm.eventsArrived(2, List.of(participant(2, t1, 1003, EventType.COMMITTED)), 0);
+        vm.eventsArrived(2, List.of(participant(2, t1, 1001, EventType.PREPARED)), 0);
+        assertThat(vm.row(t1).stateProperty(2).get()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void newestTransactionComesFirst() {
+        commitEverywhere(t1, 1000);
+        commitEverywhere(t2, 2000);
+        assertThat(vm.visibleRows()).extracting(TxRow::txId).containsExactly(t2, t1);
+    }
+
+    @Test
+    void pauseHoldsEventsUntilResume() {
+        vm.pausedProperty().set(true);
+        commitEverywhere(t1, 1000);
+        assertThat(vm.visibleRows()).isEmpty();
+        assertThat(vm.summaryProperty().get()).contains("paused");
+        vm.pausedProperty().set(false);
+        assertThat(vm.visibleRows()).hasSize(1);
+    }
+
+    @Test
+    void filtersByStateReplicaAndKey() {
+        commitEverywhere(t1, 1000);
+        vm.eventsArrived(1, List.of(coordinator(t2, 2000, EventType.STARTED, 0, "", -1),
+                coordinator(t2, 2001, EventType.TIMED_OUT, 3, "replica 3 did not vote", -1),
+                coordinator(t2, 2002, EventType.ABORTED, 0, "replica 3 did not vote", -1)), 0);
+        vm.stateFilterProperty().set(TxState.TIMED_OUT);
+        assertThat(vm.visibleRows()).extracting(TxRow::txId).containsExactly(t2);
+        vm.replicaFilterProperty().set(2);
+        assertThat(vm.visibleRows()).isEmpty();
+        vm.stateFilterProperty().set(TxState.COMMITTED);
+        assertThat(vm.visibleRows()).extracting(TxRow::txId).containsExactly(t1);
+        vm.stateFilterProperty().set(null);
+        vm.replicaFilterProperty().set(null);
+        vm.keyFilterProperty().set("nothing-like-this");
+        assertThat(vm.visibleRows()).isEmpty();
+        vm.keyFilterProperty().set("K");
+        assertThat(vm.visibleRows()).hasSize(2);
+    }
+
+    @Test
+    void timelineHasALanePerReplicaWithVotesDecisionAndTimeout() {
+        vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.STARTED, 0, "", -1),
+                coordinator(t1, 1002, EventType.PREPARED, 2, "", 1500),
+                coordinator(t1, 3000, EventType.TIMED_OUT, 3, "replica 3 did not vote within 2000 ms", -1),
+                coordinator(t1, 3001, EventType.ABORTED, 0, "replica 3 did not vote within 2000 ms", -1),
+                coordinator(t1, 3005, EventType.ACKNOWLEDGED, 2, "", 4000)), 0);
+        vm.selectedProperty().set(vm.row(t1));
+        List<TimelineLane> lanes = vm.timeline();
+        assertThat(lanes).extracting(TimelineLane::replica).containsExactly(1, 2, 3);
+        assertThat(lanes.get(0).coordinator()).isTrue();
+        assertThat(lanes.get(0).marks()).extracting(TimelineMark::label)
+                .containsExactly("PREPARE sent", "decision ABORT: replica 3 did not vote within 2000 ms");
+        assertThat(lanes.get(1).marks()).extracting(TimelineMark::label).containsExactly("vote YES (1.50 ms)", "ack (4.00 ms)");
+        assertThat(lanes.get(2).marks()).extracting(TimelineMark::label, TimelineMark::offsetMillis, TimelineMark::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("timeout: replica 3 did not vote within 2000 ms", 2000L,
+                        TimelineMark.Phase.TIMEOUT));
+        assertThat(lanes.get(1).marks()).extracting(TimelineMark::phase)
+                .containsExactly(TimelineMark.Phase.VOTE, TimelineMark.Phase.ACKNOWLEDGEMENT);
+    }
+}
