@@ -25,6 +25,11 @@ public final class Replica implements AutoCloseable {
     }
 
     public static Replica start(int id, ClusterConfig cluster, Path dataDir) throws RemoteException {
+        return start(id, cluster, dataDir, false);
+    }
+
+    /** @param allowFaults accept injected faults over the admin interface (failure drills and chaos tests only) */
+    public static Replica start(int id, ClusterConfig cluster, Path dataDir, boolean allowFaults) throws RemoteException {
         cluster.require(id);
         RocksStore store = RocksStore.open(dataDir, System::currentTimeMillis);
         ReplicaNode node = null;
@@ -32,6 +37,9 @@ public final class Replica implements AutoCloseable {
             RmiPeerChannel channel = new RmiPeerChannel(id, cluster);
             node = new ReplicaNode(id, cluster, store, channel, System::currentTimeMillis, 20_000);
             channel.attach(node);
+            if (allowFaults) {
+                node.faults().allow();
+            }
             // Recover before serving, so that no client sees a key whose prepared write is not yet locked again.
             node.start();
             // TLS identity for both directions: peers' stubs use it when this replica calls them.

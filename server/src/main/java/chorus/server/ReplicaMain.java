@@ -35,6 +35,10 @@ public final class ReplicaMain implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "this replica's data directory (created if missing)")
     Path data;
 
+    @Option(names = "--allow-faults", description = "accept injected faults (crash, hang, dropped or delayed messages) "
+            + "over the admin interface; for failure drills and chaos tests only")
+    boolean allowFaults;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReplicaMain()).execute(args));
     }
@@ -55,7 +59,7 @@ public final class ReplicaMain implements Callable<Integer> {
         System.setProperty("java.rmi.server.randomIDs", "true");
         Replica replica;
         try {
-            replica = Replica.start(id, cluster, data);
+            replica = Replica.start(id, cluster, data, allowFaults);
         } catch (StorageException e) {
             return fail(EXIT_STORAGE, "replica " + id + ": " + e.getMessage());
         } catch (ConfigException e) {
@@ -73,6 +77,9 @@ public final class ReplicaMain implements Callable<Integer> {
             replica.close();
             stopped.countDown();
         }, "shutdown"));
+        if (allowFaults) {
+            LOG.warn("replica {} accepts injected faults (--allow-faults): never run it so in production", id);
+        }
         String ready = "replica " + id + " ready on " + self.hostPort() + " (" + replica.store().keyCount() + " keys, data in " + data + ")";
         LOG.info(ready);
         System.out.println(ready);

@@ -4,7 +4,9 @@ import chorus.api.config.ClusterConfig;
 import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
+import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.TxId;
 import java.rmi.Remote;
@@ -59,4 +61,18 @@ public interface ReplicaAdmin extends Remote {
      * returns an equivalent stub.
      */
     ReplicaAdmin withToken(String token) throws NotPermittedException, RemoteException;
+
+    /**
+     * Arms a fault for a failure drill: a crash or hang at a named protocol step, or dropped or
+     * delayed messages to or from a peer. Refused unless the replica was started with
+     * {@code --allow-faults} (and, where the cluster sets an operator token, except through
+     * {@link #withToken}); recorded as an event and a WARN line when accepted.
+     */
+    void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException, RemoteException;
+
+    /** Disarms every injected fault and releases every thread hung at a fault point. */
+    void clearFaults() throws NotPermittedException, RemoteException;
+
+    /** Locks, transactions and undelivered decisions held here, and the faults armed. */
+    ReplicaDiagnostics diagnostics() throws RemoteException;
 }

@@ -177,6 +177,21 @@ class ReplicaLinkTest {
         public ReplicaAdmin withToken(String token) {
             return this;
         }
+
+        @Override
+        public void injectFault(chorus.api.model.FaultSpec fault) throws chorus.api.NotPermittedException {
+            throw new chorus.api.NotPermittedException("fault injection is disabled; start the replica with --allow-faults");
+        }
+
+        @Override
+        public void clearFaults() throws chorus.api.NotPermittedException {
+            throw new chorus.api.NotPermittedException("fault injection is disabled; start the replica with --allow-faults");
+        }
+
+        @Override
+        public chorus.api.model.ReplicaDiagnostics diagnostics() {
+            return new chorus.api.model.ReplicaDiagnostics(1, 0, 0, 0, false, List.of());
+        }
     }
 
     static final class FakeKv implements KeyValueService {

@@ -154,7 +154,7 @@ public final class Coordinator {
             }
         }
         if (decision == Decision.COMMIT) {
-            FaultPoint.COORDINATOR_AFTER_DECISION.hit();
+            FaultPoint.COORDINATOR_AFTER_DECISION.hit(self, tx);
         }
         state.set(decision);
         events.record(Role.COORDINATOR, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, tx, 0, keys, op,
@@ -164,6 +164,9 @@ public final class Coordinator {
         // Replicas never contacted hold nothing; those that refused have already let go.
         Set<Integer> targets = new HashSet<>(round.contacted);
         targets.removeAll(refused);
+        if (decision == Decision.COMMIT) {
+            FaultInjector.partialCommit(self, tx, targets, channel);
+        }
         PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets);
         delivery.send(pd, false);
         try {
@@ -222,7 +225,7 @@ public final class Coordinator {
                 });
             }
             if (votes) {
-                FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit();
+                FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit(self, tx);
             }
             Set<Integer> answered = new HashSet<>();
             while (answered.size() < targets.size() && cause == null) {

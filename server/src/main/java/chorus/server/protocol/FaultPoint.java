@@ -1,26 +1,38 @@
 package chorus.server.protocol;
 
+import chorus.api.model.TxId;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Named places in the protocol where a failure drill can crash the replica. Off unless the replica
- * was started with {@code -Dchorus.fault=POINT}, for example {@code coordinator-after-decision};
- * when on, the replica halts (like kill -9: no shutdown hooks, no flush) the first time it passes
- * the point. Costs one volatile read when off.
+ * Named places in the protocol where a failure drill can crash or hang the replica (in the manner
+ * of Ratis' {@code CodeInjectionForTesting}). Two ways to arm one: {@code -Dchorus.fault=POINT} at
+ * start halts the replica the first time it passes POINT; a replica started with
+ * {@code --allow-faults} also accepts crash or hang faults over the admin interface
+ * ({@link FaultInjector}). Costs one volatile read per point when nothing is armed.
  */
 public enum FaultPoint {
     /** Coordinator: PREPARE has gone out to every replica; no vote counted yet. */
     COORDINATOR_AFTER_PREPARE_SENT,
     /** Coordinator: the COMMIT decision is durable; no replica has been told. */
     COORDINATOR_AFTER_DECISION,
+    /** Coordinator: the COMMIT decision is durable and has reached only some replicas (see {@link FaultInjector#partialCommit}). */
+    COORDINATOR_AFTER_PARTIAL_COMMIT,
+    /** Participant: holds the locks and has checked versions; the prepare is not yet durable, no vote sent. */
+    PARTICIPANT_BEFORE_VOTE,
+    /** Participant: the prepare is durable and the transaction PREPARED; the YES vote is about to leave. */
+    PARTICIPANT_AFTER_VOTE,
     /** Participant: voted YES earlier and is about to apply the decision it just received. */
     PARTICIPANT_ON_DECISION;
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultPoint.class);
-    private static volatile FaultPoint armed = parse(System.getProperty("chorus.fault"));
+    /** Fixed at class initialisation: no volatile read on the hot path. */
+    private static final FaultPoint ARMED_AT_START = parse(System.getProperty("chorus.fault"));
 
+    /** The point named {@code name} ({@code coordinator-after-decision} or its enum name); null for blank. */
     public static FaultPoint parse(String name) {
         if (name == null || name.isBlank()) {
             return null;
@@ -28,15 +40,32 @@ public enum FaultPoint {
         return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
+    /** Like {@link #parse} but empty for unknown names. */
+    public static Optional<FaultPoint> find(String name) {
+        if (name == null || name.isBlank()) {
+            return Optional.empty();
+        }
+        String wanted = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        return Arrays.stream(values()).filter(p -> p.name().equals(wanted)).findFirst();
+    }
+
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Halts the JVM if this point is armed. */
-    public void hit() {
-        if (armed == this) {
+    /**
+     * Called by {@code replica} when it passes this point while working on {@code tx}: halts if the
+     * point was armed at start, crashes or hangs if a fault was injected here.
+     */
+    public void hit(int replica, TxId tx) {
+        if (ARMED_AT_START == this) {
             LOG.error("fault point {} reached: halting", id());
             Runtime.getRuntime().halt(137);
         }
+        FaultInjector.hit(replica, this, tx);
+    }
+
+    boolean armedAtStart() {
+        return ARMED_AT_START == this;
     }
 }

@@ -179,6 +179,7 @@ public final class Participant {
                 }
                 versions.put(m.key(), current.version() + 1);
             }
+            FaultPoint.PARTICIPANT_BEFORE_VOTE.hit(self, tx);
             long now = clock.getAsLong();
             synchronized (ptx) {
                 if (ptx.abortRequested) {
@@ -197,6 +198,7 @@ public final class Participant {
             }
             events.record(Role.PARTICIPANT, EventType.PREPARED, tx, self, req.keys(), Summaries.operation(req.mutations()), "", -1);
             preparedListener.prepared(tx);
+            FaultPoint.PARTICIPANT_AFTER_VOTE.hit(self, tx);
             return new Vote.Yes(versions);
         } catch (StorageException e) {
             LOG.error("prepare of {} failed in storage", tx, e);
@@ -247,7 +249,7 @@ public final class Participant {
     public void decide(TxId tx, Decision decision) {
         ParticipantTx ptx = txs.get(tx);
         if (ptx != null && ptx.voted()) {
-            FaultPoint.PARTICIPANT_ON_DECISION.hit();
+            FaultPoint.PARTICIPANT_ON_DECISION.hit(self, tx);
         }
         if (ptx == null) {
             if (decision == Decision.ABORT) {

@@ -12,10 +12,12 @@ import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
 import chorus.api.model.EventType;
+import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
 import chorus.api.model.KeyEntry;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
+import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
@@ -54,6 +56,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final DecisionDelivery delivery;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService calls;
+    private final FaultInjector faults;
     private final long startedAtMillis;
     private volatile boolean simulatedFailure;
 
@@ -72,6 +75,8 @@ public final class ReplicaNode implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("replica-" + id + "-timer", true));
         this.calls = Executors.newCachedThreadPool(named("replica-" + id + "-calls", true));
         long incarnation = store.nextIncarnation();
+        this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
+        channel = new FaultyPeerChannel(id, channel, faults);
         this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS, scheduler);
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
@@ -107,15 +112,26 @@ public final class ReplicaNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- peer calls
 
+    // Lock, prepare and decide come from the transaction's coordinator: that is the sender an
+    // injected message fault matches. Outcome questions carry no sender and are never faulted here.
+
     public Vote lock(PrepareRequest request) throws InterruptedException {
+        faults.beforeServe(request.txId().coordinator());
         return participant.lock(request);
     }
 
     public Vote prepare(PrepareRequest request) throws InterruptedException {
+        faults.beforeServe(request.txId().coordinator());
         return participant.prepare(request);
     }
 
     public void decide(TxId txId, Decision decision) {
+        try {
+            faults.beforeServe(txId.coordinator());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replica " + address.id() + " was interrupted before applying " + txId, e);
+        }
         participant.decide(txId, decision);
     }
 
@@ -210,6 +226,24 @@ public final class ReplicaNode implements AutoCloseable {
                     failed ? "replica " + address.id() + " now answers every client and peer call as a crashed replica would"
                             : "replica " + address.id() + " is back", -1);
         }
+    }
+
+    /** Arms a fault; refused unless the replica was started with --allow-faults. */
+    public void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException {
+        faults.inject(fault);
+    }
+
+    public void clearFaults() throws NotPermittedException {
+        faults.clear();
+    }
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    public ReplicaDiagnostics diagnostics() {
+        return new ReplicaDiagnostics(address.id(), participant.lockedKeys(), participant.inFlight(), delivery.undeliveredCount(),
+                faults.allowed(), faults.describe());
     }
 
     public boolean failed() {

@@ -8,7 +8,9 @@ import chorus.api.config.Security;
 import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
+import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.TxId;
 import chorus.server.protocol.ReplicaNode;
@@ -78,5 +80,22 @@ final class AdminEndpoint implements ReplicaAdmin {
     public void setSimulatedFailure(boolean failed) throws NotPermittedException {
         requireOperator("setSimulatedFailure");
         node.setSimulatedFailure(failed);
+    }
+
+    @Override
+    public void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException {
+        requireOperator("injectFault");
+        node.injectFault(fault);
+    }
+
+    @Override
+    public void clearFaults() throws NotPermittedException {
+        requireOperator("clearFaults");
+        node.clearFaults();
+    }
+
+    @Override
+    public ReplicaDiagnostics diagnostics() {
+        return node.diagnostics();
     }
 }

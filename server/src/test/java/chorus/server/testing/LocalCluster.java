@@ -42,6 +42,8 @@ public final class LocalCluster implements AutoCloseable {
     private final ReplicaConnector connector;
     private final Map<Integer, Process> processes = new HashMap<>();
     private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
+    private volatile boolean allowFaults;
+    private volatile java.util.function.IntFunction<List<String>> launchPrefix = id -> List.of();
 
     private LocalCluster(Path workDir, ClusterConfig config) throws IOException {
         this.workDir = workDir;
@@ -61,9 +63,22 @@ public final class LocalCluster implements AutoCloseable {
         return start(replicas, workDir, timeouts, Security.NONE);
     }
 
+    /**
+     * Like {@link #start(int, Path, Timeouts)}; with {@code allowFaults} every replica is started with
+     * {@code --allow-faults} and accepts injected faults over its admin interface.
+     */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, boolean allowFaults) {
+        return start(replicas, workDir, timeouts, Security.NONE, allowFaults);
+    }
+
     /** The same, for a cluster with TLS and/or an operator token; the harness connects as the operator. */
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Security security) {
+        return start(replicas, workDir, timeouts, security, false);
+    }
+
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Security security, boolean allowFaults) {
         LocalCluster cluster = create(replicas, workDir, timeouts, security);
+        cluster.allowFaults = allowFaults;
         try {
             for (int id = 1; id <= replicas; id++) {
                 cluster.launch(id, Map.of());
@@ -87,6 +102,29 @@ public final class LocalCluster implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts, security));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replicas started from now on accept injected faults ({@code --allow-faults}). */
+    public LocalCluster allowFaults(boolean allow) {
+        this.allowFaults = allow;
+        return this;
+    }
+
+    /**
+     * A cluster of the given addresses (for example hosts in network namespaces) without starting
+     * anything; {@code launchPrefix} gives the command that each replica's java runs under (such as
+     * {@code ip netns exec NS}), whose process must become the JVM itself (exec), so that its pid is the replica's.
+     */
+    public static LocalCluster onAddresses(Path workDir, List<ReplicaAddress> addresses, Timeouts timeouts,
+                                           java.util.function.IntFunction<List<String>> launchPrefix) {
+        try {
+            Files.createDirectories(workDir);
+            LocalCluster c = new LocalCluster(workDir, new ClusterConfig(addresses, timeouts));
+            c.launchPrefix = launchPrefix;
+            return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,7 +189,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("replica " + id + " is already running as pid " + pid(id));
         }
         config.require(id);
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launchPrefix.apply(id));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
@@ -166,6 +204,9 @@ public final class LocalCluster implements AutoCloseable {
         cmd.add(String.valueOf(id));
         cmd.add("--data");
         cmd.add(dataDir(id).toString());
+        if (allowFaults) {
+            cmd.add("--allow-faults");
+        }
         try {
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)

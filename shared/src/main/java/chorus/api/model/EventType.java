@@ -34,7 +34,13 @@ public enum EventType {
     /** The simulated-failure switch was turned off. */
     FAILURE_OFF,
     /** The replica started and finished recovery. */
-    RECOVERED;
+    RECOVERED,
+    /** An operator armed a fault (replicas started with --allow-faults only). */
+    FAULT_INJECTED,
+    /** The replica reached an armed fault point and is crashing or hanging there. */
+    FAULT_HIT,
+    /** An operator cleared every injected fault. */
+    FAULTS_CLEARED;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {

@@ -1,0 +1,176 @@
+package chorus.chaos;
+
+import chorus.api.ChorusException;
+import chorus.api.InvalidRequestException;
+import chorus.api.KeyValueService;
+import chorus.api.OutcomeUnknownException;
+import chorus.api.TransactionAbortedException;
+import chorus.api.model.Mutation;
+import chorus.api.model.ReadResult;
+import chorus.api.model.WriteResult;
+import java.rmi.ConnectException;
+import java.rmi.NoSuchObjectException;
+import java.rmi.RemoteException;
+import java.rmi.ServerException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One client of a chaos run: reads, writes, deletes, conditional writes and batches on a small key
+ * set, each against a replica chosen at random, each recorded in the history with its outcome.
+ * Every value it writes is unique ("c{client}-{n}"), so any value read names the write it came from.
+ */
+final class ChaosClient implements Runnable {
+
+    private final int id;
+    private final ChaosCluster cluster;
+    private final History history;
+    private final List<String> keys;
+    private final Random random;
+    private final BooleanSupplier stop;
+    private final Map<Integer, KeyValueService> stubs = new HashMap<>();
+    private final Map<String, Long> lastSeen = new HashMap<>();
+    private int sequence;
+
+    ChaosClient(int id, ChaosCluster cluster, History history, List<String> keys, long seed, BooleanSupplier stop) {
+        this.id = id;
+        this.cluster = cluster;
+        this.history = history;
+        this.keys = keys;
+        this.random = new Random(seed);
+        this.stop = stop;
+    }
+
+    @Override
+    public void run() {
+        while (!stop.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            int replica = cluster.ids().get(random.nextInt(cluster.ids().size()));
+            boolean failed = step(replica);
+            // Back off after a failure, so that a dead replica does not turn into thousands of failed calls.
+            ChaosCluster.pauseBriefly(failed ? 100 + random.nextInt(200) : random.nextInt(5));
+        }
+    }
+
+    /** One operation; true if it did not succeed. */
+    private boolean step(int replica) {
+        int dice = random.nextInt(100);
+        String key = keys.get(random.nextInt(keys.size()));
+        if (dice < 40) {
+            return read(replica, key);
+        }
+        String value = "c" + id + "-" + (++sequence);
+        if (dice < 65) {
+            return write(replica, History.Kind.PUT, List.of(Mutation.put(key, value)));
+        }
+        if (dice < 73) {
+            return write(replica, History.Kind.DELETE, List.of(Mutation.delete(key)));
+        }
+        if (dice < 88) {
+            long expected = lastSeen.getOrDefault(key, (long) random.nextInt(3));
+            return write(replica, History.Kind.CAS, List.of(new Mutation.Put(key, value, expected)));
+        }
+        List<String> shuffled = new ArrayList<>(keys);
+        Collections.shuffle(shuffled, random);
+        List<Mutation> batch = new ArrayList<>();
+        for (String k : shuffled.subList(0, Math.min(keys.size(), 2 + random.nextInt(2)))) {
+            int what = random.nextInt(10);
+            if (what < 2) {
+                batch.add(Mutation.delete(k));
+            } else if (what < 4 && lastSeen.containsKey(k)) {
+                batch.add(new Mutation.Put(k, value, lastSeen.get(k)));
+            } else {
+                batch.add(Mutation.put(k, value));
+            }
+        }
+        return write(replica, History.Kind.BATCH, batch);
+    }
+
+    private boolean read(int replica, String key) {
+        KeyValueService kv = lookup(replica);
+        if (kv == null) {
+            return true;
+        }
+        int op = history.invokeRead(id, replica, key);
+        try {
+            ReadResult r = kv.get(key);
+            history.okRead(op, r);
+            lastSeen.put(key, r.version());
+            return false;
+        } catch (RemoteException e) {
+            stubs.remove(replica);
+            history.fail(op, null, describe(e));
+        } catch (ChorusException | RuntimeException e) {
+            // A read has no effect: a failed read, however it failed, constrains nothing.
+            history.fail(op, null, describe(e));
+        }
+        return true;
+    }
+
+    private boolean write(int replica, History.Kind kind, List<Mutation> mutations) {
+        KeyValueService kv = lookup(replica);
+        if (kv == null) {
+            return true;
+        }
+        int op = history.invokeWrite(id, replica, kind, mutations);
+        try {
+            WriteResult w = kv.execute(mutations);
+            history.okWrite(op, w.versions());
+            lastSeen.putAll(w.versions());
+            return false;
+        } catch (TransactionAbortedException e) {
+            // Decided ABORT by the coordinator: applied nowhere.
+            history.fail(op, e.abortCause(), e.reason());
+        } catch (InvalidRequestException e) {
+            history.fail(op, null, describe(e));
+        } catch (OutcomeUnknownException e) {
+            history.info(op, describe(e));
+        } catch (ConnectException | NoSuchObjectException e) {
+            // Refused connection, or a stale stub of a restarted replica: the call never ran.
+            stubs.remove(replica);
+            history.fail(op, null, describe(e));
+        } catch (ServerException e) {
+            stubs.remove(replica);
+            if (String.valueOf(e.getMessage()).contains("(simulated failure)")) {
+                // Refused at the door by the failure switch, before any protocol step.
+                history.fail(op, null, describe(e));
+            } else {
+                history.info(op, describe(e));
+            }
+        } catch (RemoteException e) {
+            // Lost connection, read timeout: the write may have been decided either way.
+            stubs.remove(replica);
+            history.info(op, describe(e));
+        } catch (ChorusException | RuntimeException e) {
+            history.info(op, describe(e));
+        }
+        return true;
+    }
+
+    /** The replica's stub, or null when it cannot even be looked up (then no operation is recorded). */
+    private KeyValueService lookup(int replica) {
+        KeyValueService s = stubs.get(replica);
+        if (s == null) {
+            try {
+                s = cluster.connection(replica).kv();
+            } catch (RemoteException | RuntimeException e) {
+                return null;
+            }
+            stubs.put(replica, s);
+        }
+        return s;
+    }
+
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = e instanceof ChorusException ? e.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage();
+        return msg == null ? e.getClass().getSimpleName() : msg.replace('\n', ' ');
+    }
+}

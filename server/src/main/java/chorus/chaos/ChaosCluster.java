@@ -1,0 +1,229 @@
+package chorus.chaos;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Timeouts;
+import chorus.api.rmi.ReplicaConnection;
+import chorus.api.rmi.ReplicaConnector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.RemoteException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The replica processes of a chaos run, on loopback ports, every one started with
+ * {@code --allow-faults}. Processes are handled by their own pids: kill -9, SIGSTOP and SIGCONT,
+ * restart; never by name. A shutdown hook kills whatever is left.
+ */
+final class ChaosCluster implements AutoCloseable {
+
+    private final Path workDir;
+    private final ClusterConfig config;
+    private final Path configFile;
+    private final ReplicaConnector connector;
+    private final Map<Integer, Process> processes = new ConcurrentHashMap<>();
+    private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
+    private final Thread reaper = new Thread(this::killAll, "chaos-cluster-reaper");
+
+    ChaosCluster(Path workDir, int replicas, Timeouts timeouts) throws IOException {
+        this.workDir = workDir;
+        Files.createDirectories(workDir);
+        this.config = new ClusterConfig(freePorts(replicas), timeouts);
+        this.configFile = workDir.resolve("cluster.properties");
+        Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
+        this.connector = new ReplicaConnector(timeouts);
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    ClusterConfig config() {
+        return config;
+    }
+
+    List<Integer> ids() {
+        return config.ids();
+    }
+
+    Path logFile(int id) {
+        return workDir.resolve("replica-" + id + ".log");
+    }
+
+    void startAll(Duration patience) {
+        for (int id : ids()) {
+            launch(id);
+        }
+        for (int id : ids()) {
+            awaitUp(id, patience);
+        }
+    }
+
+    synchronized void launch(int id) {
+        if (isRunning(id)) {
+            throw new IllegalStateException("replica " + id + " is already running");
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain",
+                "--config", configFile.toString(), "--id", String.valueOf(id),
+                "--data", workDir.resolve("data").resolve("replica-" + id).toString(), "--allow-faults"));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile())).start();
+            processes.put(id, p);
+            paused.remove(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start replica " + id, e);
+        }
+    }
+
+    /** Waits until replica {@code id} answers; fails at once if its process died. */
+    void awaitUp(int id, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            Process p = processes.get(id);
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException("replica " + id + " exited" + (p == null ? "" : " with " + p.exitValue())
+                        + "; see " + logFile(id));
+            }
+            try {
+                if (connection(id).admin().status().id() == id) {
+                    return;
+                }
+            } catch (RemoteException | RuntimeException e) {
+                // not up yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("replica " + id + " did not answer within " + patience.toSeconds() + " s; see " + logFile(id));
+            }
+            pauseBriefly(100);
+        }
+    }
+
+    boolean isRunning(int id) {
+        Process p = processes.get(id);
+        return p != null && p.isAlive();
+    }
+
+    boolean isPaused(int id) {
+        return paused.contains(id);
+    }
+
+    ReplicaConnection connection(int id) throws RemoteException {
+        return connector.connect(config.require(id));
+    }
+
+    ReplicaAddress address(int id) {
+        return config.require(id);
+    }
+
+    /** kill -9. */
+    void kill(int id) {
+        Process p = processes.get(id);
+        if (p == null) {
+            return;
+        }
+        resume(id);
+        p.destroyForcibly();
+        awaitExit(id, Duration.ofSeconds(30));
+    }
+
+    /** True if the process exited within {@code timeout}. */
+    boolean awaitExit(int id, Duration timeout) {
+        Process p = processes.get(id);
+        try {
+            return p == null || p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void pause(int id) {
+        signal(id, "STOP");
+        paused.add(id);
+    }
+
+    void resume(int id) {
+        if (paused.remove(id) && isRunning(id)) {
+            signal(id, "CONT");
+        }
+    }
+
+    private void signal(int id, String signal) {
+        Process p = processes.get(id);
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        killAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+    }
+
+    private void killAll() {
+        for (int id : processes.keySet()) {
+            Process p = processes.get(id);
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        for (Process p : processes.values()) {
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static void pauseBriefly(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<ReplicaAddress> freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<ReplicaAddress> out = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                out.add(new ReplicaAddress(i, "127.0.0.1", s.getLocalPort()));
+            }
+            return out;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+}

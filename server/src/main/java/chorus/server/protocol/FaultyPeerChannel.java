@@ -1,0 +1,48 @@
+package chorus.server.protocol;
+
+import chorus.api.model.Decision;
+import chorus.api.model.TxId;
+
+/** The peer channel with this replica's outgoing message faults applied; calls to itself pass untouched. */
+final class FaultyPeerChannel implements PeerChannel {
+
+    private final int self;
+    private final PeerChannel channel;
+    private final FaultInjector faults;
+
+    FaultyPeerChannel(int self, PeerChannel channel, FaultInjector faults) {
+        this.self = self;
+        this.channel = channel;
+        this.faults = faults;
+    }
+
+    @Override
+    public Vote lock(int replica, PrepareRequest request) throws Exception {
+        before(replica);
+        return channel.lock(replica, request);
+    }
+
+    @Override
+    public Vote prepare(int replica, PrepareRequest request) throws Exception {
+        before(replica);
+        return channel.prepare(replica, request);
+    }
+
+    @Override
+    public void decide(int replica, TxId txId, Decision decision) throws Exception {
+        before(replica);
+        channel.decide(replica, txId, decision);
+    }
+
+    @Override
+    public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception {
+        before(replica);
+        return channel.outcome(replica, txId, preparedAtMillis);
+    }
+
+    private void before(int replica) throws Exception {
+        if (replica != self) {
+            faults.beforeSend(replica);
+        }
+    }
+}

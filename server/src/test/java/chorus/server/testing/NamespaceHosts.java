@@ -1,0 +1,185 @@
+package chorus.server.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Separate network hosts on one machine: one Linux network namespace per host, each joined by a
+ * veth pair to a bridge in the root namespace, with addresses in a private /24 that this class
+ * picks (one not already routed here) and assigns itself. The root namespace gets the bridge's
+ * address, so a test process there reaches every host. Only what this class created is touched,
+ * and {@link #close()} removes all of it (namespaces, links), also after a failure. Needs root and
+ * iproute2's {@code ip}; without them {@link #create} throws with a message that says what is missing.
+ */
+public final class NamespaceHosts implements AutoCloseable {
+
+    private static final Path[] IP_BINARIES = {Path.of("/usr/sbin/ip"), Path.of("/sbin/ip"), Path.of("/usr/bin/ip"), Path.of("/bin/ip")};
+
+    private final String ip;
+    private final String tag;
+    private final String subnetPrefix;
+    private final int hosts;
+    private final Deque<List<String>> undo = new ArrayDeque<>();
+    private final Thread reaper = new Thread(this::cleanUp, "namespace-hosts-reaper");
+
+    private NamespaceHosts(String ip, String tag, String subnetPrefix, int hosts) {
+        this.ip = ip;
+        this.tag = tag;
+        this.subnetPrefix = subnetPrefix;
+        this.hosts = hosts;
+    }
+
+    /** Creates {@code hosts} namespaces named chorus-TAG-N with addresses PREFIX.N, or fails saying why. */
+    public static NamespaceHosts create(int hosts) {
+        String ip = findIp();
+        String tag = Long.toString(ProcessHandle.current().pid() % 10_000);
+        NamespaceHosts h = new NamespaceHosts(ip, tag, pickSubnet(ip), hosts);
+        Runtime.getRuntime().addShutdownHook(h.reaper);
+        try {
+            h.build();
+            return h;
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    public String namespace(int host) {
+        return "chorus-" + tag + "-" + host;
+    }
+
+    public String address(int host) {
+        return subnetPrefix + "." + host;
+    }
+
+    /** The root-namespace end of host {@code host}'s link: the cable to cut. */
+    public String link(int host) {
+        return "chv" + tag + "r" + host;
+    }
+
+    /** The command prefix that runs a program inside host {@code host}. */
+    public List<String> exec(int host) {
+        return List.of(ip, "netns", "exec", namespace(host));
+    }
+
+    public void cut(int host) {
+        run(ip, "link", "set", link(host), "down");
+    }
+
+    public void heal(int host) {
+        run(ip, "link", "set", link(host), "up");
+    }
+
+    private String bridge() {
+        return "chbr" + tag;
+    }
+
+    private void build() {
+        // The first probe: if this fails, nothing else can work, and the message says why.
+        String ns1 = namespace(1);
+        try {
+            run(ip, "netns", "add", ns1);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot create a network namespace (" + e.getMessage() + "); this test needs root "
+                    + "(CAP_SYS_ADMIN and CAP_NET_ADMIN) and a kernel with network namespaces", e);
+        }
+        undo.push(List.of(ip, "netns", "del", ns1));
+        run(ip, "link", "add", bridge(), "type", "bridge");
+        undo.push(List.of(ip, "link", "del", bridge()));
+        run(ip, "addr", "add", subnetPrefix + ".254/24", "dev", bridge());
+        run(ip, "link", "set", bridge(), "up");
+        for (int h = 1; h <= hosts; h++) {
+            String ns = namespace(h);
+            if (h > 1) {
+                run(ip, "netns", "add", ns);
+                undo.push(List.of(ip, "netns", "del", ns));
+            }
+            String inside = "chv" + tag + "n" + h;
+            run(ip, "link", "add", link(h), "type", "veth", "peer", "name", inside);
+            undo.push(List.of(ip, "link", "del", link(h)));
+            run(ip, "link", "set", inside, "netns", ns);
+            run(ip, "link", "set", link(h), "master", bridge());
+            run(ip, "link", "set", link(h), "up");
+            run(ip, "-n", ns, "link", "set", "lo", "up");
+            run(ip, "-n", ns, "addr", "add", address(h) + "/24", "dev", inside);
+            run(ip, "-n", ns, "link", "set", inside, "up");
+        }
+    }
+
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+    }
+
+    private synchronized void cleanUp() {
+        List<String> failures = new ArrayList<>();
+        while (!undo.isEmpty()) {
+            List<String> cmd = undo.pop();
+            try {
+                run(cmd.toArray(String[]::new));
+            } catch (IllegalStateException e) {
+                // A veth goes away with its namespace; anything else left is reported.
+                if (!String.valueOf(e.getMessage()).contains("Cannot find device")) {
+                    failures.add(e.getMessage());
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            System.err.println("namespace clean-up left something behind: " + failures);
+        }
+    }
+
+    private static String findIp() {
+        for (Path p : IP_BINARIES) {
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new IllegalStateException("the 'ip' command (Debian package iproute2) is not installed; this test creates network "
+                + "namespaces with it: install it as root with 'apt-get install -y iproute2'");
+    }
+
+    /** A 10.x.y.0/24 that no route of this machine covers yet, from a fixed list. */
+    private static String pickSubnet(String ip) {
+        String routes = run(ip, "-4", "route", "show", "table", "all") + run(ip, "-4", "addr", "show");
+        for (int y = 77; y < 97; y++) {
+            String prefix = "10.213." + y;
+            if (!routes.contains(prefix + ".") && !routes.contains("10.0.0.0/8") && !routes.contains("10.213.0.0/16")) {
+                return prefix;
+            }
+        }
+        throw new IllegalStateException("every candidate subnet 10.213.77-96.0/24 is already in use on this machine");
+    }
+
+    static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", cmd) + " did not finish within 30 s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed with exit " + p.exitValue() + ": " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", cmd) + " could not run: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(String.join(" ", cmd) + " interrupted", e);
+        }
+    }
+}
