@@ -2,6 +2,7 @@ package chorus.server.protocol;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import java.util.List;
 
 /** The peer channel with this replica's outgoing message faults applied; calls to itself pass untouched. */
 final class FaultyPeerChannel implements PeerChannel {
@@ -32,6 +33,13 @@ final class FaultyPeerChannel implements PeerChannel {
     public void decide(int replica, TxId txId, Decision decision) throws Exception {
         before(replica);
         channel.decide(replica, txId, decision);
+    }
+
+    @Override
+    public void decideAll(int replica, List<Decided> decisions) throws Exception {
+        // One fault check for the whole message, and the batch stays one call to the peer.
+        before(replica);
+        channel.decideAll(replica, decisions);
     }
 
     @Override
