@@ -2,13 +2,12 @@ package chorus.chaos;
 
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
+import chorus.server.LoopbackPorts;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ final class ChaosCluster implements AutoCloseable {
     ChaosCluster(Path workDir, int replicas, Timeouts timeouts) throws IOException {
         this.workDir = workDir;
         Files.createDirectories(workDir);
-        this.config = new ClusterConfig(freePorts(replicas), timeouts);
+        this.config = new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts);
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
         this.connector = new ReplicaConnector(timeouts);
@@ -207,23 +206,6 @@ final class ChaosCluster implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static List<ReplicaAddress> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<ReplicaAddress> out = new ArrayList<>();
-            for (int i = 1; i <= n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                out.add(new ReplicaAddress(i, "127.0.0.1", s.getLocalPort()));
-            }
-            return out;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 }

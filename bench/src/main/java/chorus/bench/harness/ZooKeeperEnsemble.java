@@ -1,10 +1,8 @@
 package chorus.bench.harness;
 
 import chorus.bench.ycsb.ZooKeeperClient;
+import chorus.server.LoopbackPorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +36,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         Files.createDirectories(workDir);
         ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(workDir);
         try {
-            List<Integer> ports = freePorts(servers * 3);
+            List<Integer> ports = LoopbackPorts.free(servers * 3);
             StringBuilder peers = new StringBuilder();
             for (int id = 1; id <= servers; id++) {
                 peers.append("server.").append(id).append("=127.0.0.1:").append(ports.get(3 * (id - 1) + 1)).append(':')
@@ -155,29 +153,6 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 p.waitFor(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    static List<Integer> freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                out.add(s.getLocalPort());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // nothing listens on it
-                }
             }
         }
     }

@@ -2,6 +2,8 @@ package chorus.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chorus.server.LoopbackPorts;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -49,23 +51,6 @@ class LaunchScriptsIT {
         config = dir.resolve("cluster.properties");
         Files.writeString(config, sb.toString(), StandardCharsets.UTF_8);
         runDir = dir.resolve("run");
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports.add(s.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 
     private static Path repoRoot() {
@@ -145,7 +130,7 @@ class LaunchScriptsIT {
 
     @Test
     void startStatusKillStartAndStopManageExactlyTheRecordedProcesses() throws Exception {
-        writeClusterFile(freePorts(REPLICAS));
+        writeClusterFile(LoopbackPorts.free(REPLICAS));
 
         Run start = cluster("start");
         assertThat(start.exit()).as(start.err()).isZero();
@@ -200,7 +185,7 @@ class LaunchScriptsIT {
 
     @Test
     void aReplicaThatCannotStartFailsTheStartNamingItAndItsLog() throws Exception {
-        List<Integer> ports = freePorts(REPLICAS);
+        List<Integer> ports = LoopbackPorts.free(REPLICAS);
         writeClusterFile(ports);
         try (ServerSocket taken = new ServerSocket(ports.get(0), 1, InetAddress.getLoopbackAddress())) {
             Run start = cluster("start", "1");

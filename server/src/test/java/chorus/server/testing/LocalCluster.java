@@ -9,10 +9,9 @@ import chorus.api.config.Timeouts;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
+import chorus.server.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +100,7 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts, Security security) {
         try {
             Files.createDirectories(workDir);
-            return new LocalCluster(workDir, new ClusterConfig(freePorts(replicas), timeouts, security));
+            return new LocalCluster(workDir, new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts, security));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -358,23 +357,6 @@ public final class LocalCluster implements AutoCloseable {
             p.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static List<ReplicaAddress> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<ReplicaAddress> out = new ArrayList<>();
-            for (int i = 1; i <= n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                out.add(new ReplicaAddress(i, "127.0.0.1", s.getLocalPort()));
-            }
-            return out;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 }
