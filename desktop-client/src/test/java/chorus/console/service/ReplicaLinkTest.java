@@ -114,11 +114,16 @@ class ReplicaLinkTest {
 
     @Test
     void aRefusedConnectionSaysSo() throws Exception {
-        UnicastRemoteObject.unexportObject(registry, true);
-        ReplicaLink nowhere = new ReplicaLink(new ReplicaAddress(3, "127.0.0.1", port), new ReplicaConnector(Timeouts.DEFAULTS), calls);
+        // A port nobody listens on. Unexporting this test's registry is not enough: objects exported
+        // on port 0 in the same JVM may share the registry's listener, which then stays open.
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        ReplicaLink nowhere = new ReplicaLink(new ReplicaAddress(3, "127.0.0.1", closed), new ReplicaConnector(Timeouts.DEFAULTS), calls);
         assertThatThrownBy(() -> nowhere.call(c -> c.admin().status(), Duration.ofSeconds(5)))
                 .isInstanceOf(ReplicaUnreachableException.class)
-                .hasMessage("replica 3 (127.0.0.1:" + port + ") is unreachable: connection refused");
+                .hasMessage("replica 3 (127.0.0.1:" + closed + ") is unreachable: connection refused");
     }
 
     @Test
