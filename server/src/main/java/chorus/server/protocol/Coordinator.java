@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,7 @@ public final class Coordinator {
     private final Timeouts timeouts;
     private final ExecutorService calls;
     private final DecisionDelivery delivery;
+    private final PrepareBatching prepares;
     private final LongSupplier clock;
     private final AtomicLong sequence = new AtomicLong();
     /** Transactions between STARTED and the end of phase two; the decision is set once durable. */
@@ -71,6 +73,7 @@ public final class Coordinator {
         this.timeouts = timeouts;
         this.calls = calls;
         this.delivery = delivery;
+        this.prepares = new PrepareBatching(channel, calls);
         this.clock = clock;
     }
 
@@ -124,9 +127,10 @@ public final class Coordinator {
         // the replicas in different orders, and each replica would lock for a different winner.
         int primary = replicas.get(0);
         PrepareRequest lockRequest = request.forLocking();
-        round.collect(List.of(primary), r -> channel.lock(r, lockRequest), false);
+        round.collect(List.of(primary), r -> inThread(() -> channel.lock(r, lockRequest)), false);
         if (round.cause == null) {
-            round.collect(replicas, r -> channel.prepare(r, request), true);
+            // Its own PREPARE runs here; the others' travel batched with other transactions' PREPAREs.
+            round.collect(replicas, r -> r == self ? inThread(() -> channel.prepare(r, request)) : prepares.prepare(r, request), true);
         }
         Map<Integer, Vote.Yes> yes = round.yes;
         Set<Integer> refused = round.refused;
@@ -186,7 +190,24 @@ public final class Coordinator {
     }
 
     private interface VoteCall {
-        Vote call(int replica) throws Exception;
+        CompletableFuture<Vote> call(int replica);
+    }
+
+    private interface BlockingVote {
+        Vote call() throws Exception;
+    }
+
+    /** A blocking call made on a pool thread, so that all of a round's calls are out at once. */
+    private CompletableFuture<Vote> inThread(BlockingVote call) {
+        CompletableFuture<Vote> f = new CompletableFuture<>();
+        calls.execute(() -> {
+            try {
+                f.complete(call.call());
+            } catch (Exception e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     /**
@@ -215,14 +236,9 @@ public final class Coordinator {
             LinkedBlockingQueue<VoteResult> results = new LinkedBlockingQueue<>();
             contacted.addAll(targets);
             for (int replica : targets) {
-                calls.execute(() -> {
-                    long s = System.nanoTime();
-                    try {
-                        results.add(new VoteResult(replica, call.call(replica), null, (System.nanoTime() - s) / 1000));
-                    } catch (Exception e) {
-                        results.add(new VoteResult(replica, null, e, (System.nanoTime() - s) / 1000));
-                    }
-                });
+                long s = System.nanoTime();
+                call.call(replica).whenComplete((vote, failure) -> results.add(new VoteResult(replica, vote, cause(failure),
+                        (System.nanoTime() - s) / 1000)));
             }
             if (votes) {
                 FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit(self, tx);
@@ -320,6 +336,14 @@ public final class Coordinator {
         StringBuilder sb = new StringBuilder();
         yes.forEach((r, y) -> sb.append(sb.length() == 0 ? "" : ", ").append("replica ").append(r).append(' ').append(y.versions()));
         return sb.toString();
+    }
+
+    private static Exception cause(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return t instanceof Exception e ? e : new ExecutionException(t);
     }
 
     private static boolean isTimeout(Exception e) {

@@ -30,6 +30,13 @@ final class FaultyPeerChannel implements PeerChannel {
     }
 
     @Override
+    public List<Vote> prepareAll(int replica, List<PrepareRequest> requests) throws Exception {
+        // One fault check for the whole message, as for a batch of decisions.
+        before(replica);
+        return channel.prepareAll(replica, requests);
+    }
+
+    @Override
     public void decide(int replica, TxId txId, Decision decision) throws Exception {
         before(replica);
         channel.decide(replica, txId, decision);

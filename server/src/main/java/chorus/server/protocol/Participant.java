@@ -188,7 +188,8 @@ public final class Participant {
                 ptx.versions = Map.copyOf(versions);
                 ptx.preparedAtMillis = now;
             }
-            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now));
+            // A transaction this replica coordinates is made durable by its COMMIT record.
+            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now), tx.coordinator() != self);
             synchronized (ptx) {
                 if (ptx.abortRequested) {
                     store.applyOutcome(tx, Decision.ABORT, List.of(), false);
@@ -276,7 +277,8 @@ public final class Participant {
                 return;
             }
         }
-        finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "");
+        // A COMMIT from this replica's own coordinator is covered by its synced COMMIT record.
+        finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "", tx.coordinator() == self);
     }
 
     /**
@@ -296,6 +298,14 @@ public final class Participant {
      * {@code type}, and wakes readers waiting on the transaction's keys.
      */
     void finish(ParticipantTx ptx, Decision decision, EventType type, String reason) {
+        finish(ptx, decision, type, reason, false);
+    }
+
+    /**
+     * @param coveredByCommitRecord the COMMIT comes from this replica's own coordinator, whose synced
+     *                              COMMIT record outlives the apply: the apply need not be synced
+     */
+    private void finish(ParticipantTx ptx, Decision decision, EventType type, String reason, boolean coveredByCommitRecord) {
         synchronized (ptx) {
             if (ptx.state == ParticipantTx.State.DONE) {
                 return;
@@ -307,7 +317,7 @@ public final class Participant {
                     writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key())));
                 }
             }
-            store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT);
+            store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
             ptx.state = ParticipantTx.State.DONE;
         }
         txs.remove(ptx.txId);

@@ -20,6 +20,18 @@ public interface PeerChannel {
 
     Vote prepare(int replica, PrepareRequest request) throws Exception;
 
+    /**
+     * Several PREPAREs for {@code replica} in one message, prepared there concurrently; returns their
+     * votes in order once all are known. A failure fails them all. By default, one after the other.
+     */
+    default List<Vote> prepareAll(int replica, List<PrepareRequest> requests) throws Exception {
+        List<Vote> votes = new java.util.ArrayList<>(requests.size());
+        for (PrepareRequest r : requests) {
+            votes.add(prepare(replica, r));
+        }
+        return votes;
+    }
+
     void decide(int replica, TxId txId, Decision decision) throws Exception;
 
     /**

@@ -125,6 +125,37 @@ public final class ReplicaNode implements AutoCloseable {
         return participant.prepare(request);
     }
 
+    /**
+     * Prepares several transactions concurrently, so that their prepare records go to disk as one
+     * group commit; returns their votes in order once every one is known. Each PREPARE is bounded
+     * by the lock wait, so the message is too.
+     */
+    public List<Vote> prepareAll(List<PrepareRequest> requests) throws InterruptedException {
+        if (requests.isEmpty() || requests.size() > PrepareBatching.MAX_PER_MESSAGE) {
+            throw new IllegalArgumentException("a PREPARE message carries 1 to " + PrepareBatching.MAX_PER_MESSAGE
+                    + " transactions, not " + requests.size());
+        }
+        List<Future<Vote>> votes = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size() - 1; i++) {
+            PrepareRequest r = requests.get(i);
+            votes.add(calls.submit(() -> prepare(r)));
+        }
+        Vote last = prepare(requests.get(requests.size() - 1));
+        List<Vote> out = new ArrayList<>(requests.size());
+        long deadline = System.nanoTime() + cluster.timeouts().read().toNanos();
+        for (Future<Vote> f : votes) {
+            try {
+                out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a PREPARE failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("PREPAREs not done within " + cluster.timeouts().read().toMillis() + " ms");
+            }
+        }
+        out.add(last);
+        return out;
+    }
+
     public void decide(TxId txId, Decision decision) {
         try {
             faults.beforeServe(txId.coordinator());

@@ -17,13 +17,20 @@ public interface ReplicaStore extends AutoCloseable {
 
     StoredValue read(String key);
 
-    /** Durable: the prepare of a transaction, before its YES vote. */
-    void savePrepared(PreparedRecord record);
+    /**
+     * The prepare of a transaction, before its YES vote; durable when {@code durable}. A
+     * coordinator's own prepare need not be: its COMMIT record is a later synced write, and a
+     * synced write makes every earlier write durable with it (the log is one sequence), while
+     * without a COMMIT record the transaction is presumed aborted anyway.
+     */
+    void savePrepared(PreparedRecord record, boolean durable);
 
     /**
      * Atomically applies the writes of a decided transaction, drops its prepared record and
      * remembers its outcome for peers that ask. Durable when {@code durable} (commits); an abort
      * need not be, since a lost abort leaves a prepared record whose resolution ends in abort again.
+     * Nor need a coordinator's own COMMIT: its COMMIT record, synced before, is forgotten only by a
+     * later write, so a crash that lost the apply still finds the record and re-delivers it.
      */
     void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable);
 

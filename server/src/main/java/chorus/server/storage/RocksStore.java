@@ -172,10 +172,18 @@ public final class RocksStore implements ReplicaStore {
     }
 
     @Override
-    public void savePrepared(PreparedRecord record) {
+    public void savePrepared(PreparedRecord record, boolean durable) {
         byte[] k = Codec.txId(record.txId());
         byte[] v = Codec.prepared(record);
-        committer.write(batch -> batch.put(prepared, k, v));
+        if (durable) {
+            committer.write(batch -> batch.put(prepared, k, v));
+        } else {
+            try {
+                db.put(prepared, unsynced, k, v);
+            } catch (RocksDBException e) {
+                throw new StorageException("write of a prepare record failed: " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override

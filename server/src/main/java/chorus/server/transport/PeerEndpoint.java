@@ -49,6 +49,18 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
+    public List<Vote> prepareAll(List<PrepareRequest> requests) throws RemoteException {
+        gate.checkPeerCall();
+        try {
+            return node.prepareAll(requests);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("replica " + node.address().id() + " was interrupted while preparing " + requests.size()
+                    + " transactions");
+        }
+    }
+
+    @Override
     public void decide(TxId txId, Decision decision) throws RemoteException {
         gate.checkPeerCall();
         node.decide(txId, decision);

@@ -22,6 +22,9 @@ public interface PeerService extends Remote {
 
     Vote prepare(PrepareRequest request) throws RemoteException;
 
+    /** Prepares every request concurrently (their synced writes share one group commit); the votes in order. */
+    List<Vote> prepareAll(List<PrepareRequest> requests) throws RemoteException;
+
     void decide(TxId txId, Decision decision) throws RemoteException;
 
     /** Applies every decision (concurrently, so that their synced writes share one group commit). */

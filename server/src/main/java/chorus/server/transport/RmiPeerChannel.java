@@ -65,6 +65,14 @@ public final class RmiPeerChannel implements PeerChannel {
     }
 
     @Override
+    public List<Vote> prepareAll(int replica, List<PrepareRequest> requests) throws Exception {
+        if (replica == self) {
+            return local.prepareAll(requests);
+        }
+        return call(replica, s -> s.prepareAll(requests));
+    }
+
+    @Override
     public void decide(int replica, TxId txId, Decision decision) throws Exception {
         if (replica == self) {
             local.decide(txId, decision);

@@ -3,6 +3,7 @@ package chorus.server.protocol;
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import java.net.ConnectException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +68,11 @@ final class InMemoryNetwork {
             @Override
             public Vote prepare(int replica, PrepareRequest request) throws Exception {
                 return reach(from, replica).prepare(request);
+            }
+
+            @Override
+            public List<Vote> prepareAll(int replica, List<PrepareRequest> requests) throws Exception {
+                return reach(from, replica).prepareAll(requests);
             }
 
             @Override

@@ -36,8 +36,10 @@ final class MemoryStore implements ReplicaStore {
     }
 
     @Override
-    public synchronized void savePrepared(PreparedRecord record) {
-        syncedWrites++;
+    public synchronized void savePrepared(PreparedRecord record, boolean durable) {
+        if (durable) {
+            syncedWrites++;
+        }
         prepared.put(record.txId(), record);
     }
 

@@ -41,7 +41,7 @@ class RocksStoreTest {
         try (RocksStore s = open()) {
             assertThat(s.nextIncarnation()).isEqualTo(1);
             s.savePrepared(new PreparedRecord(prepared, new TxAge(5, 1, 1), List.of(Mutation.put("a", "é😀\n"), Mutation.delete("b")),
-                    Map.of("a", 1L, "b", 4L), 99));
+                    Map.of("a", 1L, "b", 4L), 99), true);
             s.saveCommit(new CommitRecord(committed, List.of("c"), "put c", 7));
             s.applyOutcome(committed, Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1), new AppliedWrite("d", null, 3)), true);
         }
