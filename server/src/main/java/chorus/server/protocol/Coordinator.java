@@ -235,11 +235,23 @@ public final class Coordinator {
         void collect(List<Integer> targets, VoteCall call, boolean votes) throws InterruptedException {
             LinkedBlockingQueue<VoteResult> results = new LinkedBlockingQueue<>();
             contacted.addAll(targets);
+            List<CompletableFuture<Vote>> outstanding = new ArrayList<>(targets.size());
             for (int replica : targets) {
                 long s = System.nanoTime();
-                call.call(replica).whenComplete((vote, failure) -> results.add(new VoteResult(replica, vote, cause(failure),
+                CompletableFuture<Vote> f = call.call(replica);
+                outstanding.add(f);
+                f.whenComplete((vote, failure) -> results.add(new VoteResult(replica, vote, cause(failure),
                         (System.nanoTime() - s) / 1000)));
             }
+            try {
+                await(targets, results, votes);
+            } finally {
+                // Decided without them: PREPAREs still queued for a replica need not leave at all.
+                outstanding.forEach(f -> f.cancel(false));
+            }
+        }
+
+        private void await(List<Integer> targets, LinkedBlockingQueue<VoteResult> results, boolean votes) throws InterruptedException {
             if (votes) {
                 FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit(self, tx);
             }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Phase two's second chance: decisions that some replica has not acknowledged are re-sent in the
  * background until it does. A COMMIT's durable record is forgotten only once every replica has
- * acknowledged, since until then a participant may still ask for it.
+ * acknowledged it and synced it, since until then a participant may still ask for it: replicas
+ * apply a COMMIT without syncing it on its own, and their answers say how far they have synced
+ * (see {@link DecisionAck}); the replicas still behind are asked again every resolve interval.
  */
 public final class DecisionDelivery {
 
@@ -34,6 +36,10 @@ public final class DecisionDelivery {
     private final BooleanSupplier paused;
     private final Map<TxId, PendingDecision> undelivered = new ConcurrentHashMap<>();
     private final Map<Integer, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Per replica, the COMMITs it acknowledged but had not synced yet. */
+    private final Map<Integer, Set<PendingDecision>> unsynced = new ConcurrentHashMap<>();
+    /** Replicas with a durability question on its way. */
+    private final Set<Integer> asking = ConcurrentHashMap.newKeySet();
     /** Bounds one message (each decision is a few dozen bytes). */
     private static final int MAX_DECISIONS_PER_MESSAGE = 512;
 
@@ -108,8 +114,9 @@ public final class DecisionDelivery {
         for (Outgoing o : batch) {
             decisions.add(new Decided(o.pd.txId, o.pd.decision));
         }
+        DecisionAck ack;
         try {
-            channel.decideAll(replica, decisions);
+            ack = channel.decideAll(replica, decisions);
         } catch (Exception e) {
             for (Outgoing o : batch) {
                 o.pd.sendFailed(replica);
@@ -118,22 +125,65 @@ public final class DecisionDelivery {
             return;
         }
         long now = System.nanoTime();
+        // Earlier COMMITs this answer shows synced there first: the ones just applied may not be.
+        synced(replica, ack);
         for (Outgoing o : batch) {
             PendingDecision pd = o.pd;
-            pd.acknowledged(replica);
+            pd.acknowledged(replica, ack);
+            if (pd.awaitsSync(replica)) {
+                unsynced.computeIfAbsent(replica, r -> ConcurrentHashMap.newKeySet()).add(pd);
+            }
             events.record(Role.COORDINATOR, EventType.ACKNOWLEDGED, pd.txId, replica, pd.keys, pd.operation,
                     o.retry ? "re-delivered " + pd.decision : "", (now - o.sentNanos) / 1000);
-            if (pd.done()) {
+            if (pd.settled()) {
                 completed(pd);
             }
         }
     }
 
+    /** Settles the COMMITs that {@code ack} shows durable at {@code replica}, or owed again after its restart. */
+    private void synced(int replica, DecisionAck ack) {
+        Set<PendingDecision> waiting = unsynced.get(replica);
+        if (waiting == null || waiting.isEmpty()) {
+            return;
+        }
+        for (PendingDecision pd : waiting) {
+            if (pd.synced(replica, ack)) {
+                waiting.remove(pd);
+                if (pd.settled()) {
+                    completed(pd);
+                }
+            }
+        }
+    }
+
+    /** Asks each replica that has not synced some acknowledged COMMIT to sync and say so. */
+    private void askDurability() {
+        unsynced.forEach((replica, waiting) -> {
+            if (waiting.isEmpty() || !asking.add(replica)) {
+                return;
+            }
+            try {
+                calls.execute(() -> {
+                    try {
+                        synced(replica, channel.durability(replica));
+                    } catch (Exception e) {
+                        LOG.debug("durability question to replica {} failed: {}", replica, Calls.describe(e));
+                    } finally {
+                        asking.remove(replica);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                asking.remove(replica); // shutting down
+            }
+        });
+    }
+
     /** Hands over a decision whose acknowledgements did not all arrive in time. */
     void track(PendingDecision pd) {
-        if (!pd.done()) {
+        if (!pd.settled()) {
             undelivered.put(pd.txId, pd);
-            if (pd.done()) {
+            if (pd.settled()) {
                 completed(pd);
             }
         }
@@ -156,6 +206,7 @@ public final class DecisionDelivery {
         for (PendingDecision pd : undelivered.values()) {
             send(pd, true);
         }
+        askDurability();
     }
 
     /** The decision for {@code tx} if it is still being delivered. */
@@ -164,8 +215,15 @@ public final class DecisionDelivery {
         return pd == null ? Optional.empty() : Optional.of(pd.decision);
     }
 
+    /** Decisions that some replica has not acknowledged (not those only waiting for a replica to sync). */
     public int undeliveredCount() {
-        return undelivered.size();
+        int n = 0;
+        for (PendingDecision pd : undelivered.values()) {
+            if (!pd.pending().isEmpty()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void completed(PendingDecision pd) {

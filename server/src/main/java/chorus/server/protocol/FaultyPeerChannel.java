@@ -43,10 +43,16 @@ final class FaultyPeerChannel implements PeerChannel {
     }
 
     @Override
-    public void decideAll(int replica, List<Decided> decisions) throws Exception {
+    public DecisionAck decideAll(int replica, List<Decided> decisions) throws Exception {
         // One fault check for the whole message, and the batch stays one call to the peer.
         before(replica);
-        channel.decideAll(replica, decisions);
+        return channel.decideAll(replica, decisions);
+    }
+
+    @Override
+    public DecisionAck durability(int replica) throws Exception {
+        before(replica);
+        return channel.durability(replica);
     }
 
     @Override

@@ -248,6 +248,15 @@ public final class Participant {
 
     /** Applies the coordinator's decision; idempotent, so the coordinator may re-send it freely. */
     public void decide(TxId tx, Decision decision) {
+        decide(tx, decision, false);
+    }
+
+    /**
+     * @param syncLater a COMMIT may be applied without syncing: the coordinator keeps its COMMIT
+     *                  record until it learns that this replica synced past the apply (see
+     *                  {@link DecisionAck}), so a crash that loses the apply finds it again
+     */
+    public void decide(TxId tx, Decision decision, boolean syncLater) {
         ParticipantTx ptx = txs.get(tx);
         if (ptx != null && ptx.voted()) {
             FaultPoint.PARTICIPANT_ON_DECISION.hit(self, tx);
@@ -278,7 +287,8 @@ public final class Participant {
             }
         }
         // A COMMIT from this replica's own coordinator is covered by its synced COMMIT record.
-        finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "", tx.coordinator() == self);
+        finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "",
+                syncLater || tx.coordinator() == self);
     }
 
     /**
@@ -302,8 +312,9 @@ public final class Participant {
     }
 
     /**
-     * @param coveredByCommitRecord the COMMIT comes from this replica's own coordinator, whose synced
-     *                              COMMIT record outlives the apply: the apply need not be synced
+     * @param coveredByCommitRecord the coordinator's synced COMMIT record outlives the apply (it is
+     *                              this replica's own, or kept until this replica syncs): the apply
+     *                              need not be synced
      */
     private void finish(ParticipantTx ptx, Decision decision, EventType type, String reason, boolean coveredByCommitRecord) {
         synchronized (ptx) {

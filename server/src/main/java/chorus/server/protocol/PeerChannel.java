@@ -35,14 +35,21 @@ public interface PeerChannel {
     void decide(int replica, TxId txId, Decision decision) throws Exception;
 
     /**
-     * Several decisions for {@code replica} in one message; it returns once all are applied there.
-     * A failure says nothing about which were applied: the sender re-sends them all (a decision is
-     * idempotent). By default, one {@link #decide} after the other.
+     * Several decisions for {@code replica} in one message; it returns once all are applied there,
+     * saying how far that replica has synced. A failure says nothing about which were applied: the
+     * sender re-sends them all (a decision is idempotent). By default, one {@link #decide} after the
+     * other, each durable.
      */
-    default void decideAll(int replica, List<Decided> decisions) throws Exception {
+    default DecisionAck decideAll(int replica, List<Decided> decisions) throws Exception {
         for (Decided d : decisions) {
             decide(replica, d.txId(), d.decision());
         }
+        return DecisionAck.DURABLE;
+    }
+
+    /** Has {@code replica} sync everything it applied so far, and says how far it has synced. */
+    default DecisionAck durability(int replica) throws Exception {
+        return DecisionAck.DURABLE;
     }
 
     /**

@@ -2,12 +2,17 @@ package chorus.server.protocol;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** A decision and the replicas that have not acknowledged it yet. */
+/**
+ * A decision, the replicas that have not acknowledged it yet, and those that acknowledged a COMMIT
+ * without having synced it yet: until they have, its COMMIT record must stay.
+ */
 final class PendingDecision {
 
     final TxId txId;
@@ -16,6 +21,7 @@ final class PendingDecision {
     final String operation;
     private final Set<Integer> pending;
     private final Set<Integer> sending = new HashSet<>();
+    private final Map<Integer, DecisionAck> unsynced = new HashMap<>();
     final CompletableFuture<Void> allAcknowledged = new CompletableFuture<>();
 
     PendingDecision(TxId txId, Decision decision, List<String> keys, String operation, Set<Integer> targets) {
@@ -30,11 +36,52 @@ final class PendingDecision {
     }
 
     synchronized void acknowledged(int replica) {
+        acknowledged(replica, DecisionAck.DURABLE);
+    }
+
+    /** {@code replica} applied the decision; a COMMIT it has not synced yet is watched until it has. */
+    synchronized void acknowledged(int replica, DecisionAck ack) {
         pending.remove(replica);
         sending.remove(replica);
+        if (decision == Decision.COMMIT && !ack.durable()) {
+            unsynced.put(replica, ack);
+        } else {
+            unsynced.remove(replica);
+        }
         if (pending.isEmpty()) {
             allAcknowledged.complete(null);
         }
+    }
+
+    /**
+     * Takes a later durability answer from {@code replica}; true once this decision no longer waits
+     * for that replica to sync. A replica that restarted since it applied the decision may have lost
+     * the apply: it is owed the decision again.
+     */
+    synchronized boolean synced(int replica, DecisionAck latest) {
+        DecisionAck applied = unsynced.get(replica);
+        if (applied == null) {
+            return true;
+        }
+        if (latest.incarnation() > applied.incarnation()) {
+            unsynced.remove(replica);
+            pending.add(replica);
+            return true;
+        }
+        if (latest.incarnation() == applied.incarnation() && applied.appliedThrough() <= latest.syncedThrough()) {
+            unsynced.remove(replica);
+            return true;
+        }
+        return false;
+    }
+
+    synchronized boolean awaitsSync(int replica) {
+        return unsynced.containsKey(replica);
+    }
+
+    /** Every replica applied the decision and made it durable: its COMMIT record may go. */
+    synchronized boolean settled() {
+        return pending.isEmpty() && unsynced.isEmpty();
     }
 
     synchronized void sendFailed(int replica) {

@@ -84,7 +84,9 @@ final class PrepareBatching {
             try {
                 List<Queued> batch = new ArrayList<>();
                 for (Queued q; batch.size() < MAX_PER_MESSAGE && (q = queue.poll()) != null; ) {
-                    batch.add(q);
+                    if (!q.vote.isDone()) { // not cancelled: its coordinator still waits for the vote
+                        batch.add(q);
+                    }
                 }
                 if (!batch.isEmpty()) {
                     deliver(batch);

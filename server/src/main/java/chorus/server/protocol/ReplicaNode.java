@@ -42,6 +42,8 @@ import java.util.function.LongSupplier;
  */
 public final class ReplicaNode implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaNode.class);
+
     /** Outcomes are remembered this long for peers that ask during cooperative termination. */
     public static final long OUTCOME_RETENTION_MILLIS = TimeUnit.HOURS.toMillis(24);
 
@@ -58,7 +60,14 @@ public final class ReplicaNode implements AutoCloseable {
     private final ExecutorService calls;
     private final FaultInjector faults;
     private final long startedAtMillis;
+    private final long incarnation;
+    private final java.util.concurrent.atomic.AtomicBoolean syncQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The position up to which lazily applied COMMITs must be synced. */
+    private final java.util.concurrent.atomic.AtomicLong needSyncThrough = new java.util.concurrent.atomic.AtomicLong();
+    /** How long a lazily applied COMMIT may wait for a sync that another write brings anyway. */
+    static final long LAZY_SYNC_MILLIS = 20;
     private volatile boolean simulatedFailure;
+    private volatile boolean closed;
 
     /**
      * @param channel reaches the other replicas; calls addressed to this replica must come back to
@@ -74,7 +83,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.events = new EventLog(id, eventCapacity, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("replica-" + id + "-timer", true));
         this.calls = Executors.newCachedThreadPool(named("replica-" + id + "-calls", true));
-        long incarnation = store.nextIncarnation();
+        this.incarnation = store.nextIncarnation();
         this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
         channel = new FaultyPeerChannel(id, channel, faults);
         this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS, scheduler);
@@ -135,12 +144,14 @@ public final class ReplicaNode implements AutoCloseable {
             throw new IllegalArgumentException("a PREPARE message carries 1 to " + PrepareBatching.MAX_PER_MESSAGE
                     + " transactions, not " + requests.size());
         }
+        // One message from one coordinator: an injected message fault applies to it once.
+        faults.beforeServe(requests.get(0).txId().coordinator());
         List<Future<Vote>> votes = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size() - 1; i++) {
             PrepareRequest r = requests.get(i);
-            votes.add(calls.submit(() -> prepare(r)));
+            votes.add(calls.submit(() -> participant.prepare(r)));
         }
-        Vote last = prepare(requests.get(requests.size() - 1));
+        Vote last = participant.prepare(requests.get(requests.size() - 1));
         List<Vote> out = new ArrayList<>(requests.size());
         long deadline = System.nanoTime() + cluster.timeouts().read().toNanos();
         for (Future<Vote> f : votes) {
@@ -167,27 +178,77 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /**
-     * Applies several decisions concurrently, so that their synced writes go to disk as one group
-     * commit instead of one after the other; returns once every one is applied.
+     * Applies a message of decisions without syncing them one by one, and says how far this replica
+     * has synced: the coordinator keeps each COMMIT record until this replica's answers show its
+     * apply durable. A sync of everything applied is started in the background right away (shared
+     * with whatever else is being synced here), so that the next answer usually shows it.
      */
-    public void decideAll(List<Decided> decisions) throws InterruptedException {
-        if (decisions.size() == 1) {
-            decide(decisions.get(0).txId(), decisions.get(0).decision());
-            return;
+    public DecisionAck decideAll(List<Decided> decisions) throws InterruptedException {
+        if (decisions.isEmpty()) {
+            throw new IllegalArgumentException("a message of decisions carries at least one");
         }
-        List<Future<?>> applied = new ArrayList<>(decisions.size());
+        // One message from one coordinator: an injected message fault applies to it once.
+        faults.beforeServe(decisions.get(0).txId().coordinator());
         for (Decided d : decisions) {
-            applied.add(calls.submit(() -> decide(d.txId(), d.decision())));
+            participant.decide(d.txId(), d.decision(), true);
         }
-        long deadline = System.nanoTime() + cluster.timeouts().read().toNanos();
-        for (Future<?> f : applied) {
+        if (decisions.get(0).txId().coordinator() == address.id()) {
+            // Its own decisions: the COMMIT records here outlive the applies (see Participant#finish).
+            return DecisionAck.DURABLE;
+        }
+        DecisionAck ack = currentDurability();
+        if (!ack.durable()) {
+            syncSoon(ack.appliedThrough());
+        }
+        return ack;
+    }
+
+    /** How far this replica has synced, after syncing everything applied so far. */
+    public DecisionAck durability() {
+        syncLazyApplies();
+        return currentDurability();
+    }
+
+    /**
+     * The marks read now, by this incarnation: a node that is closed (or crashed, in tests where a
+     * new node takes over the same store) must not vouch for marks that its successor wrote.
+     */
+    private DecisionAck currentDurability() {
+        DecisionAck ack = new DecisionAck(incarnation, store.writtenThrough(), store.syncedThrough());
+        if (closed) {
+            throw new IllegalStateException("replica " + address.id() + " is shutting down");
+        }
+        return ack;
+    }
+
+    /**
+     * Makes the lazily applied COMMITs durable within {@link #LAZY_SYNC_MILLIS}: under load a
+     * PREPARE's synced write (which syncs everything logged before it) usually does so first, and
+     * then this costs nothing; alone, it is one sync for every decision that arrived meanwhile.
+     */
+    private void syncSoon(long through) {
+        needSyncThrough.accumulateAndGet(through, Math::max);
+        if (syncQueued.compareAndSet(false, true)) {
             try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("applying a decision failed: " + e.getCause(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("decisions not applied within " + cluster.timeouts().read().toMillis() + " ms");
+                scheduler.schedule(() -> {
+                    syncQueued.set(false);
+                    if (store.syncedThrough() < needSyncThrough.get()) {
+                        calls.execute(this::syncLazyApplies);
+                    }
+                }, LAZY_SYNC_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                syncQueued.set(false); // closing
             }
+        }
+    }
+
+    private void syncLazyApplies() {
+        try {
+            if (store.syncedThrough() < needSyncThrough.get()) {
+                store.sync();
+            }
+        } catch (StorageException e) {
+            LOG.warn("background sync failed: {}", e.getMessage());
         }
     }
 
@@ -299,6 +360,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
         calls.shutdownNow();
     }

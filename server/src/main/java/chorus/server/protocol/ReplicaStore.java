@@ -34,6 +34,18 @@ public interface ReplicaStore extends AutoCloseable {
      */
     void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable);
 
+    /** Position of the latest write in this store's write order (see {@link #syncedThrough}). */
+    long writtenThrough();
+
+    /** Every write at or before this position is durable. */
+    long syncedThrough();
+
+    /**
+     * Makes every write so far durable (sharing a group commit with whatever else is being
+     * synced); afterwards {@link #syncedThrough} is at least the {@link #writtenThrough} before.
+     */
+    void sync();
+
     /** Durable: this replica will never vote YES for {@code txId} (cooperative termination). */
     void refuse(TxId txId);
 

@@ -38,6 +38,8 @@ final class GroupCommitter implements AutoCloseable {
     private final Thread writer;
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    /** RocksDB's sequence number that the last completed synced write covers (see {@link #commit}). */
+    private final AtomicLong syncedThrough = new AtomicLong();
     private volatile boolean closed;
 
     GroupCommitter(RocksDB db, String name) {
@@ -47,7 +49,7 @@ final class GroupCommitter implements AutoCloseable {
         this.writer.start();
     }
 
-    /** Returns once {@code ops} are synced to disk. */
+    /** Returns once {@code ops} are synced to disk; {@code null} ops only sync what is written already. */
     void write(Ops ops) {
         if (closed) {
             throw new StorageException("storage is closed");
@@ -70,6 +72,10 @@ final class GroupCommitter implements AutoCloseable {
 
     long writes() {
         return writes.get();
+    }
+
+    long syncedThrough() {
+        return syncedThrough.get();
     }
 
     private void run() {
@@ -95,9 +101,19 @@ final class GroupCommitter implements AutoCloseable {
     private void commit(List<Request> group) {
         try (WriteBatch batch = new WriteBatch()) {
             for (Request r : group) {
-                r.ops.addTo(batch);
+                if (r.ops != null) {
+                    r.ops.addTo(batch);
+                }
             }
-            db.write(sync, batch);
+            // Every write whose sequence number is published now is in the log before this one, and
+            // syncing the log makes them durable with it (the log is synced as a whole, in order).
+            long covered = db.getLatestSequenceNumber();
+            if (batch.count() > 0) {
+                db.write(sync, batch);
+            } else {
+                db.syncWal();
+            }
+            syncedThrough.accumulateAndGet(covered, Math::max);
             groups.incrementAndGet();
             writes.addAndGet(group.size());
             group.forEach(r -> r.done.complete(null));

@@ -3,6 +3,7 @@ package chorus.server.transport;
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.server.protocol.Decided;
+import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
@@ -67,10 +68,16 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
-    public void decideAll(List<Decided> decisions) throws RemoteException {
+    public DecisionAck durability() throws RemoteException {
+        gate.checkPeerCall();
+        return node.durability();
+    }
+
+    @Override
+    public DecisionAck decideAll(List<Decided> decisions) throws RemoteException {
         gate.checkPeerCall();
         try {
-            node.decideAll(decisions);
+            return node.decideAll(decisions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RemoteException("replica " + node.address().id() + " was interrupted while applying decisions");

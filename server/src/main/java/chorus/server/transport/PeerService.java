@@ -3,6 +3,7 @@ package chorus.server.transport;
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.server.protocol.Decided;
+import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
@@ -27,8 +28,11 @@ public interface PeerService extends Remote {
 
     void decide(TxId txId, Decision decision) throws RemoteException;
 
-    /** Applies every decision (concurrently, so that their synced writes share one group commit). */
-    void decideAll(List<Decided> decisions) throws RemoteException;
+    /** Applies every decision; the answer says how far this replica has synced (see {@link DecisionAck}). */
+    DecisionAck decideAll(List<Decided> decisions) throws RemoteException;
+
+    /** Syncs everything applied so far and says how far this replica has synced. */
+    DecisionAck durability() throws RemoteException;
 
     TxOutcome outcome(TxId txId, long preparedAtMillis) throws RemoteException;
 }

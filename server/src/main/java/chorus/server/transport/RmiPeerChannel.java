@@ -7,6 +7,7 @@ import chorus.api.model.TxId;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.PeerChannel;
 import chorus.server.protocol.Decided;
+import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
@@ -85,15 +86,19 @@ public final class RmiPeerChannel implements PeerChannel {
     }
 
     @Override
-    public void decideAll(int replica, List<Decided> decisions) throws Exception {
+    public DecisionAck decideAll(int replica, List<Decided> decisions) throws Exception {
         if (replica == self) {
-            local.decideAll(decisions);
-            return;
+            return local.decideAll(decisions);
         }
-        call(replica, s -> {
-            s.decideAll(decisions);
-            return null;
-        });
+        return call(replica, s -> s.decideAll(decisions));
+    }
+
+    @Override
+    public DecisionAck durability(int replica) throws Exception {
+        if (replica == self) {
+            return local.durability();
+        }
+        return call(replica, PeerService::durability);
     }
 
     @Override

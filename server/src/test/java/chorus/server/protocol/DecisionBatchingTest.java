@@ -41,11 +41,12 @@ class DecisionBatchingTest {
         }
 
         @Override
-        public void decideAll(int replica, List<Decided> decisions) throws InterruptedException {
+        public DecisionAck decideAll(int replica, List<Decided> decisions) throws InterruptedException {
             messages.add(List.copyOf(decisions));
             if (messages.size() == 1) {
                 assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
             }
+            return DecisionAck.DURABLE;
         }
 
         @Override

@@ -84,6 +84,19 @@ final class InMemoryNetwork {
             }
 
             @Override
+            public DecisionAck decideAll(int replica, List<Decided> decisions) throws Exception {
+                if (replica != from && decisionsLost.contains(replica)) {
+                    throw new ConnectException("decisions to replica " + replica + " lost");
+                }
+                return reach(from, replica).decideAll(decisions);
+            }
+
+            @Override
+            public DecisionAck durability(int replica) throws Exception {
+                return reach(from, replica).durability();
+            }
+
+            @Override
             public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception {
                 return reach(from, replica).outcome(txId, preparedAtMillis);
             }

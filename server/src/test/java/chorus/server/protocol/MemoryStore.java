@@ -23,10 +23,18 @@ final class MemoryStore implements ReplicaStore {
     private final Map<TxId, Decision> outcomes = new ConcurrentHashMap<>();
     private long incarnation;
     volatile int syncedWrites;
+    private long written;
+    private volatile long synced;
+    /** How to take back each write made since the last sync, newest last: what a power loss would lose. */
+    private final List<Runnable> unsyncedUndo = new ArrayList<>();
+    /** While set, syncs wait for it: a disk that does not get round to syncing. */
+    volatile java.util.concurrent.CountDownLatch syncGate;
 
     @Override
     public synchronized long nextIncarnation() {
         syncedWrites++;
+        synced = ++written;
+        unsyncedUndo.clear();
         return ++incarnation;
     }
 
@@ -37,16 +45,41 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public synchronized void savePrepared(PreparedRecord record, boolean durable) {
+        written++;
         if (durable) {
             syncedWrites++;
+            synced = written;
+            unsyncedUndo.clear();
+        } else {
+            unsyncedUndo.add(() -> prepared.remove(record.txId()));
         }
         prepared.put(record.txId(), record);
     }
 
     @Override
     public synchronized void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable) {
+        written++;
         if (durable) {
             syncedWrites++;
+            synced = written;
+            unsyncedUndo.clear();
+        } else {
+            Map<String, StoredValue> before = new java.util.HashMap<>();
+            writes.forEach(w -> before.put(w.key(), data.get(w.key())));
+            PreparedRecord wasPrepared = prepared.get(txId);
+            unsyncedUndo.add(() -> {
+                before.forEach((k, v) -> {
+                    if (v == null) {
+                        data.remove(k);
+                    } else {
+                        data.put(k, v);
+                    }
+                });
+                if (wasPrepared != null) {
+                    prepared.put(txId, wasPrepared);
+                }
+                outcomes.remove(txId);
+            });
         }
         for (AppliedWrite w : writes) {
             data.put(w.key(), new StoredValue(w.value(), w.version()));
@@ -56,8 +89,49 @@ final class MemoryStore implements ReplicaStore {
     }
 
     @Override
+    public synchronized long writtenThrough() {
+        return written;
+    }
+
+    @Override
+    public long syncedThrough() {
+        return synced;
+    }
+
+    @Override
+    public void sync() {
+        java.util.concurrent.CountDownLatch gate = syncGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while waiting to sync");
+            }
+        }
+        synchronized (this) {
+            if (synced < written) {
+                syncedWrites++;
+                synced = written;
+                unsyncedUndo.clear();
+            }
+        }
+    }
+
+    /** What a power loss does: every write since the last sync is gone. */
+    synchronized void loseUnsyncedWrites() {
+        for (int i = unsyncedUndo.size() - 1; i >= 0; i--) {
+            unsyncedUndo.get(i).run();
+        }
+        unsyncedUndo.clear();
+        written = synced;
+    }
+
+    @Override
     public synchronized void refuse(TxId txId) {
         syncedWrites++;
+        synced = ++written;
+        unsyncedUndo.clear();
         outcomes.put(txId, Decision.ABORT);
     }
 
@@ -69,6 +143,8 @@ final class MemoryStore implements ReplicaStore {
     @Override
     public synchronized void saveCommit(CommitRecord record) {
         syncedWrites++;
+        synced = ++written;
+        unsyncedUndo.clear();
         commits.put(record.txId(), record);
     }
 

@@ -97,6 +97,26 @@ class RocksStoreTest {
     }
 
     @Test
+    void aSyncCoversTheWritesBeforeItAndSaysHowFar() {
+        try (RocksStore s = open()) {
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("a", "v", 1)), true);
+            long syncedBefore = s.syncedThrough();
+            s.applyOutcome(new TxId(1, 1, 2), Decision.COMMIT, List.of(new AppliedWrite("b", "v", 1)), false);
+            long applied = s.writtenThrough();
+            assertThat(s.syncedThrough()).isEqualTo(syncedBefore).isLessThan(applied);
+
+            // A durable write of something else carries the unsynced apply before it to disk.
+            s.refuse(new TxId(1, 1, 3));
+            assertThat(s.syncedThrough()).isGreaterThanOrEqualTo(applied);
+
+            s.applyOutcome(new TxId(1, 1, 4), Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1)), false);
+            long applied2 = s.writtenThrough();
+            s.sync();
+            assertThat(s.syncedThrough()).isGreaterThanOrEqualTo(applied2);
+        }
+    }
+
+    @Test
     void aDirectoryInUseByAnotherStoreIsRefusedByName() {
         try (RocksStore s = open()) {
             assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
