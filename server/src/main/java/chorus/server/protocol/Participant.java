@@ -119,13 +119,19 @@ public final class Participant {
                 return new Vote.No(AbortCause.REFUSED, "aborted while replica " + self + " was locking");
             }
         }
-        // If the coordinator vanishes now, nothing but this lease frees the keys.
+        // If the coordinator vanishes now, nothing but this lease frees the keys. The timer holds
+        // only the id: a finished transaction (values and all) must not stay reachable for the lease.
         long lease = timeouts.vote().toMillis() * 2;
-        scheduler.schedule(() -> expireLock(ptx), lease, TimeUnit.MILLISECONDS);
+        TxId tx = req.txId();
+        scheduler.schedule(() -> expireLock(tx), lease, TimeUnit.MILLISECONDS);
         return new Vote.Yes(Map.of());
     }
 
-    private void expireLock(ParticipantTx ptx) {
+    private void expireLock(TxId tx) {
+        ParticipantTx ptx = txs.get(tx);
+        if (ptx == null) {
+            return;
+        }
         synchronized (ptx) {
             if (ptx.state != ParticipantTx.State.LOCKED) {
                 return;
