@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -127,10 +126,12 @@ public final class Coordinator {
         // the replicas in different orders, and each replica would lock for a different winner.
         int primary = replicas.get(0);
         PrepareRequest lockRequest = request.forLocking();
-        round.collect(List.of(primary), r -> inThread(() -> channel.lock(r, lockRequest)), false);
+        round.collect(List.of(primary), r -> inThread(() -> channel.lock(r, lockRequest)), false,
+                primary == self ? () -> channel.lock(self, lockRequest) : null);
         if (round.cause == null) {
-            // Its own PREPARE runs here; the others' travel batched with other transactions' PREPAREs.
-            round.collect(replicas, r -> r == self ? inThread(() -> channel.prepare(r, request)) : prepares.prepare(r, request), true);
+            // The others' PREPAREs travel batched with other transactions'; its own runs in this
+            // thread meanwhile, which would otherwise only wait.
+            round.collect(replicas, r -> prepares.prepare(r, request), true, () -> channel.prepare(self, request));
         }
         Map<Integer, Vote.Yes> yes = round.yes;
         Set<Integer> refused = round.refused;
@@ -197,6 +198,40 @@ public final class Coordinator {
         Vote call() throws Exception;
     }
 
+    /**
+     * Collects a round's votes and wakes the coordinator once, when they are all in or one is not a
+     * YES (rather than once per vote): each wake-up is a context switch on a busy machine.
+     */
+    private static final class VoteBox {
+        private final int expected;
+        private final List<VoteResult> arrived = new ArrayList<>();
+        private boolean decisive;
+
+        VoteBox(int expected) {
+            this.expected = expected;
+        }
+
+        synchronized void add(VoteResult v) {
+            arrived.add(v);
+            if (!(v.vote() instanceof Vote.Yes) || arrived.size() >= expected) {
+                decisive = true;
+                notifyAll();
+            }
+        }
+
+        /** What arrived, in order, once decisive or at the deadline. */
+        synchronized List<VoteResult> await(long deadlineNanos) throws InterruptedException {
+            while (!decisive) {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+            }
+            return new ArrayList<>(arrived);
+        }
+    }
+
     /** A blocking call made on a pool thread, so that all of a round's calls are out at once. */
     private CompletableFuture<Vote> inThread(BlockingVote call) {
         CompletableFuture<Vote> f = new CompletableFuture<>();
@@ -232,33 +267,48 @@ public final class Coordinator {
             this.deadlineNanos = deadlineNanos;
         }
 
-        void collect(List<Integer> targets, VoteCall call, boolean votes) throws InterruptedException {
-            LinkedBlockingQueue<VoteResult> results = new LinkedBlockingQueue<>();
+        /**
+         * @param self the call to this replica itself, made in this thread once the others are on
+         *             their way (null: this replica is not a target, or goes through {@code call})
+         */
+        void collect(List<Integer> targets, VoteCall call, boolean votes, BlockingVote self) throws InterruptedException {
+            VoteBox box = new VoteBox(targets.size());
             contacted.addAll(targets);
             List<CompletableFuture<Vote>> outstanding = new ArrayList<>(targets.size());
             for (int replica : targets) {
+                if (self != null && replica == Coordinator.this.self) {
+                    continue;
+                }
                 long s = System.nanoTime();
                 CompletableFuture<Vote> f = call.call(replica);
                 outstanding.add(f);
-                f.whenComplete((vote, failure) -> results.add(new VoteResult(replica, vote, cause(failure),
+                f.whenComplete((vote, failure) -> box.add(new VoteResult(replica, vote, cause(failure),
                         (System.nanoTime() - s) / 1000)));
             }
+            if (self != null && targets.contains(Coordinator.this.self)) {
+                long s = System.nanoTime();
+                try {
+                    box.add(new VoteResult(Coordinator.this.self, self.call(), null, (System.nanoTime() - s) / 1000));
+                } catch (Exception e) {
+                    box.add(new VoteResult(Coordinator.this.self, null, e, (System.nanoTime() - s) / 1000));
+                }
+            }
             try {
-                await(targets, results, votes);
+                await(targets, box, votes);
             } finally {
                 // Decided without them: PREPAREs still queued for a replica need not leave at all.
                 outstanding.forEach(f -> f.cancel(false));
             }
         }
 
-        private void await(List<Integer> targets, LinkedBlockingQueue<VoteResult> results, boolean votes) throws InterruptedException {
+        private void await(List<Integer> targets, VoteBox box, boolean votes) throws InterruptedException {
             if (votes) {
                 FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit(self, tx);
             }
             Set<Integer> answered = new HashSet<>();
+            java.util.Iterator<VoteResult> arrived = box.await(deadlineNanos).iterator();
             while (answered.size() < targets.size() && cause == null) {
-                long remaining = deadlineNanos - System.nanoTime();
-                VoteResult v = remaining > 0 ? results.poll(remaining, TimeUnit.NANOSECONDS) : null;
+                VoteResult v = arrived.hasNext() ? arrived.next() : null;
                 if (v == null) {
                     List<Integer> silent = targets.stream().filter(r -> !answered.contains(r)).sorted().toList();
                     for (int r : silent) {
