@@ -44,8 +44,11 @@ public final class Report {
 
         md.append("## Setup\n\n");
         md.append("- Both systems: ").append(Bench.SERVERS).append(" server JVMs on 127.0.0.1, started fresh by the harness (")
-                .append(String.join(" ", Bench.SERVER_JVM_OPTIONS)).append("), each with its own data directory. Chorus fsyncs "
-                        + "every prepare and commit (group commit); ZooKeeper runs with `forceSync=yes`.\n");
+                .append(String.join(" ", Bench.SERVER_JVM_OPTIONS)).append("), each with its own data directory. Chorus syncs "
+                        + "every participant's prepare and every coordinator's COMMIT record before answering; a "
+                        + "participant's apply of a COMMIT is synced lazily, the coordinator keeping its record until it "
+                        + "is (see [protocol.md](protocol.md)). Concurrent synced writes share one sync. ZooKeeper runs "
+                        + "with `forceSync=yes`.\n");
         md.append("- Client: YCSB core 0.17.0 workloads (`CoreWorkload`, " + o.distribution() + " request distribution) driven in one JVM by "
                 + "`chorus.bench.harness.WorkloadRunner`, one binding instance (connection) per client thread, spread "
                 + "round-robin over the five servers. Latencies are HdrHistograms of every operation in the measured window.\n");
