@@ -7,37 +7,21 @@ import chorus.api.model.EventType;
 import chorus.cli.ExitCodes;
 import chorus.cli.KvMain;
 import chorus.server.testing.LocalCluster;
+import chorus.server.testing.Replicas;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kv} run in-process against five real replica JVMs (one cluster for the class). */
 class KvCommandsIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(5)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     record Run(int exit, String out, String err) {
         List<String> lines() {

@@ -7,37 +7,21 @@ import chorus.api.TransactionAbortedException;
 import chorus.cli.ExitCodes;
 import chorus.cli.KvMain;
 import chorus.server.testing.LocalCluster;
+import chorus.server.testing.Replicas;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An operator finds a transaction in doubt with {@code kv in-doubt} and settles it with {@code kv force}. */
 class KvInDoubtIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(3)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(3, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     record Run(int exit, String out, String err) {
     }

@@ -6,7 +6,7 @@ import chorus.api.KeyValueService;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.ReadResult;
 import chorus.server.testing.LocalCluster;
-import java.nio.file.Path;
+import chorus.server.testing.Replicas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,29 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Lock ordering at the primary plus bounded retries: writers fighting over one key neither deadlock nor fail. */
 class ContentionIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(5)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void eightWritersOnOneKeyFromDifferentReplicasMostlyCommitAndEndIdentical() throws Exception {

@@ -9,14 +9,11 @@ import chorus.api.TransactionAbortedException;
 import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
 import chorus.server.testing.LocalCluster;
-import java.nio.file.Path;
+import chorus.server.testing.Replicas;
 import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 at the two places 2PC is famous for: a participant that voted YES, and a coordinator
@@ -24,21 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(5)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aParticipantKilledAfterVotingYesAppliesTheCommitAfterRestart() throws Exception {

@@ -12,13 +12,10 @@ import chorus.api.model.FaultSpec;
 import chorus.api.model.ProtocolEvent;
 import chorus.api.model.ReadResult;
 import chorus.server.testing.LocalCluster;
-import java.nio.file.Path;
+import chorus.server.testing.Replicas;
 import java.rmi.RemoteException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Injected faults over RMI against real replica processes: refused without --allow-faults, and
@@ -26,21 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultInjectionIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(value = 5, allowFaults = true)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, dir, LocalCluster.TEST_TIMEOUTS, true);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aReplicaStartedWithoutTheFlagRefusesFaults() throws Exception {

@@ -10,30 +10,14 @@ import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
 import chorus.server.testing.LocalCluster;
-import java.nio.file.Path;
+import chorus.server.testing.Replicas;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ReplicatedWritesIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(5)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aWriteOnAnyReplicaIsReadBackFromAllFive() throws Exception {

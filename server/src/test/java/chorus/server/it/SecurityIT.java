@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import chorus.api.KeyValueService;
 import chorus.api.model.Mutation;
 import chorus.server.testing.LocalCluster;
+import chorus.server.testing.Replicas;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,19 +22,8 @@ class SecurityIT {
 
     @TempDir
     static Path dir;
+    @Replicas(1)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(1, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -11,34 +11,19 @@ import chorus.api.model.EventBatch;
 import chorus.api.model.EventType;
 import chorus.api.model.ProtocolEvent;
 import chorus.server.testing.LocalCluster;
+import chorus.server.testing.Replicas;
 import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A replica that is switched off or paused makes writes abort with a timeout that names it; nobody hangs. */
 class UnavailableReplicaIT {
 
-    @TempDir
-    static Path dir;
+    @Replicas(5)
     static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, dir);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void simulatedFailureAbortsWritesWithATimeoutNamingTheReplicaUntilSwitchedBack() throws Exception {
