@@ -16,10 +16,12 @@ final class PeerEndpoint implements PeerService {
 
     private final ReplicaNode node;
     private final FailureGate gate;
+    private final PeerTraffic traffic;
 
-    PeerEndpoint(ReplicaNode node, FailureGate gate) {
+    PeerEndpoint(ReplicaNode node, FailureGate gate, PeerTraffic traffic) {
         this.node = node;
         this.gate = gate;
+        this.traffic = traffic;
     }
 
     @Override
@@ -30,6 +32,7 @@ final class PeerEndpoint implements PeerService {
     @Override
     public Vote lock(PrepareRequest request) throws RemoteException {
         gate.checkPeerCall();
+        traffic.locks.increment();
         try {
             return node.lock(request);
         } catch (InterruptedException e) {
@@ -41,6 +44,8 @@ final class PeerEndpoint implements PeerService {
     @Override
     public Vote prepare(PrepareRequest request) throws RemoteException {
         gate.checkPeerCall();
+        traffic.prepareCalls.increment();
+        traffic.prepares.increment();
         try {
             return node.prepare(request);
         } catch (InterruptedException e) {
@@ -52,6 +57,8 @@ final class PeerEndpoint implements PeerService {
     @Override
     public List<Vote> prepareAll(List<PrepareRequest> requests) throws RemoteException {
         gate.checkPeerCall();
+        traffic.prepareCalls.increment();
+        traffic.prepares.add(requests.size());
         try {
             return node.prepareAll(requests);
         } catch (InterruptedException e) {
@@ -64,18 +71,23 @@ final class PeerEndpoint implements PeerService {
     @Override
     public void decide(TxId txId, Decision decision) throws RemoteException {
         gate.checkPeerCall();
+        traffic.decisionCalls.increment();
+        traffic.decisions.increment();
         node.decide(txId, decision);
     }
 
     @Override
     public DecisionAck durability() throws RemoteException {
         gate.checkPeerCall();
+        traffic.other.increment();
         return node.durability();
     }
 
     @Override
     public DecisionAck decideAll(List<Decided> decisions) throws RemoteException {
         gate.checkPeerCall();
+        traffic.decisionCalls.increment();
+        traffic.decisions.add(decisions.size());
         try {
             return node.decideAll(decisions);
         } catch (InterruptedException e) {
@@ -87,6 +99,7 @@ final class PeerEndpoint implements PeerService {
     @Override
     public TxOutcome outcome(TxId txId, long preparedAtMillis) throws RemoteException {
         gate.checkPeerCall();
+        traffic.other.increment();
         return node.outcome(txId, preparedAtMillis);
     }
 }

@@ -25,8 +25,11 @@ import javax.net.ssl.SSLContext;
  */
 public final class RmiServer implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RmiServer.class);
+
     private final Registry registry;
     private final List<Remote> exported = new ArrayList<>();
+    private final PeerTraffic traffic = new PeerTraffic();
 
     private RmiServer(Registry registry) {
         this.registry = registry;
@@ -50,7 +53,7 @@ public final class RmiServer implements AutoCloseable {
             // Not bound in the registry: reachable only through withToken.
             ReplicaAdmin operator = (ReplicaAdmin) server.export(null, new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
             operators.stubs(plain, operator);
-            server.export(PeerService.NAME, new PeerEndpoint(node, gate), a.port(), csf, ssf);
+            server.export(PeerService.NAME, new PeerEndpoint(node, gate, server.traffic), a.port(), csf, ssf);
         } catch (RemoteException | RuntimeException e) {
             server.close();
             throw e;
@@ -74,6 +77,7 @@ public final class RmiServer implements AutoCloseable {
             unexport(r);
         }
         unexport(registry);
+        LOG.info("peer calls served: {}", traffic);
     }
 
     private static void unexport(Remote r) {
