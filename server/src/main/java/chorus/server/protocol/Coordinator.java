@@ -16,10 +16,12 @@ import java.rmi.ConnectIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -306,7 +308,7 @@ public final class Coordinator {
                 FaultPoint.COORDINATOR_AFTER_PREPARE_SENT.hit(self, tx);
             }
             Set<Integer> answered = new HashSet<>();
-            java.util.Iterator<VoteResult> arrived = box.await(deadlineNanos).iterator();
+            Iterator<VoteResult> arrived = box.await(deadlineNanos).iterator();
             while (answered.size() < targets.size() && cause == null) {
                 VoteResult v = arrived.hasNext() ? arrived.next() : null;
                 if (v == null) {
@@ -404,7 +406,7 @@ public final class Coordinator {
         if (failure == null) {
             return null;
         }
-        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return t instanceof Exception e ? e : new ExecutionException(t);
     }
 

@@ -28,12 +28,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One replica's protocol, storage-agnostic and transport-agnostic: the coordinator and participant
@@ -42,7 +47,7 @@ import java.util.function.LongSupplier;
  */
 public final class ReplicaNode implements AutoCloseable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaNode.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaNode.class);
 
     /** Outcomes are remembered this long for peers that ask during cooperative termination. */
     public static final long OUTCOME_RETENTION_MILLIS = TimeUnit.HOURS.toMillis(24);
@@ -61,9 +66,9 @@ public final class ReplicaNode implements AutoCloseable {
     private final FaultInjector faults;
     private final long startedAtMillis;
     private final long incarnation;
-    private final java.util.concurrent.atomic.AtomicBoolean syncQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean syncQueued = new AtomicBoolean();
     /** The position up to which lazily applied COMMITs must be synced. */
-    private final java.util.concurrent.atomic.AtomicLong needSyncThrough = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong needSyncThrough = new AtomicLong();
     /** How long a lazily applied COMMIT may wait for a sync that another write brings anyway. */
     static final long LAZY_SYNC_MILLIS = 20;
     private volatile boolean simulatedFailure;
@@ -236,7 +241,7 @@ public final class ReplicaNode implements AutoCloseable {
                         calls.execute(this::syncLazyApplies);
                     }
                 }, LAZY_SYNC_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 syncQueued.set(false); // closing
             }
         }

@@ -16,6 +16,8 @@ import java.rmi.server.UnicastRemoteObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -25,7 +27,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class RmiServer implements AutoCloseable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RmiServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RmiServer.class);
 
     private final Registry registry;
     private final List<Remote> exported = new ArrayList<>();
