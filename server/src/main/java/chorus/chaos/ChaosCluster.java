@@ -2,10 +2,11 @@ package chorus.chaos;
 
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
-import chorus.server.LoopbackPorts;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
+import chorus.server.ChildProcesses;
+import chorus.server.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +31,8 @@ final class ChaosCluster implements AutoCloseable {
     private final ClusterConfig config;
     private final Path configFile;
     private final ReplicaConnector connector;
-    private final Map<Integer, Process> processes = new ConcurrentHashMap<>();
+    private final ChildProcesses processes = new ChildProcesses("chaos-cluster");
     private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
-    private final Thread reaper = new Thread(this::killAll, "chaos-cluster-reaper");
 
     ChaosCluster(Path workDir, int replicas, Timeouts timeouts) throws IOException {
         this.workDir = workDir;
@@ -42,7 +41,6 @@ final class ChaosCluster implements AutoCloseable {
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
         this.connector = new ReplicaConnector(timeouts);
-        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     ClusterConfig config() {
@@ -109,8 +107,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     boolean isRunning(int id) {
-        Process p = processes.get(id);
-        return p != null && p.isAlive();
+        return processes.isAlive(id);
     }
 
     boolean isPaused(int id) {
@@ -127,78 +124,30 @@ final class ChaosCluster implements AutoCloseable {
 
     /** kill -9. */
     void kill(int id) {
-        Process p = processes.get(id);
-        if (p == null) {
-            return;
-        }
         resume(id);
-        p.destroyForcibly();
-        awaitExit(id, Duration.ofSeconds(30));
+        processes.kill(id);
     }
 
     /** True if the process exited within {@code timeout}. */
     boolean awaitExit(int id, Duration timeout) {
-        Process p = processes.get(id);
-        try {
-            return p == null || p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return processes.awaitExit(id, timeout);
     }
 
     void pause(int id) {
-        signal(id, "STOP");
-        paused.add(id);
+        if (processes.signal(id, "STOP")) {
+            paused.add(id);
+        }
     }
 
     void resume(int id) {
-        if (paused.remove(id) && isRunning(id)) {
-            signal(id, "CONT");
-        }
-    }
-
-    private void signal(int id, String signal) {
-        Process p = processes.get(id);
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (paused.remove(id)) {
+            processes.signal(id, "CONT");
         }
     }
 
     @Override
     public void close() {
-        killAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // already shutting down
-        }
-    }
-
-    private void killAll() {
-        for (int id : processes.keySet()) {
-            Process p = processes.get(id);
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-        }
-        for (Process p : processes.values()) {
-            try {
-                p.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.close();
     }
 
     static void pauseBriefly(long millis) {

@@ -1,6 +1,7 @@
 package chorus.bench.harness;
 
 import chorus.bench.ycsb.ZooKeeperClient;
+import chorus.server.ChildProcesses;
 import chorus.server.LoopbackPorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.ZooKeeper;
 import site.ycsb.DBException;
 
@@ -22,13 +22,11 @@ import site.ycsb.DBException;
 public final class ZooKeeperEnsemble implements AutoCloseable {
 
     private final Path workDir;
-    private final List<Process> processes = new ArrayList<>();
+    private final ChildProcesses processes = new ChildProcesses("zookeeper");
     private final List<Integer> clientPorts = new ArrayList<>();
-    private final Thread reaper = new Thread(this::killAll, "zookeeper-reaper");
 
     private ZooKeeperEnsemble(Path workDir) {
         this.workDir = workDir;
-        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** Starts {@code servers} servers with {@code jvmOptions} each and returns once every one serves a session. */
@@ -86,9 +84,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("zk-" + id + ".log").toFile()))
                 .start();
-        synchronized (this) {
-            processes.add(p);
-        }
+        processes.put(id, p);
     }
 
     /** Waits until every server accepts a session and answers a read (so the quorum has formed). */
@@ -97,7 +93,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         for (int i = 0; i < clientPorts.size(); i++) {
             String server = "127.0.0.1:" + clientPorts.get(i);
             while (true) {
-                Process p = processes.get(i);
+                Process p = processes.get(i + 1);
                 if (!p.isAlive()) {
                     throw new IllegalStateException("ZooKeeper server " + (i + 1) + " exited with " + p.exitValue()
                             + "; see " + workDir.resolve("zk-" + (i + 1) + ".log"));
@@ -130,30 +126,12 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return j.toString();
     }
 
-    public synchronized List<Long> pids() {
-        return processes.stream().map(Process::pid).toList();
+    public List<Long> pids() {
+        return processes.pids();
     }
 
     @Override
     public void close() {
-        killAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // shutting down: the hook runs or has run
-        }
-    }
-
-    private synchronized void killAll() {
-        for (Process p : processes) {
-            p.destroyForcibly();
-        }
-        for (Process p : processes) {
-            try {
-                p.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.close();
     }
 }

@@ -9,6 +9,7 @@ import chorus.api.config.Timeouts;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
+import chorus.server.ChildProcesses;
 import chorus.server.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +39,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ClusterConfig config;
     private final Path configFile;
     private final ReplicaConnector connector;
-    private final Map<Integer, Process> processes = new HashMap<>();
-    private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
+    private final ChildProcesses processes = new ChildProcesses("local-cluster");
     private volatile boolean allowFaults;
     private volatile java.util.function.IntFunction<List<String>> launchPrefix = id -> List.of();
 
@@ -50,7 +49,6 @@ public final class LocalCluster implements AutoCloseable {
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
         this.connector = new ReplicaConnector(config);
-        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     public static LocalCluster start(int replicas, Path workDir) {
@@ -166,9 +164,8 @@ public final class LocalCluster implements AutoCloseable {
         return process(id).pid();
     }
 
-    public synchronized boolean isRunning(int id) {
-        Process p = processes.get(id);
-        return p != null && p.isAlive();
+    public boolean isRunning(int id) {
+        return processes.isAlive(id);
     }
 
     /** Starts replica {@code id} (after a kill or stop) and waits until it answers. */
@@ -248,10 +245,9 @@ public final class LocalCluster implements AutoCloseable {
 
     /** kill -9: the process gets no chance to flush or say goodbye. */
     public void kill(int id) {
-        Process p = process(id);
+        process(id);
         resume(id);
-        p.destroyForcibly();
-        waitFor(p);
+        processes.kill(id);
     }
 
     /** Graceful stop (SIGTERM), then kill if it does not go within 10 s. */
@@ -259,13 +255,8 @@ public final class LocalCluster implements AutoCloseable {
         Process p = process(id);
         resume(id);
         p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                waitFor(p);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!processes.awaitExit(id, Duration.ofSeconds(10))) {
+            processes.kill(id);
         }
     }
 
@@ -276,14 +267,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** SIGSTOP: the process keeps its sockets (the kernel still accepts connections) but answers nothing. */
     public void pause(int id) {
-        signal(id, "STOP");
+        if (!processes.signal(id, "STOP")) {
+            throw new IllegalStateException("replica " + id + " is not running");
+        }
     }
 
     public void resume(int id) {
-        Process p = processes.get(id);
-        if (p != null && p.isAlive()) {
-            signal(id, "CONT");
-        }
+        processes.signal(id, "CONT");
     }
 
     /** Waits for a process that is expected to exit by itself, for example at a fault point. */
@@ -311,37 +301,7 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        killAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook is running or has run
-        }
-    }
-
-    private synchronized void killAll() {
-        for (Process p : processes.values()) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-        }
-        for (Process p : processes.values()) {
-            waitFor(p);
-        }
-    }
-
-    private void signal(int id, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid(id))).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid(id) + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        processes.close();
     }
 
     private synchronized Process process(int id) {
@@ -350,13 +310,5 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("replica " + id + " was never started");
         }
         return p;
-    }
-
-    private static void waitFor(Process p) {
-        try {
-            p.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
