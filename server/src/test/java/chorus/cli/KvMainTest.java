@@ -3,8 +3,6 @@ package chorus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,19 +34,13 @@ class KvMainTest {
         config = file.toString();
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run kv(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static KvRun kv(String... args) {
+        return KvRun.of(args);
     }
 
     @Test
     void helpListsCommandsAndExitCodes() {
-        Run r = kv("--help");
+        KvRun r = kv("--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("get", "put", "delete", "cas", "batch", "status", "dump", "events", "fail")
                 .contains("Exit codes:", "3  invalid input", "5  the replica is unreachable");
@@ -57,7 +49,7 @@ class KvMainTest {
     @Test
     void everyCommandHasHelpDescribingItsOutput() {
         for (String command : new String[] {"get", "put", "delete", "cas", "batch", "status", "dump", "events", "fail", "await-up"}) {
-            Run r = kv(command, "--help");
+            KvRun r = kv(command, "--help");
             assertThat(r.exit()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: kv " + command, "Prints");
         }
@@ -70,18 +62,18 @@ class KvMainTest {
 
     @Test
     void unknownCommandOrMissingArgumentIsAUsageErrorInOneLine() {
-        Run unknown = kv("--config", config, "frobnicate");
+        KvRun unknown = kv("--config", config, "frobnicate");
         assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err().lines()).hasSize(1).first().asString().startsWith("error: ");
 
-        Run missing = kv("--config", config, "put", "k");
+        KvRun missing = kv("--config", config, "put", "k");
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).isEqualTo("error: Missing required parameter: 'VALUE' (see: kv put --help)" + System.lineSeparator());
     }
 
     @Test
     void emptyKeyIsInvalidInputBeforeTheClusterFileIsEvenRead() {
-        Run r = kv("--config", dir.resolve("absent.properties").toString(), "get", "");
+        KvRun r = kv("--config", dir.resolve("absent.properties").toString(), "get", "");
         assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.err()).startsWith("error: key is empty");
         assertThat(r.out()).isEmpty();
@@ -89,7 +81,7 @@ class KvMainTest {
 
     @Test
     void tooLongKeyIsInvalidInput() {
-        Run r = kv("--config", config, "put", "k".repeat(1025), "v");
+        KvRun r = kv("--config", config, "put", "k".repeat(1025), "v");
         assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.err()).contains("key is 1025 bytes of UTF-8; the limit is 1024 bytes");
     }
@@ -102,7 +94,7 @@ class KvMainTest {
 
     @Test
     void oddBatchIsInvalidInput() {
-        Run r = kv("--config", config, "batch", "put", "a", "1", "delete");
+        KvRun r = kv("--config", config, "batch", "put", "a", "1", "delete");
         assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.err()).startsWith("error: batch: 'delete' at word 4 needs KEY but nothing follows");
     }
@@ -110,14 +102,14 @@ class KvMainTest {
     @Test
     void missingClusterFileIsAUsageErrorNamingTheFile() {
         Path absent = dir.resolve("nope.properties");
-        Run r = kv("--config", absent.toString(), "get", "k");
+        KvRun r = kv("--config", absent.toString(), "get", "k");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).isEqualTo("error: cluster file " + absent + " does not exist" + System.lineSeparator());
     }
 
     @Test
     void unknownReplicaIdIsAUsageError() {
-        Run r = kv("--config", config, "--replica", "7", "get", "k");
+        KvRun r = kv("--config", config, "--replica", "7", "get", "k");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("unknown replica id 7; the cluster has 1, 2");
     }
@@ -130,14 +122,14 @@ class KvMainTest {
 
     @Test
     void unreachableReplicaIsExit5NamingTheReplica() {
-        Run r = kv("--config", config, "get", "k", "--replica", "2");
+        KvRun r = kv("--config", config, "get", "k", "--replica", "2");
         assertThat(r.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(r.err()).matches("error: replica 2 \\(127\\.0\\.0\\.1:\\d+\\): unreachable: connection refused \\(is the replica running\\?\\)\\R");
     }
 
     @Test
     void statusShowsDownReplicasAsRowsAndSucceeds() {
-        Run r = kv("--config", config, "status");
+        KvRun r = kv("--config", config, "status");
         assertThat(r.exit()).isZero();
         assertThat(r.out().lines()).hasSize(3);
         assertThat(r.out().lines().skip(1)).allSatisfy(line -> assertThat(line.split(" +")[2]).isEqualTo("down"));
@@ -145,7 +137,7 @@ class KvMainTest {
 
     @Test
     void failNeedsOnOrOff() {
-        Run r = kv("--config", config, "fail", "2", "sometimes");
+        KvRun r = kv("--config", config, "fail", "2", "sometimes");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("expected on or off, got 'sometimes'");
     }

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import chorus.api.model.EventType;
 import chorus.cli.ExitCodes;
-import chorus.cli.KvMain;
+import chorus.cli.KvRun;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,33 +20,22 @@ class KvCommandsIT {
     @Replicas(5)
     static LocalCluster cluster;
 
-    record Run(int exit, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
-    private static Run kv(String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", cluster.configFile().toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+    private static KvRun kv(String... args) {
+        return KvRun.against(cluster.configFile(), args);
     }
 
     @Test
     void putIsReadBackFromEveryReplicaAndDeleteLeavesANotFoundWithItsVersion() {
-        Run put = kv("put", "round-trip", "hello world");
+        KvRun put = kv("put", "round-trip", "hello world");
         assertThat(put.exit()).as(put.err()).isZero();
         assertThat(put.out()).matches("COMMITTED tx=t1\\.\\d+\\.\\d+ version=1 latency_ms=\\d+\\.\\d "
                 + "rtt_ms=\\d+\\.\\d attempts=1 coordinator=1\\R");
         for (int r = 1; r <= 5; r++) {
             assertThat(kv("--replica", String.valueOf(r), "get", "round-trip").out()).isEqualTo("round-trip\thello world\t1\n");
         }
-        Run delete = kv("delete", "round-trip", "--replica", "4");
+        KvRun delete = kv("delete", "round-trip", "--replica", "4");
         assertThat(delete.out()).startsWith("COMMITTED tx=t4.").contains(" version=2 ", "coordinator=4");
-        Run get = kv("get", "round-trip", "--replica", "2");
+        KvRun get = kv("get", "round-trip", "--replica", "2");
         assertThat(get.exit()).isZero();
         assertThat(get.out()).isEqualTo("NOT_FOUND version=2 key=round-trip\n");
     }
@@ -57,7 +43,7 @@ class KvCommandsIT {
     @Test
     void casWritesAtTheExpectedVersionAndAbortsWithExit4Otherwise() {
         assertThat(kv("cas", "cas-key", "0", "first").out()).contains(" version=1 ");
-        Run stale = kv("cas", "cas-key", "0", "second");
+        KvRun stale = kv("cas", "cas-key", "0", "second");
         assertThat(stale.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(stale.out()).isEmpty();
         assertThat(stale.err()).startsWith("error: replica 1 (127.0.0.1:").contains(": aborted t1.", "expected 0");
@@ -68,13 +54,13 @@ class KvCommandsIT {
 
     @Test
     void batchAppliesEveryMutationOrNone() {
-        Run ok = kv("batch", "put", "batch-a", "1", "put", "batch-b", "2", "delete", "batch-c");
+        KvRun ok = kv("batch", "put", "batch-a", "1", "put", "batch-b", "2", "delete", "batch-c");
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.lines()).hasSize(4);
         assertThat(ok.lines().get(0)).startsWith("COMMITTED tx=").contains(" keys=3 ");
         assertThat(ok.lines().subList(1, 4)).containsExactly("VERSION\tbatch-a\t1", "VERSION\tbatch-b\t1", "VERSION\tbatch-c\t1");
 
-        Run mismatch = kv("batch", "put", "batch-d", "4", "cas", "batch-a", "7", "x");
+        KvRun mismatch = kv("batch", "put", "batch-d", "4", "cas", "batch-a", "7", "x");
         assertThat(mismatch.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(kv("get", "batch-d", "--replica", "3").out()).startsWith("NOT_FOUND ");
         assertThat(kv("get", "batch-a", "--replica", "5").out()).isEqualTo("batch-a\t1\t1\n");
@@ -82,7 +68,7 @@ class KvCommandsIT {
 
     @Test
     void statusListsAllFiveReplicasUp() {
-        Run status = kv("status");
+        KvRun status = kv("status");
         assertThat(status.exit()).isZero();
         assertThat(status.lines()).hasSize(6);
         assertThat(status.lines().get(0)).startsWith("ID  ADDRESS");
@@ -97,21 +83,21 @@ class KvCommandsIT {
     @Test
     void dumpShowsEachReplicasValueSideBySide() {
         kv("put", "dumped", "v1");
-        Run dump = kv("dump");
+        KvRun dump = kv("dump");
         assertThat(dump.exit()).isZero();
         assertThat(dump.lines().get(0)).isEqualTo("KEY\tr1\tr2\tr3\tr4\tr5\tAGREE");
         assertThat(dump.lines()).contains("dumped\t1:v1\t1:v1\t1:v1\t1:v1\t1:v1\tsame");
         assertThat(dump.lines().get(dump.lines().size() - 1)).startsWith("# keys=").endsWith(" unreadable=0");
 
-        Run perReplica = kv("dump", "--per-replica", "--page-size", "1");
+        KvRun perReplica = kv("dump", "--per-replica", "--page-size", "1");
         assertThat(perReplica.lines()).contains("3\tdumped\t1\tv1\t-");
     }
 
     @Test
     void eventsShowTheStepsOfAWrite() {
-        Run put = kv("put", "evented", "x", "--replica", "2");
+        KvRun put = kv("put", "evented", "x", "--replica", "2");
         String tx = put.out().split(" ")[1].substring("tx=".length());
-        Run events = kv("events", "--replica", "2");
+        KvRun events = kv("events", "--replica", "2");
         assertThat(events.exit()).isZero();
         assertThat(events.lines().get(0)).startsWith("# SEQ\tTIME");
         List<String[]> mine = events.lines().stream().skip(1).map(l -> l.split("\t")).filter(f -> f[5].equals(tx)).toList();
@@ -123,11 +109,11 @@ class KvCommandsIT {
     void aSimulatedFailureAbortsAWriteNamingTheSilentReplica() {
         assertThat(kv("fail", "3", "on").out()).isEqualTo("SIMULATED_FAILURE replica=3 state=on\n");
         try {
-            Run put = kv("put", "while-3-failed", "x");
+            KvRun put = kv("put", "while-3-failed", "x");
             assertThat(put.exit()).isEqualTo(ExitCodes.FAILED);
             assertThat(put.err()).matches("error: replica 1 \\(127\\.0\\.0\\.1:\\d+\\): aborted t1\\.\\d+\\.\\d+: .*replica 3.*\\R");
             assertThat(kv("status").lines().get(3).split(" +")[2]).isEqualTo("FAILED(simulated)");
-            Run read = kv("get", "x", "--replica", "3");
+            KvRun read = kv("get", "x", "--replica", "3");
             assertThat(read.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         } finally {
             assertThat(kv("fail", "3", "off").exit()).isZero();
@@ -141,7 +127,7 @@ class KvCommandsIT {
         cluster.pause(5);
         try {
             long start = System.nanoTime();
-            Run status = kv("status", "--timeout-ms", "1000");
+            KvRun status = kv("status", "--timeout-ms", "1000");
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             assertThat(status.exit()).isZero();
             assertThat(status.lines().get(5)).startsWith("5 ").contains(" down ").endsWith("no answer within 1000 ms");
@@ -149,7 +135,7 @@ class KvCommandsIT {
             // The replica's read timeout is 8 s: the table must not wait for it.
             assertThat(tookMs).isLessThan(5000);
 
-            Run dump = kv("dump", "--timeout-ms", "1000");
+            KvRun dump = kv("dump", "--timeout-ms", "1000");
             assertThat(dump.exit()).isZero();
             assertThat(dump.err()).contains("warning: replica 5 (").contains("no answer within 1000 ms");
             assertThat(dump.lines().get(dump.lines().size() - 1)).endsWith(" unreadable=1");
@@ -182,7 +168,7 @@ class KvCommandsIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Run r = kv("--connect", "127.0.0.1:" + port, "get", "k");
+        KvRun r = kv("--connect", "127.0.0.1:" + port, "get", "k");
         assertThat(r.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(r.err()).isEqualTo("error: 127.0.0.1:" + port + ": unreachable: connection refused (is the replica running?)\n");
     }

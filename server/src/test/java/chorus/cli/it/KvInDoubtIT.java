@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import chorus.api.TransactionAbortedException;
 import chorus.cli.ExitCodes;
-import chorus.cli.KvMain;
+import chorus.cli.KvRun;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.rmi.RemoteException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,16 +20,8 @@ class KvInDoubtIT {
     @Replicas(3)
     static LocalCluster cluster;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run kv(String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", cluster.configFile().toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+    private static KvRun kv(String... args) {
+        return KvRun.against(cluster.configFile(), args);
     }
 
     @Test
@@ -52,25 +41,25 @@ class KvInDoubtIT {
         cluster.awaitExit(2, Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.status(3).inDoubt() == 1 && cluster.status(1).inDoubt() == 1);
 
-        Run list = kv("in-doubt");
+        KvRun list = kv("in-doubt");
         assertThat(list.exit()).isZero();
         assertThat(list.err()).contains("warning: replica 2");
         List<String> rows = list.out().lines().filter(l -> !l.startsWith("#")).toList();
         assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r).matches("[13]\tt2\\.\\d+\\.\\d+\t2\t\\d+\tstuck\t.*uncertain.*"));
         String tx = rows.get(0).split("\t")[1];
 
-        Run bad = kv("force", "3", "not-a-tx", "commit");
+        KvRun bad = kv("force", "3", "not-a-tx", "commit");
         assertThat(bad.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(bad.err()).contains("not a transaction id");
 
-        Run force = kv("force", "3", tx, "commit", "--note", "coordinator 2 decided COMMIT per its log");
+        KvRun force = kv("force", "3", tx, "commit", "--note", "coordinator 2 decided COMMIT per its log");
         assertThat(force.exit()).as(force.err()).isZero();
         assertThat(force.out()).isEqualTo("FORCED replica=3 tx=" + tx + " decision=COMMIT\n");
         assertThat(cluster.status(3).inDoubt()).isZero();
         assertThat(cluster.connection(3).kv().get("stuck").value()).isEqualTo("maybe");
         assertThat(kv("events", "--replica", "3").out()).contains("HEURISTIC_DECISION").contains("coordinator 2 decided COMMIT per its log");
 
-        Run again = kv("force", "3", tx, "abort");
+        KvRun again = kv("force", "3", tx, "abort");
         assertThat(again.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(again.err()).contains("holds no prepared transaction " + tx);
 

@@ -1,0 +1,29 @@
+package chorus.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One run of the {@code kv} CLI in this JVM, as a test sees it: the exit code and both outputs. */
+public record KvRun(int exit, String out, String err) {
+
+    public List<String> lines() {
+        return out.lines().toList();
+    }
+
+    public static KvRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new KvRun(exit, out.toString(), err.toString());
+    }
+
+    /** The same against the cluster in {@code configFile}. */
+    public static KvRun against(Path configFile, String... args) {
+        List<String> all = new ArrayList<>(List.of("--config", configFile.toString()));
+        all.addAll(List.of(args));
+        return of(all.toArray(String[]::new));
+    }
+}
