@@ -35,10 +35,6 @@ final class PendingDecision {
         }
     }
 
-    synchronized void acknowledged(int replica) {
-        acknowledged(replica, DecisionAck.DURABLE);
-    }
-
     /** {@code replica} applied the decision; a COMMIT it has not synced yet is watched until it has. */
     synchronized void acknowledged(int replica, DecisionAck ack) {
         pending.remove(replica);

@@ -185,8 +185,8 @@ public final class ReplicaNode implements AutoCloseable {
     /**
      * Applies a message of decisions without syncing them one by one, and says how far this replica
      * has synced: the coordinator keeps each COMMIT record until this replica's answers show its
-     * apply durable. A sync of everything applied is started in the background right away (shared
-     * with whatever else is being synced here), so that the next answer usually shows it.
+     * apply durable. If no other synced write here covers them first, a sync of everything applied
+     * follows within {@link #LAZY_SYNC_MILLIS}, so that a later answer shows them durable.
      */
     public DecisionAck decideAll(List<Decided> decisions) throws InterruptedException {
         if (decisions.isEmpty()) {
