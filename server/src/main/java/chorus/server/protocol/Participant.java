@@ -10,6 +10,7 @@ import chorus.api.model.ReadResult;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
 import chorus.api.config.Timeouts;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -45,7 +45,6 @@ public final class Participant {
     private final Timeouts timeouts;
     private final LongSupplier clock;
     private final LockTable locks;
-    private final ScheduledExecutorService scheduler;
     private final ConcurrentHashMap<TxId, ParticipantTx> txs = new ConcurrentHashMap<>();
     /** How long refusals and outcomes are remembered for peers' questions. */
     private final long outcomeRetentionMillis;
@@ -61,15 +60,8 @@ public final class Participant {
     });
     /** Serialises "register a prepare" against "refuse an unknown transaction" (cooperative termination). */
     private final Object admission = new Object();
-    private volatile PreparedListener preparedListener = tx -> { };
-
-    /** Told when a transaction enters PREPARED, so that the termination protocol can start its timer. */
-    public interface PreparedListener {
-        void prepared(TxId txId);
-    }
-
     public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
-                       long outcomeRetentionMillis, ScheduledExecutorService scheduler) {
+                       long outcomeRetentionMillis) {
         this.self = self;
         this.store = store;
         this.events = events;
@@ -77,11 +69,6 @@ public final class Participant {
         this.clock = clock;
         this.outcomeRetentionMillis = outcomeRetentionMillis;
         this.locks = new LockTable();
-        this.scheduler = scheduler;
-    }
-
-    public void onPrepared(PreparedListener listener) {
-        this.preparedListener = listener;
     }
 
     public int id() {
@@ -102,6 +89,8 @@ public final class Participant {
         ParticipantTx ptx = new ParticipantTx(req.txId(), req.age(), req.mutations());
         synchronized (ptx) {
             ptx.state = ParticipantTx.State.LOCKED;
+            // Not lapsed while it queues for its keys (at most the lock wait); the lease starts once held.
+            ptx.dueNanos = System.nanoTime() + timeouts.lockWait().plus(lockLease()).toNanos();
         }
         Vote refused = admit(req, ptx);
         if (refused != null) {
@@ -118,29 +107,32 @@ public final class Participant {
                 locks.releaseAll(req.txId());
                 return new Vote.No(AbortCause.REFUSED, "aborted while replica " + self + " was locking");
             }
+            // If the coordinator vanishes now, nothing but this lease frees the keys
+            // (expireLapsedLocks, from the replica's periodic sweep).
+            ptx.dueNanos = System.nanoTime() + lockLease().toNanos();
         }
-        // If the coordinator vanishes now, nothing but this lease frees the keys. The timer holds
-        // only the id: a finished transaction (values and all) must not stay reachable for the lease.
-        long lease = timeouts.vote().toMillis() * 2;
-        TxId tx = req.txId();
-        scheduler.schedule(() -> expireLock(tx), lease, TimeUnit.MILLISECONDS);
         return new Vote.Yes(Map.of());
     }
 
-    private void expireLock(TxId tx) {
-        ParticipantTx ptx = txs.get(tx);
-        if (ptx == null) {
-            return;
-        }
-        synchronized (ptx) {
-            if (ptx.state != ParticipantTx.State.LOCKED) {
-                return;
+    /** How long locks taken by LOCK are held without the PREPARE: twice the vote timeout. */
+    Duration lockLease() {
+        return timeouts.vote().multipliedBy(2);
+    }
+
+    /** Releases the locks of every LOCKED transaction whose lease has ended; called periodically. */
+    public void expireLapsedLocks() {
+        long now = System.nanoTime();
+        for (ParticipantTx ptx : txs.values()) {
+            synchronized (ptx) {
+                if (ptx.state != ParticipantTx.State.LOCKED || now - ptx.dueNanos < 0) {
+                    continue;
+                }
+                ptx.state = ParticipantTx.State.DONE;
             }
-            ptx.state = ParticipantTx.State.DONE;
+            txs.remove(ptx.txId, ptx);
+            locks.releaseAll(ptx.txId);
+            LOG.info("locks of {} lapsed: no PREPARE followed within the lease", ptx.txId);
         }
-        txs.remove(ptx.txId, ptx);
-        locks.releaseAll(ptx.txId);
-        LOG.info("locks of {} lapsed: no PREPARE followed within the lease", ptx.txId);
     }
 
     public Vote prepare(PrepareRequest req) throws InterruptedException {
@@ -202,9 +194,9 @@ public final class Participant {
                     return releaseAndRefuse(req, AbortCause.REFUSED, "aborted while replica " + self + " was preparing");
                 }
                 ptx.state = ParticipantTx.State.PREPARED;
+                ptx.dueNanos = System.nanoTime() + timeouts.prepared().toNanos();
             }
             events.record(Role.PARTICIPANT, EventType.PREPARED, tx, self, req.keys(), Summaries.operation(req.mutations()), "", -1);
-            preparedListener.prepared(tx);
             FaultPoint.PARTICIPANT_AFTER_VOTE.hit(self, tx);
             return new Vote.Yes(versions);
         } catch (StorageException e) {
@@ -433,12 +425,11 @@ public final class Participant {
                 ptx.versions = r.versions();
                 ptx.preparedAtMillis = r.preparedAtMillis();
                 ptx.state = ParticipantTx.State.PREPARED;
+                // Asked about once the prepared timeout has passed since this start.
+                ptx.dueNanos = System.nanoTime() + timeouts.prepared().toNanos();
             }
             locks.restore(r.txId(), r.keys());
             txs.put(r.txId(), ptx);
-        }
-        for (PreparedRecord r : records) {
-            preparedListener.prepared(r.txId());
         }
         return records.size();
     }

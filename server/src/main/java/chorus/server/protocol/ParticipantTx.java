@@ -39,6 +39,14 @@ final class ParticipantTx {
     boolean abortRequested;
     boolean timeoutReported;
     String lastAttempt = "";
+    /**
+     * A {@link System#nanoTime()} value. LOCKED: when the lock lease ends. PREPARED or IN_DOUBT: when
+     * the termination protocol next asks about the outcome. Read by a periodic sweep rather than a
+     * timer per transaction: a timer costs a wake-up and a hand-off per transaction and replica.
+     */
+    long dueNanos;
+    /** The termination protocol is asking about it now; the sweep does not start a second attempt. */
+    boolean resolving;
 
     ParticipantTx(TxId txId, TxAge age, List<Mutation> mutations) {
         this.txId = txId;

@@ -8,6 +8,7 @@ import chorus.api.ReadTimeoutException;
 import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Timeouts;
 import chorus.api.model.ContentsPage;
 import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
@@ -59,6 +60,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final EventLog events;
     private final ReplicaMetrics metrics = new ReplicaMetrics();
     private final Participant participant;
+    private final Termination termination;
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
     private final ScheduledExecutorService scheduler;
@@ -71,6 +73,17 @@ public final class ReplicaNode implements AutoCloseable {
     private final AtomicLong needSyncThrough = new AtomicLong();
     /** How long a lazily applied COMMIT may wait for a sync that another write brings anyway. */
     static final long LAZY_SYNC_MILLIS = 20;
+
+    /**
+     * How often lapsed lock leases and transactions waiting too long for their decision are looked
+     * for: a quarter of the shortest of those waits, at most 100 ms. One sweep replaces a timer per
+     * transaction and replica, each of which cost a wake-up of the timer thread and a hand-off; a
+     * wait therefore ends up to one sweep interval after its timeout.
+     */
+    static long sweepMillis(Timeouts t) {
+        long shortest = Math.min(t.prepared().toMillis(), Math.min(t.resolveInterval().toMillis(), t.vote().toMillis()));
+        return Math.max(5, Math.min(100, shortest / 4));
+    }
     private volatile boolean simulatedFailure;
     private volatile boolean closed;
 
@@ -91,11 +104,12 @@ public final class ReplicaNode implements AutoCloseable {
         this.incarnation = store.nextIncarnation();
         this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
         channel = new FaultyPeerChannel(id, channel, faults);
-        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS, scheduler);
+        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS);
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), calls, delivery, clock);
-        new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), scheduler, calls, this::failed, metrics);
+        this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), calls, this::failed,
+                metrics);
     }
 
     /** Recovers prepared transactions and undelivered decisions, then starts the background work. */
@@ -104,6 +118,11 @@ public final class ReplicaNode implements AutoCloseable {
         int undelivered = delivery.recover(cluster.ids());
         long resolveMs = cluster.timeouts().resolveInterval().toMillis();
         scheduler.scheduleWithFixedDelay(delivery::redeliver, resolveMs, resolveMs, TimeUnit.MILLISECONDS);
+        long sweepMs = sweepMillis(cluster.timeouts());
+        scheduler.scheduleWithFixedDelay(() -> {
+            participant.expireLapsedLocks();
+            termination.sweep();
+        }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(metrics::tick, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> store.forgetOutcomesBefore(clock.getAsLong() - OUTCOME_RETENTION_MILLIS),
                 1, 60, TimeUnit.MINUTES);

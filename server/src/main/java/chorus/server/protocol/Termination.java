@@ -8,8 +8,7 @@ import chorus.api.model.TxId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -32,13 +31,12 @@ public final class Termination {
     private final PeerChannel channel;
     private final EventLog events;
     private final Timeouts timeouts;
-    private final ScheduledExecutorService scheduler;
     private final ExecutorService calls;
     private final BooleanSupplier paused;
     private final ReplicaMetrics metrics;
 
     public Termination(int self, List<Integer> replicas, Participant participant, PeerChannel channel, EventLog events,
-                       Timeouts timeouts, ScheduledExecutorService scheduler, ExecutorService calls, BooleanSupplier paused,
+                       Timeouts timeouts, ExecutorService calls, BooleanSupplier paused,
                        ReplicaMetrics metrics) {
         this.self = self;
         this.replicas = List.copyOf(replicas);
@@ -46,27 +44,58 @@ public final class Termination {
         this.channel = channel;
         this.events = events;
         this.timeouts = timeouts;
-        this.scheduler = scheduler;
         this.calls = calls;
         this.paused = paused;
         this.metrics = metrics;
-        participant.onPrepared(tx -> schedule(tx, timeouts.prepared().toMillis()));
     }
 
-    private void schedule(TxId tx, long delayMillis) {
-        if (!scheduler.isShutdown()) {
-            scheduler.schedule(() -> calls.execute(() -> resolve(tx)), delayMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Called periodically (see {@link ReplicaNode#SWEEP_MILLIS}): starts an attempt, on the call
+     * pool, for every voted transaction that is due (the prepared timeout passed since its YES, or
+     * the resolve interval since the last attempt) and has no attempt running.
+     */
+    void sweep() {
+        long now = System.nanoTime();
+        for (ParticipantTx ptx : participant.waiting()) {
+            synchronized (ptx) {
+                boolean due = (ptx.state == ParticipantTx.State.PREPARED || ptx.state == ParticipantTx.State.IN_DOUBT)
+                        && !ptx.resolving && now - ptx.dueNanos >= 0;
+                if (!due) {
+                    continue;
+                }
+                ptx.resolving = true;
+            }
+            try {
+                calls.execute(() -> {
+                    try {
+                        resolve(ptx);
+                    } finally {
+                        synchronized (ptx) {
+                            ptx.resolving = false;
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return; // closing
+            }
         }
     }
 
-    /** One attempt to learn the outcome of {@code tx}; schedules the next if it stays unknown. */
-    void resolve(TxId tx) {
-        ParticipantTx ptx = participant.transaction(tx);
-        if (ptx == null || !ptx.voted()) {
+    /** The next attempt comes after the resolve interval. */
+    private void later(ParticipantTx ptx) {
+        synchronized (ptx) {
+            ptx.dueNanos = System.nanoTime() + timeouts.resolveInterval().toNanos();
+        }
+    }
+
+    /** One attempt to learn the outcome of {@code ptx}; the sweep starts the next if it stays unknown. */
+    private void resolve(ParticipantTx ptx) {
+        if (!ptx.voted()) {
             return;
         }
+        TxId tx = ptx.txId;
         if (paused.getAsBoolean()) {
-            schedule(tx, timeouts.resolveInterval().toMillis());
+            later(ptx);
             return;
         }
         boolean first;
@@ -89,7 +118,7 @@ public final class Termination {
             // PENDING: the coordinator is alive and still deciding; it will send the decision.
             coordinatorSaid = "coordinator " + coordinator + " is still deciding";
             note(ptx, coordinatorSaid);
-            schedule(tx, timeouts.resolveInterval().toMillis());
+            later(ptx);
             return;
         } catch (TimeoutException e) {
             coordinatorSaid = "coordinator " + coordinator + " did not answer within " + timeouts.vote().toMillis() + " ms";
@@ -128,7 +157,7 @@ public final class Termination {
         } else {
             LOG.debug("{} still in doubt: {}", tx, why);
         }
-        schedule(tx, timeouts.resolveInterval().toMillis());
+        later(ptx);
     }
 
     private boolean settle(ParticipantTx ptx, TxOutcome answer, String how) {
