@@ -13,6 +13,11 @@ public record DecisionAck(long incarnation, long appliedThrough, long syncedThro
     /** From a replica that made everything durable before answering. */
     public static final DecisionAck DURABLE = new DecisionAck(0, 0, 0);
 
+    /** Travels in {@link Wire.AckForm}'s compact form. */
+    private Object writeReplace() {
+        return new Wire.AckForm(this);
+    }
+
     public boolean durable() {
         return appliedThrough <= syncedThrough;
     }

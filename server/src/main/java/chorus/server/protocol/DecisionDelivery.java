@@ -41,7 +41,7 @@ public final class DecisionDelivery {
     /** Replicas with a durability question on its way. */
     private final Set<Integer> asking = ConcurrentHashMap.newKeySet();
     /** Bounds one message (each decision is a few dozen bytes). */
-    private static final int MAX_DECISIONS_PER_MESSAGE = 512;
+    static final int MAX_DECISIONS_PER_MESSAGE = 512;
 
     public DecisionDelivery(PeerChannel channel, ReplicaStore store, EventLog events, ExecutorService calls,
                             BooleanSupplier paused) {

@@ -2,6 +2,7 @@ package chorus.server.protocol;
 
 import chorus.api.Limits;
 import chorus.api.model.AbortCause;
+import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.io.Externalizable;
@@ -21,10 +22,13 @@ import java.util.Map;
  * a compact hand-written form instead of default record serialization: profiles of replicas under
  * load showed reflective record (de)serialization as the largest share of their Java CPU time.
  * The message classes substitute these forms when written ({@code writeReplace}) and get their own
- * objects back when read ({@code readResolve}), so neither the protocol nor its RMI interface changes.
+ * objects back when read ({@code readResolve}). Messages that carry several of them travel as one
+ * batch form ({@link PrepareBatch}, {@link VoteBatch}, {@link DecisionBatch}): a list of records would
+ * cost a class descriptor, resolved through RMI's class loader with a stack walk, per element
+ * type and call, and reflective construction per record.
  * Every count and length read is checked against the API limits before anything is allocated.
  */
-final class Wire {
+public final class Wire {
 
     private Wire() {
     }
@@ -51,42 +55,12 @@ final class Wire {
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
-            out.writeInt(request.protocolVersion());
-            writeTxId(out, request.txId());
-            out.writeLong(request.age().startMillis());
-            out.writeInt(request.age().coordinator());
-            out.writeLong(request.age().sequence());
-            out.writeInt(request.mutations().size());
-            for (Mutation m : request.mutations()) {
-                out.writeByte(m instanceof Mutation.Put ? PUT : DELETE);
-                writeString(out, m.key());
-                out.writeLong(m.expectedVersion());
-                if (m instanceof Mutation.Put p) {
-                    writeString(out, p.value());
-                }
-            }
+            writePrepare(out, request);
         }
 
         @Override
         public void readExternal(ObjectInput in) throws IOException {
-            int protocolVersion = in.readInt();
-            TxId tx = readTxId(in);
-            TxAge age = new TxAge(in.readLong(), in.readInt(), in.readLong());
-            int n = count(in.readInt());
-            List<Mutation> mutations = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte kind = in.readByte();
-                String key = readString(in, Limits.MAX_KEY_BYTES);
-                long expected = in.readLong();
-                if (kind == PUT) {
-                    mutations.add(new Mutation.Put(key, readString(in, Limits.MAX_VALUE_BYTES), expected));
-                } else if (kind == DELETE) {
-                    mutations.add(new Mutation.Delete(key, expected));
-                } else {
-                    throw new InvalidObjectException("unknown mutation kind " + kind);
-                }
-            }
-            request = new PrepareRequest(protocolVersion, tx, age, mutations);
+            request = readPrepare(in);
         }
 
         private Object readResolve() throws ObjectStreamException {
@@ -109,41 +83,12 @@ final class Wire {
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
-            if (vote instanceof Vote.Yes y) {
-                out.writeByte(YES);
-                out.writeInt(y.versions().size());
-                for (Map.Entry<String, Long> e : y.versions().entrySet()) {
-                    writeString(out, e.getKey());
-                    out.writeLong(e.getValue());
-                }
-            } else {
-                Vote.No no = (Vote.No) vote;
-                out.writeByte(NO);
-                writeString(out, no.cause().name());
-                writeString(out, no.reason());
-            }
+            writeVote(out, vote);
         }
 
         @Override
         public void readExternal(ObjectInput in) throws IOException {
-            byte kind = in.readByte();
-            if (kind == YES) {
-                int n = count(in.readInt());
-                Map<String, Long> versions = new HashMap<>(Math.max(4, n * 2));
-                for (int i = 0; i < n; i++) {
-                    versions.put(readString(in, Limits.MAX_KEY_BYTES), in.readLong());
-                }
-                vote = new Vote.Yes(versions);
-            } else if (kind == NO) {
-                String cause = readString(in, 64);
-                try {
-                    vote = new Vote.No(AbortCause.valueOf(cause), readString(in, Limits.MAX_VALUE_BYTES));
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidObjectException("unknown abort cause " + cause);
-                }
-            } else {
-                throw new InvalidObjectException("unknown vote kind " + kind);
-            }
+            vote = readVote(in);
         }
 
         private Object readResolve() throws ObjectStreamException {
@@ -151,9 +96,234 @@ final class Wire {
         }
     }
 
+    private static void writePrepare(ObjectOutput out, PrepareRequest request) throws IOException {
+        out.writeInt(request.protocolVersion());
+        writeTxId(out, request.txId());
+        out.writeLong(request.age().startMillis());
+        out.writeInt(request.age().coordinator());
+        out.writeLong(request.age().sequence());
+        out.writeInt(request.mutations().size());
+        for (Mutation m : request.mutations()) {
+            out.writeByte(m instanceof Mutation.Put ? PUT : DELETE);
+            writeString(out, m.key());
+            out.writeLong(m.expectedVersion());
+            if (m instanceof Mutation.Put p) {
+                writeString(out, p.value());
+            }
+        }
+    }
+
+    private static PrepareRequest readPrepare(ObjectInput in) throws IOException {
+        int protocolVersion = in.readInt();
+        TxId tx = readTxId(in);
+        TxAge age = new TxAge(in.readLong(), in.readInt(), in.readLong());
+        int n = count(in.readInt());
+        List<Mutation> mutations = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte kind = in.readByte();
+            String key = readString(in, Limits.MAX_KEY_BYTES);
+            long expected = in.readLong();
+            if (kind == PUT) {
+                mutations.add(new Mutation.Put(key, readString(in, Limits.MAX_VALUE_BYTES), expected));
+            } else if (kind == DELETE) {
+                mutations.add(new Mutation.Delete(key, expected));
+            } else {
+                throw new InvalidObjectException("unknown mutation kind " + kind);
+            }
+        }
+        return new PrepareRequest(protocolVersion, tx, age, mutations);
+    }
+
+    private static void writeVote(ObjectOutput out, Vote vote) throws IOException {
+        if (vote instanceof Vote.Yes y) {
+            out.writeByte(YES);
+            out.writeInt(y.versions().size());
+            for (Map.Entry<String, Long> e : y.versions().entrySet()) {
+                writeString(out, e.getKey());
+                out.writeLong(e.getValue());
+            }
+        } else {
+            Vote.No no = (Vote.No) vote;
+            out.writeByte(NO);
+            writeString(out, no.cause().name());
+            writeString(out, no.reason());
+        }
+    }
+
+    private static Vote readVote(ObjectInput in) throws IOException {
+        byte kind = in.readByte();
+        if (kind == YES) {
+            int n = count(in.readInt());
+            Map<String, Long> versions = new HashMap<>(Math.max(4, n * 2));
+            for (int i = 0; i < n; i++) {
+                versions.put(readString(in, Limits.MAX_KEY_BYTES), in.readLong());
+            }
+            return new Vote.Yes(versions);
+        } else if (kind == NO) {
+            String cause = readString(in, 64);
+            try {
+                return new Vote.No(AbortCause.valueOf(cause), readString(in, Limits.MAX_VALUE_BYTES));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidObjectException("unknown abort cause " + cause);
+            }
+        } else {
+            throw new InvalidObjectException("unknown vote kind " + kind);
+        }
+    }
+
+    /** Several PREPAREs for one replica in one message (see {@link PrepareBatching}). */
+    public static final class PrepareBatch implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private List<PrepareRequest> requests;
+
+        /** For deserialization only. */
+        public PrepareBatch() {
+        }
+
+        public PrepareBatch(List<PrepareRequest> requests) {
+            this.requests = List.copyOf(requests);
+        }
+
+        public List<PrepareRequest> requests() {
+            return requests;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeInt(requests.size());
+            for (PrepareRequest r : requests) {
+                writePrepare(out, r);
+            }
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            int n = count(in.readInt(), PrepareBatching.MAX_PER_MESSAGE);
+            List<PrepareRequest> read = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                read.add(readPrepare(in));
+            }
+            requests = read;
+        }
+    }
+
+    /** The votes answering a {@link PrepareBatch}, in its order. */
+    public static final class VoteBatch implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private List<Vote> votes;
+
+        /** For deserialization only. */
+        public VoteBatch() {
+        }
+
+        public VoteBatch(List<Vote> votes) {
+            this.votes = List.copyOf(votes);
+        }
+
+        public List<Vote> votes() {
+            return votes;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeInt(votes.size());
+            for (Vote v : votes) {
+                writeVote(out, v);
+            }
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            int n = count(in.readInt(), PrepareBatching.MAX_PER_MESSAGE);
+            List<Vote> read = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                read.add(readVote(in));
+            }
+            votes = read;
+        }
+    }
+
+    /** Several decisions for one replica in one message (see {@link DecisionDelivery}). */
+    public static final class DecisionBatch implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private static final byte COMMIT = 1;
+        private static final byte ABORT = 2;
+        private List<Decided> decisions;
+
+        /** For deserialization only. */
+        public DecisionBatch() {
+        }
+
+        public DecisionBatch(List<Decided> decisions) {
+            this.decisions = List.copyOf(decisions);
+        }
+
+        public List<Decided> decisions() {
+            return decisions;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeInt(decisions.size());
+            for (Decided d : decisions) {
+                writeTxId(out, d.txId());
+                out.writeByte(d.decision() == Decision.COMMIT ? COMMIT : ABORT);
+            }
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            int n = count(in.readInt(), DecisionDelivery.MAX_DECISIONS_PER_MESSAGE);
+            List<Decided> read = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                TxId tx = readTxId(in);
+                byte kind = in.readByte();
+                if (kind != COMMIT && kind != ABORT) {
+                    throw new InvalidObjectException("unknown decision kind " + kind);
+                }
+                read.add(new Decided(tx, kind == COMMIT ? Decision.COMMIT : Decision.ABORT));
+            }
+            decisions = read;
+        }
+    }
+
+    /** A {@link DecisionAck} on the wire. */
+    public static final class AckForm implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private DecisionAck ack;
+
+        /** For deserialization only. */
+        public AckForm() {
+        }
+
+        AckForm(DecisionAck ack) {
+            this.ack = ack;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            out.writeLong(ack.incarnation());
+            out.writeLong(ack.appliedThrough());
+            out.writeLong(ack.syncedThrough());
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            ack = new DecisionAck(in.readLong(), in.readLong(), in.readLong());
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            return ack;
+        }
+    }
+
     private static int count(int n) throws InvalidObjectException {
-        if (n < 0 || n > MAX_ENTRIES) {
-            throw new InvalidObjectException("count " + n + " is outside 0.." + MAX_ENTRIES);
+        return count(n, MAX_ENTRIES);
+    }
+
+    private static int count(int n, int max) throws InvalidObjectException {
+        if (n < 0 || n > max) {
+            throw new InvalidObjectException("count " + n + " is outside 0.." + max);
         }
         return n;
     }

@@ -8,6 +8,7 @@ import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
+import chorus.server.protocol.Wire;
 import java.rmi.RemoteException;
 import java.util.List;
 
@@ -55,12 +56,13 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
-    public List<Vote> prepareAll(List<PrepareRequest> requests) throws RemoteException {
+    public Wire.VoteBatch prepareAll(Wire.PrepareBatch batch) throws RemoteException {
         gate.checkPeerCall();
+        List<PrepareRequest> requests = batch.requests();
         traffic.prepareCalls.increment();
         traffic.prepares.add(requests.size());
         try {
-            return node.prepareAll(requests);
+            return new Wire.VoteBatch(node.prepareAll(requests));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RemoteException("replica " + node.address().id() + " was interrupted while preparing " + requests.size()
@@ -84,8 +86,9 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
-    public DecisionAck decideAll(List<Decided> decisions) throws RemoteException {
+    public DecisionAck decideAll(Wire.DecisionBatch batch) throws RemoteException {
         gate.checkPeerCall();
+        List<Decided> decisions = batch.decisions();
         traffic.decisionCalls.increment();
         traffic.decisions.add(decisions.size());
         try {

@@ -2,14 +2,13 @@ package chorus.server.transport;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
-import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
+import chorus.server.protocol.Wire;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
-import java.util.List;
 
 /** Replica-to-replica calls of two-phase commit, exported by every replica next to the client API. */
 public interface PeerService extends Remote {
@@ -24,12 +23,12 @@ public interface PeerService extends Remote {
     Vote prepare(PrepareRequest request) throws RemoteException;
 
     /** Prepares every request concurrently (their synced writes share one group commit); the votes in order. */
-    List<Vote> prepareAll(List<PrepareRequest> requests) throws RemoteException;
+    Wire.VoteBatch prepareAll(Wire.PrepareBatch requests) throws RemoteException;
 
     void decide(TxId txId, Decision decision) throws RemoteException;
 
     /** Applies every decision; the answer says how far this replica has synced (see {@link DecisionAck}). */
-    DecisionAck decideAll(List<Decided> decisions) throws RemoteException;
+    DecisionAck decideAll(Wire.DecisionBatch decisions) throws RemoteException;
 
     /** Syncs everything applied so far and says how far this replica has synced. */
     DecisionAck durability() throws RemoteException;

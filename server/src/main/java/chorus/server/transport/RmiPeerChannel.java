@@ -12,6 +12,7 @@ import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
+import chorus.server.protocol.Wire;
 import java.rmi.NoSuchObjectException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
@@ -70,7 +71,7 @@ public final class RmiPeerChannel implements PeerChannel {
         if (replica == self) {
             return local.prepareAll(requests);
         }
-        return call(replica, s -> s.prepareAll(requests));
+        return call(replica, s -> s.prepareAll(new Wire.PrepareBatch(requests)).votes());
     }
 
     @Override
@@ -90,7 +91,7 @@ public final class RmiPeerChannel implements PeerChannel {
         if (replica == self) {
             return local.decideAll(decisions);
         }
-        return call(replica, s -> s.decideAll(decisions));
+        return call(replica, s -> s.decideAll(new Wire.DecisionBatch(decisions)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chorus.api.model.AbortCause;
+import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.rmi.SerialFilters;
@@ -56,6 +57,39 @@ class WireTest {
         assertThat(roundTrip(yes)).isEqualTo(yes);
         assertThat(roundTrip(no)).isEqualTo(no);
         assertThat(roundTrip(new Vote.Yes(Map.of()))).isEqualTo(new Vote.Yes(Map.of()));
+    }
+
+    @Test
+    void batchesOfPreparesVotesAndDecisionsComeBackEqual() throws Exception {
+        PrepareRequest a = new PrepareRequest(new TxId(1, 2, 3), new TxAge(5L, 1, 3), List.of(Mutation.put("a", "1")));
+        PrepareRequest b = new PrepareRequest(new TxId(1, 2, 4), new TxAge(6L, 1, 4), List.of(new Mutation.Delete("b", 2)));
+        List<Vote> votes = List.of(new Vote.Yes(Map.of("a", 1L)), new Vote.No(AbortCause.VERSION_MISMATCH, "key 'b' is at 3"));
+        List<Decided> decisions = List.of(new Decided(new TxId(1, 2, 3), Decision.COMMIT), new Decided(new TxId(4, 1, 9), Decision.ABORT));
+        DecisionAck ack = new DecisionAck(7, 120, 118);
+
+        assertThat(((Wire.PrepareBatch) roundTrip(new Wire.PrepareBatch(List.of(a, b)))).requests()).containsExactly(a, b);
+        assertThat(((Wire.VoteBatch) roundTrip(new Wire.VoteBatch(votes))).votes()).isEqualTo(votes);
+        assertThat(((Wire.DecisionBatch) roundTrip(new Wire.DecisionBatch(decisions))).decisions()).isEqualTo(decisions);
+        assertThat(roundTrip(ack)).isEqualTo(ack);
+    }
+
+    @Test
+    void aBatchOfDecisionsIsOneClassDescriptorNotOnePerRecord() throws Exception {
+        List<Decided> decisions = List.of(new Decided(new TxId(1, 2, 3), Decision.COMMIT));
+        String written = new String(write(new Wire.DecisionBatch(decisions)), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertThat(written).contains("Wire$DecisionBatch").doesNotContain("Decided").doesNotContain("TxId");
+    }
+
+    @Test
+    void aBatchLargerThanAMessageMayCarryIsRefused() throws Exception {
+        List<Decided> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= DecisionDelivery.MAX_DECISIONS_PER_MESSAGE; i++) {
+            many.add(new Decided(new TxId(1, 1, i + 1), Decision.COMMIT));
+        }
+
+        assertThatThrownBy(() -> roundTrip(new Wire.DecisionBatch(many))).isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("count " + many.size());
     }
 
     @Test
