@@ -12,7 +12,8 @@ import javax.net.ssl.SSLSocket;
  * a replica paused with SIGSTOP still accepts TCP connections in the kernel, so without a read
  * timeout a caller would hang on it. This factory travels inside every stub a replica exports, so
  * clients and peers alike get the cluster's timeouts. {@code equals} matters: RMI shares
- * connections between stubs whose factories are equal.
+ * connections between stubs whose factories are equal. The sockets spare RMI's ping of a pooled
+ * connection that answered moments ago ({@link WarmConnectionSocket}).
  */
 public final class TimeoutClientSocketFactory implements RMIClientSocketFactory, Serializable {
     private static final long serialVersionUID = 1L;
@@ -47,7 +48,7 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
                 // Handshake now, under the read timeout, so that a refused certificate fails here.
                 ssl.startHandshake();
             }
-            return socket;
+            return new WarmConnectionSocket(socket);
         } catch (IOException e) {
             socket.close();
             throw e;
