@@ -60,6 +60,7 @@ public final class Participant {
     });
     /** Serialises "register a prepare" against "refuse an unknown transaction" (cooperative termination). */
     private final Object admission = new Object();
+
     public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
                        long outcomeRetentionMillis) {
         this.self = self;

@@ -50,7 +50,7 @@ public final class Termination {
     }
 
     /**
-     * Called periodically (see {@link ReplicaNode#SWEEP_MILLIS}): starts an attempt, on the call
+     * Called every {@link ReplicaNode#sweepMillis} by the replica's timer: starts an attempt, on the call
      * pool, for every voted transaction that is due (the prepared timeout passed since its YES, or
      * the resolve interval since the last attempt) and has no attempt running.
      */
