@@ -61,6 +61,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicaMetrics metrics = new ReplicaMetrics();
     private final Participant participant;
     private final Termination termination;
+    private final WriteGroups writes;
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
     private final ScheduledExecutorService scheduler;
@@ -108,6 +109,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), calls, delivery, clock);
+        this.writes = new WriteGroups(id, coordinator::execute, cluster.timeouts().transactionDeadline().dividedBy(2));
         this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), calls, this::failed,
                 metrics);
     }
@@ -140,7 +142,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
-        return coordinator.execute(mutations);
+        return writes.execute(mutations);
     }
 
     // ---------------------------------------------------------------- peer calls

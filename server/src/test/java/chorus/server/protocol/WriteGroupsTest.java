@@ -1,0 +1,174 @@
+package chorus.server.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import chorus.api.ChorusException;
+import chorus.api.InvalidRequestException;
+import chorus.api.TransactionAbortedException;
+import chorus.api.model.AbortCause;
+import chorus.api.model.Mutation;
+import chorus.api.model.TxId;
+import chorus.api.model.WriteResult;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Writes that wait for a slot leave together as one transaction, and each caller gets its own answer. */
+class WriteGroupsTest {
+
+    private final ExecutorService clients = Executors.newCachedThreadPool();
+    /** Lets the transaction holding the first slot ("hold1") finish; "hold2" waits for {@link #releaseAll}. */
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch releaseAll = new CountDownLatch(1);
+    private final List<List<Mutation>> transactions = new CopyOnWriteArrayList<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile String refusal;
+
+    /** A transaction whose first key starts with "hold" waits to be released; each key gets version 7. */
+    private WriteResult run(List<Mutation> mutations) throws ChorusException, InterruptedException {
+        transactions.add(mutations);
+        TxId tx = new TxId(1, 1, sequence.incrementAndGet());
+        String first = mutations.get(0).key();
+        if (first.startsWith("hold")) {
+            assertThat((first.equals("hold1") ? release : releaseAll).await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        if (refusal != null) {
+            throw new TransactionAbortedException(tx, AbortCause.TIMEOUT, refusal);
+        }
+        Map<String, Long> versions = new HashMap<>();
+        mutations.forEach(m -> versions.put(m.key(), 7L));
+        return new WriteResult(tx, versions, 1, 1, 1);
+    }
+
+    private final WriteGroups groups = new WriteGroups(1, this::run, Duration.ofSeconds(5));
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        releaseAll.countDown();
+        clients.shutdownNow();
+    }
+
+    private Future<WriteResult> write(Mutation... mutations) {
+        return clients.submit(() -> groups.execute(List.of(mutations)));
+    }
+
+    /** Submits a write that must queue, and waits until it has: the queue's order is then the call order. */
+    private Future<WriteResult> queued(Mutation... mutations) {
+        int before = groups.waiting();
+        Future<WriteResult> f = write(mutations);
+        await().atMost(Duration.ofSeconds(10)).until(() -> groups.waiting() == before + 1);
+        return f;
+    }
+
+    /** Fills both slots with held transactions; {@link #release} frees one of them, so one group forms next. */
+    private void holdBothSlots() {
+        write(Mutation.put("hold1", "x"));
+        write(Mutation.put("hold2", "x"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == WriteGroups.MAX_IN_FLIGHT);
+    }
+
+    @Test
+    void aWriteAloneIsItsOwnTransactionAtOnce() throws Exception {
+        WriteResult r = write(Mutation.put("a", "1")).get(10, TimeUnit.SECONDS);
+
+        assertThat(transactions).containsExactly(List.of(Mutation.put("a", "1")));
+        assertThat(r.versions()).isEqualTo(Map.of("a", 7L));
+    }
+
+    @Test
+    void writesThatWaitForASlotLeaveTogetherAndEachGetsItsOwnVersions() throws Exception {
+        holdBothSlots();
+        Future<WriteResult> a = queued(Mutation.put("a", "1"));
+        Future<WriteResult> b = queued(Mutation.put("b", "2"), Mutation.delete("c"));
+        Future<WriteResult> d = queued(Mutation.delete("d"));
+        assertThat(transactions).hasSize(2);
+
+        release.countDown();
+
+        assertThat(a.get(10, TimeUnit.SECONDS).versions()).isEqualTo(Map.of("a", 7L));
+        assertThat(b.get(10, TimeUnit.SECONDS).versions()).isEqualTo(Map.of("b", 7L, "c", 7L));
+        assertThat(d.get(10, TimeUnit.SECONDS).versions()).isEqualTo(Map.of("d", 7L));
+        assertThat(transactions).hasSize(3);
+        assertThat(transactions.get(2)).containsExactly(Mutation.put("a", "1"), Mutation.put("b", "2"), Mutation.delete("c"),
+                Mutation.delete("d"));
+        assertThat(a.get().txId()).isEqualTo(b.get().txId()).isEqualTo(d.get().txId());
+    }
+
+    @Test
+    void twoWritesOfOneKeyNeverShareATransaction() throws Exception {
+        holdBothSlots();
+        Future<WriteResult> first = queued(Mutation.put("k", "1"));
+        Future<WriteResult> second = queued(Mutation.put("k", "2"));
+        Future<WriteResult> other = queued(Mutation.put("other", "3"));
+
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        other.get(10, TimeUnit.SECONDS);
+
+        assertThat(transactions.subList(2, transactions.size())).containsExactly(
+                List.of(Mutation.put("k", "1"), Mutation.put("other", "3")), List.of(Mutation.put("k", "2")));
+    }
+
+    @Test
+    void aConditionalWriteRunsAloneEvenWhenTheSlotsAreFull() throws Exception {
+        holdBothSlots();
+        Mutation conditional = new Mutation.Put("c", "v", 3);
+
+        write(conditional).get(10, TimeUnit.SECONDS);
+
+        assertThat(transactions).hasSize(3).last().isEqualTo(List.of(conditional));
+    }
+
+    @Test
+    void aFailedGroupFailsEveryWriteInIt() throws Exception {
+        holdBothSlots();
+        Future<WriteResult> a = queued(Mutation.put("a", "1"));
+        Future<WriteResult> b = queued(Mutation.put("b", "2"));
+        refusal = "replica 3 did not vote within 2000 ms";
+
+        release.countDown();
+
+        for (Future<WriteResult> f : List.of(a, b)) {
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(TransactionAbortedException.class).hasMessageContaining("did not vote");
+        }
+    }
+
+    @Test
+    void aWriteThatWaitsLongerThanItsPatienceGivesUpUnstarted() throws Exception {
+        WriteGroups impatient = new WriteGroups(4, this::run, Duration.ofMillis(200));
+        clients.submit(() -> impatient.execute(List.of(Mutation.put("hold1", "x"))));
+        clients.submit(() -> impatient.execute(List.of(Mutation.put("hold2", "x"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
+
+        assertThatThrownBy(() -> impatient.execute(List.of(Mutation.put("late", "x")))).isInstanceOf(ChorusException.class)
+                .hasMessage("write not started: replica 4 was busy with earlier writes for 200 ms; nothing was applied");
+        assertThat(impatient.waiting()).isZero();
+        release.countDown();
+        releaseAll.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> impatient.waiting() == 0);
+        assertThat(transactions).noneMatch(t -> t.get(0).key().equals("late"));
+    }
+
+    @Test
+    void aBadWriteIsRefusedAloneBeforeItCanSpoilAGroup() {
+        assertThatThrownBy(() -> groups.execute(List.of(Mutation.put("k", "1"), Mutation.put("k", "2"))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("appears twice");
+        assertThat(transactions).isEmpty();
+    }
+}
