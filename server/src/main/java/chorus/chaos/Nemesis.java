@@ -172,7 +172,7 @@ final class Nemesis implements Runnable {
             crashPoints.merge(point.id(), 1, Integer::sum);
         }
         history.nemesis("crash-at-point", "replica " + r + " will crash at " + point.id());
-        admin(r, a -> a.injectFault(FaultSpec.AtPoint.crash(point.id())));
+        armCrash(r, point);
         if (cluster.awaitExit(r, Duration.ofSeconds(10))) {
             history.nemesis("crash-at-point", "replica " + r + " crashed at " + point.id());
             rest(down, down);
@@ -201,7 +201,7 @@ final class Nemesis implements Runnable {
         }
         history.nemesis("combined", "replica " + r + " will crash at " + point.id() + "; replica " + q + " paused for "
                 + paused + " ms once it does");
-        admin(r, a -> a.injectFault(FaultSpec.AtPoint.crash(point.id())));
+        armCrash(r, point);
         boolean crashed = cluster.awaitExit(r, Duration.ofSeconds(10));
         cluster.pause(q);
         history.nemesis("combined", crashed ? "replica " + r + " crashed; SIGSTOP replica " + q
@@ -270,6 +270,28 @@ final class Nemesis implements Runnable {
 
     private interface AdminCall {
         void call(chorus.api.ReplicaAdmin admin) throws Exception;
+    }
+
+    /**
+     * Arms a crash at {@code point}. A busy replica can reach the point, and halt, before the arming
+     * call's answer leaves it: the call then fails although the fault did its job.
+     */
+    private void armCrash(int r, FaultPoint point) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                cluster.connection(r).admin().injectFault(FaultSpec.AtPoint.crash(point.id()));
+                return;
+            } catch (Exception e) {
+                if (cluster.awaitExit(r, Duration.ofMillis(500))) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("admin call to replica " + r + " failed: " + ChaosClient.describe(e), e);
+                }
+                ChaosCluster.pauseBriefly(200);
+            }
+        }
     }
 
     /** An admin call that must succeed; retried for a few seconds (the replica may be busy recovering). */
