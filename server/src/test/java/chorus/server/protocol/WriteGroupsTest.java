@@ -74,11 +74,16 @@ class WriteGroupsTest {
         return f;
     }
 
-    /** Fills both slots with held transactions; {@link #release} frees one of them, so one group forms next. */
-    private void holdBothSlots() {
-        write(Mutation.put("hold1", "x"));
-        write(Mutation.put("hold2", "x"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == WriteGroups.MAX_IN_FLIGHT);
+    /**
+     * Fills every slot with a held transaction ("hold1", "hold2", ...); {@link #release} frees the
+     * first, so exactly one group forms next.
+     */
+    private void holdAllSlots() {
+        for (int i = 1; i <= WriteGroups.MAX_IN_FLIGHT; i++) {
+            write(Mutation.put("hold" + i, "x"));
+            int running = i;
+            await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == running);
+        }
     }
 
     @Test
@@ -91,26 +96,26 @@ class WriteGroupsTest {
 
     @Test
     void writesThatWaitForASlotLeaveTogetherAndEachGetsItsOwnVersions() throws Exception {
-        holdBothSlots();
+        holdAllSlots();
         Future<WriteResult> a = queued(Mutation.put("a", "1"));
         Future<WriteResult> b = queued(Mutation.put("b", "2"), Mutation.delete("c"));
         Future<WriteResult> d = queued(Mutation.delete("d"));
-        assertThat(transactions).hasSize(2);
+        assertThat(transactions).hasSize(WriteGroups.MAX_IN_FLIGHT);
 
         release.countDown();
 
         assertThat(a.get(10, TimeUnit.SECONDS).versions()).isEqualTo(Map.of("a", 7L));
         assertThat(b.get(10, TimeUnit.SECONDS).versions()).isEqualTo(Map.of("b", 7L, "c", 7L));
         assertThat(d.get(10, TimeUnit.SECONDS).versions()).isEqualTo(Map.of("d", 7L));
-        assertThat(transactions).hasSize(3);
-        assertThat(transactions.get(2)).containsExactly(Mutation.put("a", "1"), Mutation.put("b", "2"), Mutation.delete("c"),
+        assertThat(transactions).hasSize(WriteGroups.MAX_IN_FLIGHT + 1);
+        assertThat(transactions.get(WriteGroups.MAX_IN_FLIGHT)).containsExactly(Mutation.put("a", "1"), Mutation.put("b", "2"), Mutation.delete("c"),
                 Mutation.delete("d"));
         assertThat(a.get().txId()).isEqualTo(b.get().txId()).isEqualTo(d.get().txId());
     }
 
     @Test
     void twoWritesOfOneKeyNeverShareATransaction() throws Exception {
-        holdBothSlots();
+        holdAllSlots();
         Future<WriteResult> first = queued(Mutation.put("k", "1"));
         Future<WriteResult> second = queued(Mutation.put("k", "2"));
         Future<WriteResult> other = queued(Mutation.put("other", "3"));
@@ -120,23 +125,23 @@ class WriteGroupsTest {
         second.get(10, TimeUnit.SECONDS);
         other.get(10, TimeUnit.SECONDS);
 
-        assertThat(transactions.subList(2, transactions.size())).containsExactly(
+        assertThat(transactions.subList(WriteGroups.MAX_IN_FLIGHT, transactions.size())).containsExactly(
                 List.of(Mutation.put("k", "1"), Mutation.put("other", "3")), List.of(Mutation.put("k", "2")));
     }
 
     @Test
     void aConditionalWriteRunsAloneEvenWhenTheSlotsAreFull() throws Exception {
-        holdBothSlots();
+        holdAllSlots();
         Mutation conditional = new Mutation.Put("c", "v", 3);
 
         write(conditional).get(10, TimeUnit.SECONDS);
 
-        assertThat(transactions).hasSize(3).last().isEqualTo(List.of(conditional));
+        assertThat(transactions).hasSize(WriteGroups.MAX_IN_FLIGHT + 1).last().isEqualTo(List.of(conditional));
     }
 
     @Test
     void aFailedGroupFailsEveryWriteInIt() throws Exception {
-        holdBothSlots();
+        holdAllSlots();
         Future<WriteResult> a = queued(Mutation.put("a", "1"));
         Future<WriteResult> b = queued(Mutation.put("b", "2"));
         refusal = "replica 3 did not vote within 2000 ms";
@@ -152,9 +157,12 @@ class WriteGroupsTest {
     @Test
     void aWriteThatWaitsLongerThanItsPatienceGivesUpUnstarted() throws Exception {
         WriteGroups impatient = new WriteGroups(4, this::run, Duration.ofMillis(200));
-        clients.submit(() -> impatient.execute(List.of(Mutation.put("hold1", "x"))));
-        clients.submit(() -> impatient.execute(List.of(Mutation.put("hold2", "x"))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
+        for (int i = 1; i <= WriteGroups.MAX_IN_FLIGHT; i++) {
+            String key = "hold" + i;
+            clients.submit(() -> impatient.execute(List.of(Mutation.put(key, "x"))));
+            int running = i;
+            await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == running);
+        }
 
         assertThatThrownBy(() -> impatient.execute(List.of(Mutation.put("late", "x")))).isInstanceOf(ChorusException.class)
                 .hasMessage("write not started: replica 4 was busy with earlier writes for 200 ms; nothing was applied");
