@@ -171,119 +171,149 @@ public final class Wire {
         }
     }
 
+    /**
+     * A list in one message: a count, checked against {@link #max()} before anything is allocated,
+     * then the elements in their hand-written form. Not serializable itself, so that a message
+     * carries its own class descriptor only (a serializable superclass would add a second one).
+     */
+    abstract static class ListForm<T> {
+        private List<T> items;
+
+        ListForm() {
+        }
+
+        ListForm(List<T> items) {
+            this.items = List.copyOf(items);
+        }
+
+        List<T> items() {
+            return items;
+        }
+
+        abstract int max();
+
+        abstract void writeItem(ObjectOutput out, T item) throws IOException;
+
+        abstract T readItem(ObjectInput in) throws IOException;
+
+        public final void writeExternal(ObjectOutput out) throws IOException {
+            out.writeInt(items.size());
+            for (T item : items) {
+                writeItem(out, item);
+            }
+        }
+
+        public final void readExternal(ObjectInput in) throws IOException {
+            int n = count(in.readInt(), max());
+            List<T> read = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                read.add(readItem(in));
+            }
+            items = read;
+        }
+    }
+
     /** Several PREPAREs for one replica in one message (see {@link PrepareBatching}). */
-    public static final class PrepareBatch implements Externalizable {
+    public static final class PrepareBatch extends ListForm<PrepareRequest> implements Externalizable {
         private static final long serialVersionUID = 1L;
-        private List<PrepareRequest> requests;
 
         /** For deserialization only. */
         public PrepareBatch() {
         }
 
         public PrepareBatch(List<PrepareRequest> requests) {
-            this.requests = List.copyOf(requests);
+            super(requests);
         }
 
         public List<PrepareRequest> requests() {
-            return requests;
+            return items();
         }
 
         @Override
-        public void writeExternal(ObjectOutput out) throws IOException {
-            out.writeInt(requests.size());
-            for (PrepareRequest r : requests) {
-                writePrepare(out, r);
-            }
+        int max() {
+            return PrepareBatching.MAX_PER_MESSAGE;
         }
 
         @Override
-        public void readExternal(ObjectInput in) throws IOException {
-            int n = count(in.readInt(), PrepareBatching.MAX_PER_MESSAGE);
-            List<PrepareRequest> read = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                read.add(readPrepare(in));
-            }
-            requests = read;
+        void writeItem(ObjectOutput out, PrepareRequest request) throws IOException {
+            writePrepare(out, request);
+        }
+
+        @Override
+        PrepareRequest readItem(ObjectInput in) throws IOException {
+            return readPrepare(in);
         }
     }
 
     /** The votes answering a {@link PrepareBatch}, in its order. */
-    public static final class VoteBatch implements Externalizable {
+    public static final class VoteBatch extends ListForm<Vote> implements Externalizable {
         private static final long serialVersionUID = 1L;
-        private List<Vote> votes;
 
         /** For deserialization only. */
         public VoteBatch() {
         }
 
         public VoteBatch(List<Vote> votes) {
-            this.votes = List.copyOf(votes);
+            super(votes);
         }
 
         public List<Vote> votes() {
-            return votes;
+            return items();
         }
 
         @Override
-        public void writeExternal(ObjectOutput out) throws IOException {
-            out.writeInt(votes.size());
-            for (Vote v : votes) {
-                writeVote(out, v);
-            }
+        int max() {
+            return PrepareBatching.MAX_PER_MESSAGE;
         }
 
         @Override
-        public void readExternal(ObjectInput in) throws IOException {
-            int n = count(in.readInt(), PrepareBatching.MAX_PER_MESSAGE);
-            List<Vote> read = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                read.add(readVote(in));
-            }
-            votes = read;
+        void writeItem(ObjectOutput out, Vote vote) throws IOException {
+            writeVote(out, vote);
+        }
+
+        @Override
+        Vote readItem(ObjectInput in) throws IOException {
+            return readVote(in);
         }
     }
 
     /** Several decisions for one replica in one message (see {@link DecisionDelivery}). */
-    public static final class DecisionBatch implements Externalizable {
+    public static final class DecisionBatch extends ListForm<Decided> implements Externalizable {
         private static final long serialVersionUID = 1L;
         private static final byte COMMIT = 1;
         private static final byte ABORT = 2;
-        private List<Decided> decisions;
 
         /** For deserialization only. */
         public DecisionBatch() {
         }
 
         public DecisionBatch(List<Decided> decisions) {
-            this.decisions = List.copyOf(decisions);
+            super(decisions);
         }
 
         public List<Decided> decisions() {
-            return decisions;
+            return items();
         }
 
         @Override
-        public void writeExternal(ObjectOutput out) throws IOException {
-            out.writeInt(decisions.size());
-            for (Decided d : decisions) {
-                writeTxId(out, d.txId());
-                out.writeByte(d.decision() == Decision.COMMIT ? COMMIT : ABORT);
-            }
+        int max() {
+            return DecisionDelivery.MAX_DECISIONS_PER_MESSAGE;
         }
 
         @Override
-        public void readExternal(ObjectInput in) throws IOException {
-            int n = count(in.readInt(), DecisionDelivery.MAX_DECISIONS_PER_MESSAGE);
-            List<Decided> read = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                TxId tx = readTxId(in);
-                byte kind = in.readByte();
-                if (kind != COMMIT && kind != ABORT) {
-                    throw new InvalidObjectException("unknown decision kind " + kind);
-                }
-                read.add(new Decided(tx, kind == COMMIT ? Decision.COMMIT : Decision.ABORT));
+        void writeItem(ObjectOutput out, Decided d) throws IOException {
+            writeTxId(out, d.txId());
+            out.writeByte(d.decision() == Decision.COMMIT ? COMMIT : ABORT);
+        }
+
+        @Override
+        Decided readItem(ObjectInput in) throws IOException {
+            TxId tx = readTxId(in);
+            byte kind = in.readByte();
+            if (kind != COMMIT && kind != ABORT) {
+                throw new InvalidObjectException("unknown decision kind " + kind);
             }
-            decisions = read;
+            return new Decided(tx, kind == COMMIT ? Decision.COMMIT : Decision.ABORT);
         }
     }
 

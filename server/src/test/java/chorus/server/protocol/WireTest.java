@@ -78,7 +78,8 @@ class WireTest {
         List<Decided> decisions = List.of(new Decided(new TxId(1, 2, 3), Decision.COMMIT));
         String written = new String(write(new Wire.DecisionBatch(decisions)), java.nio.charset.StandardCharsets.ISO_8859_1);
 
-        assertThat(written).contains("Wire$DecisionBatch").doesNotContain("Decided").doesNotContain("TxId");
+        assertThat(written).contains("Wire$DecisionBatch").doesNotContain("ListForm").doesNotContain("Decided")
+                .doesNotContain("TxId");
     }
 
     @Test
