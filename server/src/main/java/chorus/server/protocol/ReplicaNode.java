@@ -389,6 +389,8 @@ public final class ReplicaNode implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         calls.shutdownNow();
+        long[] g = writes.groupStats();
+        LOG.info("client writes grouped: {} writes in {} transactions", g[1], g[0]);
     }
 
     private static void checkPage(int limit) throws InvalidRequestException {

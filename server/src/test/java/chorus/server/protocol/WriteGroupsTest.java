@@ -179,4 +179,91 @@ class WriteGroupsTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("appears twice");
         assertThat(transactions).isEmpty();
     }
+
+    // ---------------------------------------------------------------- gathering the writers expected back
+
+    /** Groups that wait up to 10 s for expected writers: long enough that only arrivals end a wait here. */
+    private final WriteGroups patient = new WriteGroups(2, this::run, Duration.ofSeconds(30), last -> TimeUnit.SECONDS.toNanos(10));
+
+    private Future<WriteResult> writeTo(WriteGroups g, String key) {
+        return clients.submit(() -> g.execute(List.of(Mutation.put(key, "v"))));
+    }
+
+    private static List<String> keysOf(List<Mutation> transaction) {
+        return transaction.stream().map(Mutation::key).toList();
+    }
+
+    @Test
+    void aGroupHandedTheSlotWaitsForTheWriterOfTheFinishedGroupAndTheyLeaveTogether() throws Exception {
+        Future<WriteResult> hold = writeTo(patient, "hold1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
+        List<Future<WriteResult>> waiting = List.of(writeTo(patient, "x"), writeTo(patient, "y"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.waiting() == 2);
+
+        release.countDown();
+        hold.get(10, TimeUnit.SECONDS);
+        // x leads, with y, and waits for the finished group's writer to come back.
+        await().atMost(Duration.ofSeconds(10)).until(patient::gathering);
+        assertThat(transactions).hasSize(1);
+        Future<WriteResult> back = writeTo(patient, "back");
+
+        for (Future<WriteResult> f : waiting) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        back.get(10, TimeUnit.SECONDS);
+        assertThat(transactions).hasSize(2);
+        assertThat(keysOf(transactions.get(1))).containsExactlyInAnyOrder("x", "y", "back");
+    }
+
+    @Test
+    void aWriteArrivingAfterAGroupWaitsForTheRestOfThatGroupsWriters() throws Exception {
+        Future<WriteResult> hold = writeTo(patient, "hold1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
+        Future<WriteResult> a = writeTo(patient, "a");
+        Future<WriteResult> b = writeTo(patient, "b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.waiting() == 2);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(patient::gathering);
+        Future<WriteResult> c = writeTo(patient, "c");
+        for (Future<WriteResult> f : List.of(hold, a, b, c)) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(keysOf(transactions.get(1))).containsExactlyInAnyOrder("a", "b", "c");
+
+        // Three writers just finished: the first of them back waits for the other two.
+        Future<WriteResult> first = writeTo(patient, "a2");
+        await().atMost(Duration.ofSeconds(10)).until(patient::gathering);
+        assertThat(transactions).hasSize(2);
+        Future<WriteResult> second = writeTo(patient, "b2");
+        Future<WriteResult> third = writeTo(patient, "c2");
+        for (Future<WriteResult> f : List.of(first, second, third)) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(transactions).hasSize(3);
+        assertThat(keysOf(transactions.get(2))).containsExactlyInAnyOrder("a2", "b2", "c2");
+    }
+
+    @Test
+    void aLoneWriterNeverWaitsForAnybody() throws Exception {
+        // With a 10 s gathering bound, any wait would outlast the 5 s allowed for each write.
+        for (int i = 0; i < 5; i++) {
+            writeTo(patient, "k" + i).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(transactions).hasSize(5);
+    }
+
+    @Test
+    void aGroupWhoseExpectedWritersDoNotComeLeavesAtTheBound() throws Exception {
+        WriteGroups brief = new WriteGroups(3, this::run, Duration.ofSeconds(30), last -> TimeUnit.MILLISECONDS.toNanos(200));
+        Future<WriteResult> hold = writeTo(brief, "hold1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
+        Future<WriteResult> x = writeTo(brief, "x");
+        await().atMost(Duration.ofSeconds(10)).until(() -> brief.waiting() == 1);
+        release.countDown();
+        hold.get(10, TimeUnit.SECONDS);
+
+        x.get(10, TimeUnit.SECONDS);
+        assertThat(keysOf(transactions.get(1))).containsExactly("x");
+        assertThat(brief.gathering()).isFalse();
+    }
 }
