@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.rmi.server.RMIServerSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 
 /**
  * Listens on the configured address only (loopback by default), never on every interface.
- * {@code equals} lets the registry and every exported object share one port.
+ * {@code equals} lets the registry and every exported object share one port. Accepted plain
+ * connections have TCP keep-alive on: a replica waits for a caller's next call without a read
+ * timeout (see {@code ReplicaMain}), so keep-alive is what ends the connection of a caller whose
+ * machine is gone.
  */
 final class BoundServerSocketFactory implements RMIServerSocketFactory {
 
@@ -32,7 +36,7 @@ final class BoundServerSocketFactory implements RMIServerSocketFactory {
             ssl.setNeedClientAuth(true);
             s = ssl;
         } else {
-            s = new ServerSocket();
+            s = new KeepAliveServerSocket();
         }
         try {
             s.setReuseAddress(true);
@@ -52,5 +56,23 @@ final class BoundServerSocketFactory implements RMIServerSocketFactory {
     @Override
     public int hashCode() {
         return host.hashCode();
+    }
+
+    /** A server socket whose accepted connections have TCP keep-alive on. */
+    private static final class KeepAliveServerSocket extends ServerSocket {
+        KeepAliveServerSocket() throws IOException {
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket s = super.accept();
+            try {
+                s.setKeepAlive(true);
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+            return s;
+        }
     }
 }
