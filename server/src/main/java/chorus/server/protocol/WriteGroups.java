@@ -71,7 +71,11 @@ final class WriteGroups {
     /** How long the last group's transaction took, and when it ended. */
     private long lastGroupNanos;
     private long lastGroupEndNanos;
-    /** Waiting writes (besides itself) that a gathering leader waits for; 0 when none gathers. */
+    /**
+     * Waiting writes (besides itself) that a gathering leader waits for; 0 when none gathers. One
+     * field serves because one group is in flight ({@link #MAX_IN_FLIGHT}); with more, a second
+     * gathering leader would not be woken early and would wait out its bound.
+     */
     private int gatherFor;
     private long groups;
     private long groupedWrites;
