@@ -3,6 +3,7 @@ package chorus.server.protocol;
 import chorus.api.Limits;
 import chorus.api.model.AbortCause;
 import chorus.api.model.Decision;
+import chorus.api.model.Forms;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.io.Externalizable;
@@ -11,7 +12,6 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.io.ObjectStreamException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,33 +98,33 @@ public final class Wire {
 
     private static void writePrepare(ObjectOutput out, PrepareRequest request) throws IOException {
         out.writeInt(request.protocolVersion());
-        writeTxId(out, request.txId());
+        Forms.writeTxId(out, request.txId());
         out.writeLong(request.age().startMillis());
         out.writeInt(request.age().coordinator());
         out.writeLong(request.age().sequence());
         out.writeInt(request.mutations().size());
         for (Mutation m : request.mutations()) {
             out.writeByte(m instanceof Mutation.Put ? PUT : DELETE);
-            writeString(out, m.key());
+            Forms.writeString(out, m.key());
             out.writeLong(m.expectedVersion());
             if (m instanceof Mutation.Put p) {
-                writeString(out, p.value());
+                Forms.writeString(out, p.value());
             }
         }
     }
 
     private static PrepareRequest readPrepare(ObjectInput in) throws IOException {
         int protocolVersion = in.readInt();
-        TxId tx = readTxId(in);
+        TxId tx = Forms.readTxId(in);
         TxAge age = new TxAge(in.readLong(), in.readInt(), in.readLong());
         int n = count(in.readInt());
         List<Mutation> mutations = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             byte kind = in.readByte();
-            String key = readString(in, Limits.MAX_KEY_BYTES);
+            String key = Forms.readString(in, Limits.MAX_KEY_BYTES);
             long expected = in.readLong();
             if (kind == PUT) {
-                mutations.add(new Mutation.Put(key, readString(in, Limits.MAX_VALUE_BYTES), expected));
+                mutations.add(new Mutation.Put(key, Forms.readString(in, Limits.MAX_VALUE_BYTES), expected));
             } else if (kind == DELETE) {
                 mutations.add(new Mutation.Delete(key, expected));
             } else {
@@ -139,14 +139,14 @@ public final class Wire {
             out.writeByte(YES);
             out.writeInt(y.versions().size());
             for (Map.Entry<String, Long> e : y.versions().entrySet()) {
-                writeString(out, e.getKey());
+                Forms.writeString(out, e.getKey());
                 out.writeLong(e.getValue());
             }
         } else {
             Vote.No no = (Vote.No) vote;
             out.writeByte(NO);
-            writeString(out, no.cause().name());
-            writeString(out, no.reason());
+            Forms.writeString(out, no.cause().name());
+            Forms.writeString(out, no.reason());
         }
     }
 
@@ -156,13 +156,13 @@ public final class Wire {
             int n = count(in.readInt());
             Map<String, Long> versions = new HashMap<>(Math.max(4, n * 2));
             for (int i = 0; i < n; i++) {
-                versions.put(readString(in, Limits.MAX_KEY_BYTES), in.readLong());
+                versions.put(Forms.readString(in, Limits.MAX_KEY_BYTES), in.readLong());
             }
             return new Vote.Yes(versions);
         } else if (kind == NO) {
-            String cause = readString(in, 64);
+            String cause = Forms.readString(in, 64);
             try {
-                return new Vote.No(AbortCause.valueOf(cause), readString(in, Limits.MAX_VALUE_BYTES));
+                return new Vote.No(AbortCause.valueOf(cause), Forms.readString(in, Limits.MAX_VALUE_BYTES));
             } catch (IllegalArgumentException e) {
                 throw new InvalidObjectException("unknown abort cause " + cause);
             }
@@ -204,7 +204,7 @@ public final class Wire {
         }
 
         public final void readExternal(ObjectInput in) throws IOException {
-            int n = count(in.readInt(), max());
+            int n = Forms.count(in.readInt(), max());
             List<T> read = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 read.add(readItem(in));
@@ -302,13 +302,13 @@ public final class Wire {
 
         @Override
         void writeItem(ObjectOutput out, Decided d) throws IOException {
-            writeTxId(out, d.txId());
+            Forms.writeTxId(out, d.txId());
             out.writeByte(d.decision() == Decision.COMMIT ? COMMIT : ABORT);
         }
 
         @Override
         Decided readItem(ObjectInput in) throws IOException {
-            TxId tx = readTxId(in);
+            TxId tx = Forms.readTxId(in);
             byte kind = in.readByte();
             if (kind != COMMIT && kind != ABORT) {
                 throw new InvalidObjectException("unknown decision kind " + kind);
@@ -348,44 +348,6 @@ public final class Wire {
     }
 
     private static int count(int n) throws InvalidObjectException {
-        return count(n, MAX_ENTRIES);
-    }
-
-    private static int count(int n, int max) throws InvalidObjectException {
-        if (n < 0 || n > max) {
-            throw new InvalidObjectException("count " + n + " is outside 0.." + max);
-        }
-        return n;
-    }
-
-    private static void writeTxId(ObjectOutput out, TxId id) throws IOException {
-        out.writeInt(id.coordinator());
-        out.writeLong(id.incarnation());
-        out.writeLong(id.sequence());
-    }
-
-    private static TxId readTxId(ObjectInput in) throws IOException {
-        try {
-            return new TxId(in.readInt(), in.readLong(), in.readLong());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidObjectException("bad transaction id: " + e.getMessage());
-        }
-    }
-
-    /** Length-prefixed UTF-8 (writeUTF stops at 64 KiB; values go to 1 MiB). */
-    private static void writeString(ObjectOutput out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(ObjectInput in, int maxBytes) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > maxBytes) {
-            throw new InvalidObjectException("string of " + n + " bytes; at most " + maxBytes + " allowed here");
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+        return Forms.count(n, MAX_ENTRIES);
     }
 }

@@ -1,5 +1,6 @@
 package chorus.api.model;
 
+import chorus.api.Limits;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -42,18 +43,21 @@ public record ReadResult(String key, boolean found, String value, long version, 
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
-            out.writeObject(result.key);
+            Forms.writeString(out, result.key);
             out.writeBoolean(result.found);
-            out.writeObject(result.value);
+            out.writeBoolean(result.value != null);
+            if (result.value != null) {
+                Forms.writeString(out, result.value);
+            }
             out.writeLong(result.version);
             out.writeInt(result.replica);
         }
 
         @Override
-        public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
-            String key = Forms.string(in.readObject(), "key");
+        public void readExternal(ObjectInput in) throws IOException {
+            String key = Forms.readString(in, Limits.MAX_KEY_BYTES);
             boolean found = in.readBoolean();
-            String value = Forms.stringOrNull(in.readObject(), "value");
+            String value = in.readBoolean() ? Forms.readString(in, Limits.MAX_VALUE_BYTES) : null;
             result = new ReadResult(key, found, value, in.readLong(), in.readInt());
         }
 

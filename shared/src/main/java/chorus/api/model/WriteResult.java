@@ -49,12 +49,10 @@ public record WriteResult(TxId txId, Map<String, Long> versions, long latencyMic
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
-            out.writeInt(result.txId.coordinator());
-            out.writeLong(result.txId.incarnation());
-            out.writeLong(result.txId.sequence());
+            Forms.writeTxId(out, result.txId);
             out.writeInt(result.versions.size());
             for (Map.Entry<String, Long> e : result.versions.entrySet()) {
-                out.writeObject(e.getKey());
+                Forms.writeString(out, e.getKey());
                 out.writeLong(e.getValue());
             }
             out.writeLong(result.latencyMicros);
@@ -63,16 +61,16 @@ public record WriteResult(TxId txId, Map<String, Long> versions, long latencyMic
         }
 
         @Override
-        public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
+        public void readExternal(ObjectInput in) throws IOException {
             try {
-                TxId tx = new TxId(in.readInt(), in.readLong(), in.readLong());
-                int n = Forms.count(in.readInt(), Limits.MAX_BATCH_MUTATIONS, "version");
+                TxId tx = Forms.readTxId(in);
+                int n = Forms.count(in.readInt(), Limits.MAX_BATCH_MUTATIONS);
                 Map<String, Long> versions = new HashMap<>(n * 2);
                 for (int i = 0; i < n; i++) {
-                    versions.put(Forms.string(in.readObject(), "key"), in.readLong());
+                    versions.put(Forms.readString(in, Limits.MAX_KEY_BYTES), in.readLong());
                 }
                 result = new WriteResult(tx, versions, in.readLong(), in.readInt(), in.readInt());
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidObjectException e) {
                 InvalidObjectException bad = new InvalidObjectException("invalid write result: " + e.getMessage());
                 bad.initCause(e);
                 throw bad;
