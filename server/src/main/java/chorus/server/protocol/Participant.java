@@ -14,15 +14,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,8 +173,12 @@ public final class Participant {
         }
         try {
             Map<String, Long> versions = new HashMap<>();
+            Set<String> present = new HashSet<>();
             for (Mutation m : req.mutations()) {
                 StoredValue current = store.read(m.key());
+                if (current.present()) {
+                    present.add(m.key());
+                }
                 if (m.conditional() && current.version() != m.expectedVersion()) {
                     return releaseAndRefuse(req, AbortCause.VERSION_MISMATCH, "key '" + Summaries.shorten(m.key()) + "' is at version "
                             + current.version() + ", expected " + m.expectedVersion());
@@ -185,6 +192,7 @@ public final class Participant {
                     return releaseAndRefuse(req, AbortCause.REFUSED, "aborted while replica " + self + " was preparing");
                 }
                 ptx.versions = Map.copyOf(versions);
+                ptx.present = Set.copyOf(present);
                 ptx.preparedAtMillis = now;
             }
             // A transaction this replica coordinates is made durable by its COMMIT record.
@@ -324,7 +332,7 @@ public final class Participant {
             if (decision == Decision.COMMIT) {
                 for (Mutation m : ptx.mutations) {
                     String value = m instanceof Mutation.Put p ? p.value() : null;
-                    writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key())));
+                    writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key()), ptx.present.contains(m.key())));
                 }
             }
             store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
@@ -424,6 +432,8 @@ public final class Participant {
             ParticipantTx ptx = new ParticipantTx(r.txId(), r.age(), r.mutations());
             synchronized (ptx) {
                 ptx.versions = r.versions();
+                // Not in the record: read now, before its apply (the prepared record is dropped with it).
+                ptx.present = r.keys().stream().filter(k -> store.read(k).present()).collect(Collectors.toUnmodifiableSet());
                 ptx.preparedAtMillis = r.preparedAtMillis();
                 ptx.state = ParticipantTx.State.PREPARED;
                 // Asked about once the prepared timeout has passed since this start.

@@ -5,6 +5,7 @@ import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** A transaction as one participant holds it, from PREPARE until its outcome is applied. */
@@ -35,6 +36,8 @@ final class ParticipantTx {
     // Guarded by this.
     State state = State.PREPARING;
     Map<String, Long> versions = Map.of();
+    /** The keys that held a value when this transaction prepared (it holds them locked since). */
+    Set<String> present = Set.of();
     long preparedAtMillis;
     boolean abortRequested;
     boolean timeoutReported;

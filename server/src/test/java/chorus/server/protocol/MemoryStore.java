@@ -58,6 +58,15 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public synchronized void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable) {
+        for (AppliedWrite w : writes) {
+            // RocksStore keeps its key count by this claim: every protocol test checks it here.
+            StoredValue current = data.get(w.key());
+            boolean present = current != null && current.present();
+            if (w.wasPresent() != present) {
+                throw new IllegalStateException("apply of " + txId + " says key " + w.key() + (w.wasPresent() ? " held" : " held no")
+                        + " value, but it " + (present ? "does" : "does not"));
+            }
+        }
         written++;
         if (durable) {
             syncedWrites++;

@@ -43,7 +43,7 @@ class RocksStoreTest {
             s.savePrepared(new PreparedRecord(prepared, new TxAge(5, 1, 1), List.of(Mutation.put("a", "é😀\n"), Mutation.delete("b")),
                     Map.of("a", 1L, "b", 4L), 99), true);
             s.saveCommit(new CommitRecord(committed, List.of("c"), "put c", 7));
-            s.applyOutcome(committed, Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1), new AppliedWrite("d", null, 3)), true);
+            s.applyOutcome(committed, Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1, false), new AppliedWrite("d", null, 3, false)), true);
         }
         try (RocksStore s = open()) {
             assertThat(s.nextIncarnation()).isEqualTo(2);
@@ -67,12 +67,31 @@ class RocksStoreTest {
         try (RocksStore s = open()) {
             List<AppliedWrite> writes = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                writes.add(new AppliedWrite("k" + i, i == 3 ? null : "v" + i, 1));
+                writes.add(new AppliedWrite("k" + i, i == 3 ? null : "v" + i, 1, false));
             }
             s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, writes, true);
             assertThat(s.keyCount()).isEqualTo(9);
             assertThat(s.scan("", 3)).extracting(e -> e.key()).containsExactly("k0", "k1", "k2");
             assertThat(s.scan("k2", 3)).extracting(e -> e.key()).containsExactly("k4", "k5", "k6");
+        }
+    }
+
+    @Test
+    void theKeyCountFollowsOverwritesAndDeletesAndAgreesAfterAReopen() {
+        try (RocksStore s = open()) {
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT,
+                    List.of(new AppliedWrite("a", "1", 1, false), new AppliedWrite("b", "1", 1, false), new AppliedWrite("c", null, 1, false)), true);
+            assertThat(s.keyCount()).isEqualTo(2);
+            // a overwritten, b deleted, c (a tombstone) written again
+            s.applyOutcome(new TxId(1, 1, 2), Decision.COMMIT,
+                    List.of(new AppliedWrite("a", "2", 2, true), new AppliedWrite("b", null, 2, true), new AppliedWrite("c", "2", 2, false)), true);
+            assertThat(s.keyCount()).isEqualTo(2);
+            s.applyOutcome(new TxId(1, 1, 3), Decision.ABORT, List.of(), false);
+            assertThat(s.keyCount()).isEqualTo(2);
+        }
+        try (RocksStore s = open()) {
+            assertThat(s.keyCount()).isEqualTo(2);
+            assertThat(s.read("b").present()).isFalse();
         }
     }
 
@@ -84,7 +103,7 @@ class RocksStoreTest {
             for (int i = 0; i < 400; i++) {
                 int n = i;
                 fs.add(pool.submit(() -> s.applyOutcome(new TxId(1, 1, n + 1), Decision.COMMIT,
-                        List.of(new AppliedWrite("k" + n, "v", 1)), true)));
+                        List.of(new AppliedWrite("k" + n, "v", 1, false)), true)));
             }
             for (Future<?> f : fs) {
                 f.get(30, TimeUnit.SECONDS);
@@ -99,9 +118,9 @@ class RocksStoreTest {
     @Test
     void aSyncCoversTheWritesBeforeItAndSaysHowFar() {
         try (RocksStore s = open()) {
-            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("a", "v", 1)), true);
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("a", "v", 1, false)), true);
             long syncedBefore = s.syncedThrough();
-            s.applyOutcome(new TxId(1, 1, 2), Decision.COMMIT, List.of(new AppliedWrite("b", "v", 1)), false);
+            s.applyOutcome(new TxId(1, 1, 2), Decision.COMMIT, List.of(new AppliedWrite("b", "v", 1, false)), false);
             long applied = s.writtenThrough();
             assertThat(s.syncedThrough()).isEqualTo(syncedBefore).isLessThan(applied);
 
@@ -109,7 +128,7 @@ class RocksStoreTest {
             s.refuse(new TxId(1, 1, 3));
             assertThat(s.syncedThrough()).isGreaterThanOrEqualTo(applied);
 
-            s.applyOutcome(new TxId(1, 1, 4), Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1)), false);
+            s.applyOutcome(new TxId(1, 1, 4), Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1, false)), false);
             long applied2 = s.writtenThrough();
             s.sync();
             assertThat(s.syncedThrough()).isGreaterThanOrEqualTo(applied2);
@@ -128,7 +147,7 @@ class RocksStoreTest {
     @Test
     void corruptedStorageIsRefusedRatherThanStartedEmpty() throws IOException {
         try (RocksStore s = open()) {
-            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("k", "v", 1)), true);
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("k", "v", 1, false)), true);
         }
         Path manifest;
         try (Stream<Path> files = Files.list(dir.resolve("db"))) {
