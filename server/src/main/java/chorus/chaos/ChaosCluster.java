@@ -69,7 +69,7 @@ final class ChaosCluster implements AutoCloseable {
             throw new IllegalStateException("replica " + id + " is already running");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain",
                 "--config", configFile.toString(), "--id", String.valueOf(id),
                 "--data", workDir.resolve("data").resolve("replica-" + id).toString(), "--allow-faults"));

@@ -31,7 +31,7 @@ public final class Bench {
     public static final String ZOOKEEPER = "ZooKeeper";
     public static final int SERVERS = 5;
     /** Both systems' server JVMs get the same options as the replicas of {@link LocalCluster}. */
-    public static final List<String> SERVER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto");
+    public static final List<String> SERVER_JVM_OPTIONS = LocalCluster.REPLICA_JVM_OPTIONS;
 
     private final BenchOptions options;
     private final PrintStream progress;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chorus.api.InvalidRequestException;
+import chorus.api.Limits;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.AbortCause;
 import chorus.api.model.Mutation;
@@ -11,7 +12,12 @@ import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class ReplicatedWritesIT {
@@ -63,6 +69,33 @@ class ReplicatedWritesIT {
         assertThat(cluster.connection(5).kv().get("cas").value()).isEqualTo("v2");
         // Version 0 means "absent": create-if-absent.
         assertThat(kv.execute(List.of(new Mutation.Put("fresh", "x", 0))).version()).isEqualTo(1);
+    }
+
+    @Test
+    void twoBatchesAtTheSizeLimitCommitAtOnceOnEveryReplica() throws Exception {
+        // 16 keys of 6 bytes and values of 1 MiB - 6: exactly the batch limit, twice at once
+        // through two coordinators, so every replica holds both (its heap starts small).
+        int perValue = Limits.MAX_BATCH_BYTES / 16 - 6;
+        List<Callable<WriteResult>> writers = new ArrayList<>();
+        for (int coordinator : new int[] {2, 4}) {
+            List<Mutation> batch = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                batch.add(Mutation.put(String.format("big%d%02d", coordinator, i), String.valueOf((char) ('a' + i)).repeat(perValue)));
+            }
+            writers.add(() -> cluster.connection(coordinator).kv().execute(batch));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (Future<WriteResult> f : pool.invokeAll(writers)) {
+                assertThat(f.get().versions()).hasSize(16);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int r = 1; r <= 5; r++) {
+            ReadResult last = cluster.connection(r).kv().get("big415");
+            assertThat(last.value()).hasSize(perValue).startsWith("ppp");
+        }
     }
 
     @Test
