@@ -1,6 +1,7 @@
 package chorus.bench.harness;
 
 import chorus.api.rmi.TimeoutClientSocketFactory;
+import chorus.server.storage.RocksNative;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -91,7 +92,7 @@ public final class Floor {
         byte[] value = new byte[100];
         ThreadLocalRandom.current().nextBytes(value);
         Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        RocksDB.loadLibrary();
+        RocksNative.load();
         try (Options options = new Options().setCreateIfMissing(true);
              WriteOptions sync = new WriteOptions().setSync(true);
              RocksDB db = RocksDB.open(options, dir.toString())) {

@@ -55,7 +55,7 @@ public final class RocksStore implements ReplicaStore {
     static final long RECORD_WRITE_BUFFER_BYTES = 2L * 1024 * 1024;
 
     static {
-        RocksDB.loadLibrary();
+        RocksNative.load();
     }
 
     private final Path dir;
