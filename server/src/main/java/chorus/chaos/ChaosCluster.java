@@ -7,6 +7,7 @@ import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.server.ChildProcesses;
 import chorus.server.LoopbackPorts;
+import chorus.server.ReplicaMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -68,9 +69,10 @@ final class ChaosCluster implements AutoCloseable {
         if (isRunning(id)) {
             throw new IllegalStateException("replica " + id + " is already running");
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ReplicaMain.JVM_OPTIONS);
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain",
                 "--config", configFile.toString(), "--id", String.valueOf(id),
                 "--data", workDir.resolve("data").resolve("replica-" + id).toString(), "--allow-faults"));
         try {

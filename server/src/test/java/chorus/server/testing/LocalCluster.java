@@ -11,6 +11,7 @@ import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.server.ChildProcesses;
 import chorus.server.LoopbackPorts;
+import chorus.server.ReplicaMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,16 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalCluster implements AutoCloseable {
 
-    /**
-     * The JVM options of every replica started here (and of the benchmark's ZooKeeper servers).
-     * The serial collector: five JVMs share two cores. A replica's data is off the heap, so the
-     * heap starts small with a small young generation (24 MB): with the JVM's defaults here it was
-     * committed at its 256 MB cap from the start, and a replica under sustained writes sat at
-     * 310-320 MB resident, against 215-225 MB so, at no cost in throughput. The cap stays for
-     * bursts such as batches at the size limit ({@code ReplicatedWritesIT}).
-     */
-    public static final List<String> REPLICA_JVM_OPTIONS =
-            List.of("-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto");
+    /** The JVM options of every replica started here (and of the benchmark's ZooKeeper servers). */
+    public static final List<String> REPLICA_JVM_OPTIONS = ReplicaMain.JVM_OPTIONS;
 
     /** Short timeouts, so that failure tests take seconds; still long enough for a busy 2-core machine. */
     public static final Timeouts TEST_TIMEOUTS = new Timeouts(Duration.ofMillis(1000), Duration.ofMillis(8000),
