@@ -140,7 +140,9 @@ class FaultInjectionTest {
                 assertThat(cluster.node(r).diagnostics().lockedKeys()).isZero();
             }
         });
-        assertThat(events(4)).extracting(ProtocolEvent::type).contains(EventType.RESOLVED);
+        // Recorded just after the outcome is applied and the locks are released, so awaited too.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(events(4)).extracting(ProtocolEvent::type).contains(EventType.RESOLVED));
         cluster.start(1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(cluster.node(1).get("k").value()).isEqualTo("v");

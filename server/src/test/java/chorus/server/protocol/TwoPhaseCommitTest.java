@@ -298,7 +298,9 @@ class TwoPhaseCommitTest {
             assertThat(t.keys()).containsExactly("k");
             assertThat(t.lastAttempt()).contains("coordinator 2 is unreachable").contains("uncertain");
         });
-        assertThat(events(4)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.IN_DOUBT));
+        // Recorded just after the state changes, so awaited too.
+        await().atMost(patience()).untilAsserted(() ->
+                assertThat(events(4)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.IN_DOUBT)));
         for (int r = 1; r <= 5; r++) {
             cluster.network.deliverDecisions(r);
         }
