@@ -202,10 +202,11 @@ class TwoPhaseCommitTest {
         // Coordinator 1 has no record of t1.1.501 and is not deciding it (presumed abort), and the
         // other replicas never voted for it (they refuse it now): whoever is asked first settles it.
         await().atMost(patience()).untilAsserted(() -> assertThat(get(5, "k").value()).isEqualTo("old"));
-        assertThat(events(5)).anySatisfy(e -> {
+        // A participant records RESOLVED just after the outcome is visible: awaited too.
+        await().atMost(patience()).untilAsserted(() -> assertThat(events(5)).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EventType.RESOLVED);
             assertThat(e.reason()).matches("(coordinator 1|replica \\d) answered ABORTED.*");
-        });
+        }));
     }
 
     @Test
@@ -252,13 +253,14 @@ class TwoPhaseCommitTest {
         WriteResult w = put(1, "k", "v");
         // Re-delivery is blocked too, so only the participant's own question can settle it.
         await().atMost(patience()).untilAsserted(() -> assertThat(get(2, "k").value()).isEqualTo("v"));
-        assertThat(events(2)).anySatisfy(e -> {
+        // A participant records RESOLVED just after the outcome is visible: awaited too.
+        await().atMost(patience()).untilAsserted(() -> assertThat(events(2)).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
             assertThat(e.txId()).isEqualTo(w.txId());
         }).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EventType.RESOLVED);
             assertThat(e.reason()).isEqualTo("coordinator 1 answered COMMITTED");
-        });
+        }));
     }
 
     @Test
@@ -267,11 +269,12 @@ class TwoPhaseCommitTest {
         WriteResult w = put(2, "k", "v");
         cluster.crash(2);
         await().atMost(patience()).untilAsserted(() -> assertThat(get(4, "k").value()).isEqualTo("v"));
-        assertThat(events(4)).anySatisfy(e -> {
+        // A participant records RESOLVED just after the outcome is visible: awaited too.
+        await().atMost(patience()).untilAsserted(() -> assertThat(events(4)).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(EventType.RESOLVED);
             assertThat(e.txId()).isEqualTo(w.txId());
             assertThat(e.reason()).contains("answered COMMITTED").contains("coordinator 2 is unreachable");
-        });
+        }));
     }
 
     @Test
