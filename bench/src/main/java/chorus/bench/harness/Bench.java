@@ -3,6 +3,7 @@ package chorus.bench.harness;
 import chorus.api.config.Timeouts;
 import chorus.bench.ycsb.ChorusClient;
 import chorus.bench.ycsb.ZooKeeperClient;
+import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,8 +31,8 @@ public final class Bench {
     public static final String CHORUS = "Chorus";
     public static final String ZOOKEEPER = "ZooKeeper";
     public static final int SERVERS = 5;
-    /** Both systems' server JVMs get the same options as the replicas of {@link LocalCluster}. */
-    public static final List<String> SERVER_JVM_OPTIONS = LocalCluster.REPLICA_JVM_OPTIONS;
+    /** Both systems' server JVMs get the options every launcher gives a replica. */
+    public static final List<String> SERVER_JVM_OPTIONS = ReplicaMain.JVM_OPTIONS;
 
     private final BenchOptions options;
     private final PrintStream progress;

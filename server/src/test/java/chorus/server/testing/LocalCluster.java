@@ -31,9 +31,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalCluster implements AutoCloseable {
 
-    /** The JVM options of every replica started here (and of the benchmark's ZooKeeper servers). */
-    public static final List<String> REPLICA_JVM_OPTIONS = ReplicaMain.JVM_OPTIONS;
-
     /** Short timeouts, so that failure tests take seconds; still long enough for a busy 2-core machine. */
     public static final Timeouts TEST_TIMEOUTS = new Timeouts(Duration.ofMillis(1000), Duration.ofMillis(8000),
             Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofMillis(2000), Duration.ofMillis(3000),
@@ -191,7 +188,7 @@ public final class LocalCluster implements AutoCloseable {
         config.require(id);
         List<String> cmd = new ArrayList<>(launchPrefix.apply(id));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(REPLICA_JVM_OPTIONS);
+        cmd.addAll(ReplicaMain.JVM_OPTIONS);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
