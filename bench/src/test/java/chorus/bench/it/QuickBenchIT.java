@@ -47,12 +47,13 @@ class QuickBenchIT {
         }
         assertThat(results.floor().rmiMillis()).isPositive();
         assertThat(results.floor().syncMillis()).isPositive();
+        assertThat(results.floor().concurrentSyncMillis()).isPositive();
 
         Path png = dir.resolve("chart.png");
         Path md = dir.resolve("benchmarks.md");
         Chart.write(results, png);
         Report.write(results, "QuickBenchIT", md, "chart.png");
         assertThat(Files.size(png)).isPositive();
-        assertThat(Files.readString(md)).contains("## Workload A", "## Workload write-only", "## Floor", "| 32 | **all** |");
+        assertThat(Files.readString(md)).contains("## Workload A", "## Workload write-only", "## Floor", "protocol bound", "| 32 | **all** |");
     }
 }

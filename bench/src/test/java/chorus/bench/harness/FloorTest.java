@@ -1,0 +1,70 @@
+package chorus.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
+
+class FloorTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void concurrentSyncedWritesTimeEveryRoundAndReachEveryWritersOwnDatabase() throws Exception {
+        int writers = 3;
+        int rounds = 20;
+        Histogram slowest = Floor.concurrentSyncedWrites(dir, writers, rounds);
+
+        assertThat(slowest.getTotalCount()).as("one figure per measured round").isEqualTo(rounds);
+        assertThat(slowest.getMinValue()).isPositive();
+        int warmup = 10;
+        for (int w = 0; w < writers; w++) {
+            assertThat(keysIn(dir.resolve("concurrent-" + w))).as("writer " + w).isEqualTo(warmup + rounds);
+        }
+    }
+
+    @Test
+    void aWriterWhoseDatabaseCannotBeCreatedFailsAtOnceNamingItsDirectory() throws Exception {
+        Files.writeString(dir.resolve("concurrent-1"), "a file where a database directory should go");
+
+        assertThatThrownBy(() -> Floor.concurrentSyncedWrites(dir, 3, 20))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("concurrent-1");
+    }
+
+    @Test
+    void theProtocolBoundIsThreeRoundTripsTheSlowestConcurrentSyncAndOneSync() {
+        Floor.Result r = new Floor.Result(histogramOf(30_000), histogramOf(150_000), histogramOf(300_000), 4);
+
+        assertThat(r.floorMillis()).isCloseTo(0.36, offset(0.001));
+        assertThat(r.protocolBoundMillis()).isCloseTo(0.54, offset(0.001));
+    }
+
+    private static Histogram histogramOf(long nanos) {
+        Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        h.recordValue(nanos);
+        return h;
+    }
+
+    private static int keysIn(Path db) throws Exception {
+        try (Options options = new Options(); RocksDB rocks = RocksDB.openReadOnly(options, db.toString());
+             RocksIterator it = rocks.newIterator()) {
+            int n = 0;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+            return n;
+        }
+    }
+}
