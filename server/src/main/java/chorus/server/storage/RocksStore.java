@@ -49,7 +49,7 @@ public final class RocksStore implements ReplicaStore {
      * Memtable of the data: the keys' current versions are read from it at every PREPARE and every
      * apply adds one. Small, because each write of a hot key adds a version: with 16 MB the five
      * replicas' skip lists spread over 80 MB, and their searches and inserts missed the caches
-     * (4 MB: 43 % fewer skip-list samples per write; performance.md, seventh round).
+     * (4 MB: 40 % fewer skip-list samples per write; performance.md, seventh round).
      */
     static final long DATA_WRITE_BUFFER_BYTES = 4L * 1024 * 1024;
     /**
