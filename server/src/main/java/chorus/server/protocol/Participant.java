@@ -63,6 +63,8 @@ public final class Participant {
     });
     /** Serialises "register a prepare" against "refuse an unknown transaction" (cooperative termination). */
     private final Object admission = new Object();
+    /** What a PREPARE needs of each key, kept from earlier PREPAREs and applies. */
+    private final KnownVersions known = new KnownVersions(KnownVersions.DEFAULT_CAPACITY);
 
     public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
                        long outcomeRetentionMillis) {
@@ -175,7 +177,7 @@ public final class Participant {
             Map<String, Long> versions = new HashMap<>();
             Set<String> present = new HashSet<>();
             for (Mutation m : req.mutations()) {
-                StoredValue current = store.read(m.key());
+                KnownVersions.Known current = known.current(m.key(), store);
                 if (current.present()) {
                     present.add(m.key());
                 }
@@ -335,7 +337,16 @@ public final class Participant {
                     writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key()), ptx.present.contains(m.key())));
                 }
             }
-            store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
+            try {
+                store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
+            } catch (RuntimeException e) {
+                known.forget(ptx.keys());
+                throw e;
+            }
+            // Still under the keys' locks, which are released below.
+            for (AppliedWrite w : writes) {
+                known.applied(w.key(), w.version(), w.value() != null);
+            }
             ptx.state = ParticipantTx.State.DONE;
         }
         txs.remove(ptx.txId);

@@ -74,6 +74,26 @@ class TwoPhaseCommitTest {
     }
 
     @Test
+    void versionsCountEveryWriteOfAKeyThroughPutsDeletesAndConditionalWritesFromEveryCoordinator() throws Exception {
+        // After its first PREPARE of a key, a replica answers the version question from memory
+        // (KnownVersions): every apply must keep that memory exact, or versions stop counting and
+        // MemoryStore refuses an apply whose claim of presence is wrong.
+        assertThat(put(1, "k", "a").version()).isEqualTo(1);
+        assertThat(cluster.node(2).execute(List.of(Mutation.delete("k"))).version()).isEqualTo(2);
+        assertThat(put(3, "k", "b").version()).isEqualTo(3);
+        assertThat(cluster.node(4).execute(List.of(new Mutation.Put("k", "c", 3))).version()).isEqualTo(4);
+        assertThatThrownBy(() -> cluster.node(5).execute(List.of(new Mutation.Put("k", "d", 3))))
+                .isInstanceOfSatisfying(TransactionAbortedException.class,
+                        e -> assertThat(e.abortCause()).isEqualTo(AbortCause.VERSION_MISMATCH))
+                .hasMessageContaining("is at version 4, expected 3");
+        for (int r = 1; r <= 5; r++) {
+            ReadResult k = get(r, "k");
+            assertThat(k.value()).as("replica " + r).isEqualTo("c");
+            assertThat(k.version()).as("replica " + r).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aCommitRecordOutlivesAnApplyThatIsNotSyncedYetSoAPowerLossThereLosesNothing() throws Exception {
         CountDownLatch disk = new CountDownLatch(1);
         cluster.store(3).syncGate = disk;
