@@ -88,7 +88,7 @@ public final class Bench {
             for (int id = 1; id <= SERVERS; id++) {
                 pids.add(cluster.pid(id));
             }
-            return runAll(CHORUS, ChorusClient::new, p, pids);
+            return runAll(CHORUS, ChorusClient::new, p, ServerProbe.withTransactions(pids, () -> committedTransactions(cluster)));
         }
     }
 
@@ -97,11 +97,24 @@ public final class Bench {
         try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(SERVERS, options.workDir().resolve("zookeeper"), SERVER_JVM_OPTIONS)) {
             Properties p = baseProperties();
             p.setProperty(ZooKeeperClient.SERVERS_PROPERTY, zk.servers());
-            return runAll(ZOOKEEPER, ZooKeeperClient::new, p, zk.pids());
+            return runAll(ZOOKEEPER, ZooKeeperClient::new, p, ServerProbe.processes(zk.pids()));
         }
     }
 
-    private SystemResults runAll(String system, Supplier<DB> bindings, Properties base, List<Long> pids)
+    /** Transactions every replica has committed as coordinator since it started; UNKNOWN if one does not answer. */
+    private static long committedTransactions(LocalCluster cluster) {
+        long sum = 0;
+        for (int id = 1; id <= SERVERS; id++) {
+            try {
+                sum += cluster.status(id).commits();
+            } catch (RuntimeException e) {
+                return ServerProbe.UNKNOWN;
+            }
+        }
+        return sum;
+    }
+
+    private SystemResults runAll(String system, Supplier<DB> bindings, Properties base, ServerProbe servers)
             throws InterruptedException, WorkloadException, DBException {
         Properties loading = new Properties();
         loading.putAll(base);
@@ -109,18 +122,19 @@ public final class Bench {
         // insert a few times (both systems alike) so that every record is there for the runs.
         loading.setProperty("core_workload_insertion_retry_limit", "5");
         loading.setProperty("core_workload_insertion_retry_interval", "1");
-        RunResult load = WorkloadRunner.load(system, bindings, loading, options.loadThreads(), pids);
+        RunResult load = WorkloadRunner.load(system, bindings, loading, options.loadThreads(), servers);
         report(load);
         List<RunResult> runs = new ArrayList<>();
         for (Workload w : options.workloads()) {
             for (int threads : options.threads()) {
                 RunResult r = WorkloadRunner.run(system, w.label(), bindings, w.properties(base), threads,
-                        options.warmup().toNanos(), options.measure().toNanos(), pids);
+                        options.warmup().toNanos(), options.measure().toNanos(), servers);
                 report(r);
                 runs.add(r);
             }
         }
         Map<Integer, Double> rss = new TreeMap<>();
+        List<Long> pids = servers.pids();
         for (int i = 0; i < pids.size(); i++) {
             int id = i + 1;
             Machine.residentMB(pids.get(i)).ifPresent(mib -> rss.put(id, mib));
@@ -134,6 +148,10 @@ public final class Bench {
         sb.append(String.format(Locale.ROOT, "%s %s threads=%d ops=%d errors=%d ops_per_s=%.0f server_cpu_ms_per_op=%.3f load=%.2f",
                 r.system(), r.workload(), r.threads(), r.operations(), r.errorCount(), r.throughput(), r.serverCpuMillisPerOp(),
                 r.loadAverage()));
+        if (r.transactions() > 0) {
+            sb.append(String.format(Locale.ROOT, " transactions=%d writes_per_tx=%.2f server_cpu_ms_per_tx=%.3f", r.transactions(),
+                    r.writesPerTransaction(), r.serverCpuMillisPerTransaction()));
+        }
         r.latencies().forEach((op, h) -> sb.append(String.format(Locale.ROOT, " %s_p50/p99/p99.9_ms=%.2f/%.2f/%.2f", op,
                 r.millis(op, 50), r.millis(op, 99), r.millis(op, 99.9))));
         progress.println(sb);

@@ -105,6 +105,7 @@ public final class Report {
             md.append("## Workload ").append(w.label()).append(" (").append(w.mix()).append(")\n\n");
             table(md, r, w, o.threads());
         }
+        groups(md, r);
         md.append("## Load phase\n\n");
         md.append("| system | records | threads | ops/s | INSERT p50 / p99 / p99.9 (ms) | failed attempts (retried) "
                 + "| server CPU ms/op | load |\n");
@@ -133,6 +134,29 @@ public final class Report {
         md.append("\n## Throughput against client threads\n\n");
         md.append("![Throughput against client threads, Chorus and ZooKeeper](").append(chartFileName).append(")\n");
         return md.toString();
+    }
+
+    /** Chorus's write transactions: how many client writes each carried, and what one cost the servers. */
+    private static void groups(StringBuilder md, BenchResults r) {
+        List<RunResult> runs = r.chorus().runs().stream().filter(x -> x.writes() > 0 && x.transactions() > 0).toList();
+        if (runs.isEmpty()) {
+            return;
+        }
+        md.append("## Chorus: writes per transaction\n\n");
+        md.append("A replica sends the unconditional writes that arrive while its previous transaction is under way as one "
+                + "transaction (group commit, see [protocol.md](protocol.md)), so its servers' cost per write is their cost per "
+                + "transaction divided by the writes it carries, and no transaction can carry more writes than the replica "
+                + "has clients. Transactions: those the five replicas committed as coordinators in the measured window. "
+                + "Server CPU per transaction only where every operation writes.\n\n");
+        md.append("| workload | threads | writes/s | transactions/s | writes per transaction | server CPU ms per transaction |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (RunResult x : runs) {
+            boolean allWrites = x.writes() == x.operations();
+            md.append("| ").append(x.workload()).append(" | ").append(x.threads()).append(" | ").append(fmt0(x.writes() / x.seconds()))
+                    .append(" | ").append(fmt0(x.transactions() / x.seconds())).append(" | ").append(fmt2(x.writesPerTransaction()))
+                    .append(" | ").append(allWrites ? fmt3(x.serverCpuMillisPerTransaction()) : "").append(" |\n");
+        }
+        md.append('\n');
     }
 
     private static void target(StringBuilder md, BenchResults r, Workload w, int threads, double needed, String label) {

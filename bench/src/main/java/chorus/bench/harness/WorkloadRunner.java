@@ -37,11 +37,11 @@ public final class WorkloadRunner {
     }
 
     /** Inserts {@code recordcount} records with {@code threads} threads; every insert is measured. */
-    public static RunResult load(String system, Supplier<DB> bindings, Properties props, int threads, List<Long> serverPids)
+    public static RunResult load(String system, Supplier<DB> bindings, Properties props, int threads, ServerProbe servers)
             throws InterruptedException, WorkloadException, DBException {
         long records = Long.parseLong(props.getProperty("recordcount"));
         AtomicLong remaining = new AtomicLong(records);
-        return execute(system, "load", bindings, props, threads, 0, Long.MAX_VALUE, serverPids,
+        return execute(system, "load", bindings, props, threads, 0, Long.MAX_VALUE, servers,
                 (w, db, state, stop) -> {
                     while (remaining.getAndDecrement() > 0) {
                         w.doInsert(db, state);
@@ -51,8 +51,8 @@ public final class WorkloadRunner {
 
     /** Runs the workload's transactions for {@code warmupNanos} unmeasured, then {@code measureNanos} measured. */
     public static RunResult run(String system, String workload, Supplier<DB> bindings, Properties props, int threads,
-                                long warmupNanos, long measureNanos, List<Long> serverPids) throws InterruptedException, WorkloadException, DBException {
-        return execute(system, workload, bindings, props, threads, warmupNanos, measureNanos, serverPids,
+                                long warmupNanos, long measureNanos, ServerProbe servers) throws InterruptedException, WorkloadException, DBException {
+        return execute(system, workload, bindings, props, threads, warmupNanos, measureNanos, servers,
                 (w, db, state, stop) -> {
                     while (System.nanoTime() < stop) {
                         w.doTransaction(db, state);
@@ -65,7 +65,7 @@ public final class WorkloadRunner {
     }
 
     private static RunResult execute(String system, String name, Supplier<DB> bindings, Properties props, int threads,
-                                     long warmupNanos, long measureNanos, List<Long> serverPids, Loop loop)
+                                     long warmupNanos, long measureNanos, ServerProbe servers, Loop loop)
             throws InterruptedException, WorkloadException, DBException {
         // CoreWorkload reaches YCSB's global measurements (for read-modify-write only, unused here):
         // they must exist, though the figures come from this class's own histograms.
@@ -109,19 +109,20 @@ public final class WorkloadRunner {
             window[0] = start + warmupNanos;
             window[1] = measureNanos == Long.MAX_VALUE ? Long.MAX_VALUE : window[0] + measureNanos;
             go.countDown();
-            double cpu;
+            ServerProbe.Reading before;
+            ServerProbe.Reading after;
             if (measureNanos == Long.MAX_VALUE) {
-                double cpu0 = Machine.cpuSeconds(serverPids);
+                before = servers.read();
                 for (Thread thread : running) {
                     thread.join();
                 }
-                cpu = Machine.cpuSeconds(serverPids) - cpu0;
+                after = servers.read();
             } else {
-                // The servers' CPU time over the measured window only: sampled at its two ends.
+                // What the servers did over the measured window only: read at its two ends.
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, window[0] - System.nanoTime()));
-                double cpu0 = Machine.cpuSeconds(serverPids);
+                before = servers.read();
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, window[1] - System.nanoTime()));
-                cpu = Machine.cpuSeconds(serverPids) - cpu0;
+                after = servers.read();
                 for (Thread thread : running) {
                     thread.join();
                 }
@@ -139,7 +140,8 @@ public final class WorkloadRunner {
                 db.errors.forEach((op, n) -> errors.merge(op, n, Long::sum));
                 firstError = firstError == null ? db.firstError : firstError;
             }
-            return new RunResult(system, name, threads, seconds, latencies, errors, firstError, load, cpu);
+            return new RunResult(system, name, threads, seconds, latencies, errors, firstError, load,
+                    after.cpuSeconds() - before.cpuSeconds(), ServerProbe.transactionsBetween(before, after));
         } finally {
             for (TimedDB db : dbs) {
                 try {

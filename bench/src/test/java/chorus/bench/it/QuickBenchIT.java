@@ -8,6 +8,7 @@ import chorus.bench.harness.BenchResults;
 import chorus.bench.harness.Chart;
 import chorus.bench.harness.Report;
 import chorus.bench.harness.RunResult;
+import chorus.bench.harness.ServerProbe;
 import chorus.bench.harness.Smoke;
 import chorus.bench.harness.SystemResults;
 import chorus.bench.harness.Workload;
@@ -45,6 +46,15 @@ class QuickBenchIT {
                 }
             }
         }
+        for (int threads : results.options().threads()) {
+            RunResult chorusWrites = results.chorus().run(Workload.WRITE_ONLY, threads);
+            assertThat(chorusWrites.transactions()).as("Chorus write-only transactions at " + threads).isPositive();
+            // At least one write each, at most one per client of the replica; the window's two ends are
+            // read a few milliseconds apart from the clients' own, hence the slack.
+            assertThat(chorusWrites.writesPerTransaction()).as("Chorus writes per transaction at " + threads)
+                    .isBetween(0.9, threads * 1.1);
+            assertThat(results.zookeeper().run(Workload.WRITE_ONLY, threads).transactions()).isEqualTo(ServerProbe.UNKNOWN);
+        }
         assertThat(results.floor().rmiMillis()).isPositive();
         assertThat(results.floor().syncMillis()).isPositive();
         assertThat(results.floor().concurrentSyncMillis()).isPositive();
@@ -54,6 +64,7 @@ class QuickBenchIT {
         Chart.write(results, png);
         Report.write(results, "QuickBenchIT", md, "chart.png");
         assertThat(Files.size(png)).isPositive();
-        assertThat(Files.readString(md)).contains("## Workload A", "## Workload write-only", "## Floor", "protocol bound", "| 32 | **all** |");
+        assertThat(Files.readString(md)).contains("## Workload A", "## Workload write-only", "## Floor", "protocol bound", "| 32 | **all** |",
+                "## Chorus: writes per transaction", "| write-only | 32 |");
     }
 }
