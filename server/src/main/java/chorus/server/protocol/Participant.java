@@ -63,8 +63,8 @@ public final class Participant {
     });
     /** Serialises "register a prepare" against "refuse an unknown transaction" (cooperative termination). */
     private final Object admission = new Object();
-    /** What a PREPARE needs of each key, kept from earlier PREPAREs and applies. */
-    private final KnownVersions known = new KnownVersions(KnownVersions.DEFAULT_CAPACITY);
+    /** Each key's committed state, for PREPAREs and client reads, kept from earlier PREPAREs, reads and applies. */
+    private final KnownState known = new KnownState(KnownState.DEFAULT_CAPACITY);
 
     public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
                        long outcomeRetentionMillis) {
@@ -177,7 +177,7 @@ public final class Participant {
             Map<String, Long> versions = new HashMap<>();
             Set<String> present = new HashSet<>();
             for (Mutation m : req.mutations()) {
-                KnownVersions.Known current = known.current(m.key(), store);
+                KnownState.Known current = known.current(m.key(), store);
                 if (current.present()) {
                     present.add(m.key());
                 }
@@ -337,15 +337,18 @@ public final class Participant {
                     writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key()), ptx.present.contains(m.key())));
                 }
             }
+            known.beginApply();
             try {
                 store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
+                // Still under the keys' locks, which are released below.
+                for (AppliedWrite w : writes) {
+                    known.applied(w.key(), w.version(), w.value());
+                }
             } catch (RuntimeException e) {
                 known.forget(ptx.keys());
                 throw e;
-            }
-            // Still under the keys' locks, which are released below.
-            for (AppliedWrite w : writes) {
-                known.applied(w.key(), w.version(), w.value() != null);
+            } finally {
+                known.endApply();
             }
             ptx.state = ParticipantTx.State.DONE;
         }
@@ -416,7 +419,7 @@ public final class Participant {
             Optional<TxId> holder = locks.holder(key);
             ParticipantTx ptx = holder.map(txs::get).orElse(null);
             if (ptx == null || !ptx.voted()) {
-                StoredValue v = store.read(key);
+                StoredValue v = known.read(key, store);
                 return new ReadResult(key, v.present(), v.value(), v.version(), self);
             }
             long remaining = deadline - System.nanoTime();

@@ -76,7 +76,7 @@ class TwoPhaseCommitTest {
     @Test
     void versionsCountEveryWriteOfAKeyThroughPutsDeletesAndConditionalWritesFromEveryCoordinator() throws Exception {
         // After its first PREPARE of a key, a replica answers the version question from memory
-        // (KnownVersions): every apply must keep that memory exact, or versions stop counting and
+        // (KnownState): every apply must keep that memory exact, or versions stop counting and
         // MemoryStore refuses an apply whose claim of presence is wrong.
         assertThat(put(1, "k", "a").version()).isEqualTo(1);
         assertThat(cluster.node(2).execute(List.of(Mutation.delete("k"))).version()).isEqualTo(2);
