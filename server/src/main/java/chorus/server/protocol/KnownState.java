@@ -92,7 +92,9 @@ final class KnownState {
         if (k != null && k.complete()) {
             return k.stored();
         }
-        // In this order: an apply that is not yet counted as running here has not yet begun either.
+        // Begun, then running (applies count the other way round): an apply not yet counted as
+        // running here is counted as begun only after this, so the fill sees the change; one that
+        // has ended wrote the store and its entries before this read of the store.
         long begun = appliesBegun.get();
         boolean quiet = appliesRunning.get() == 0;
         StoredValue v = store.read(key);
@@ -112,7 +114,7 @@ final class KnownState {
 
     /** Called before an apply of committed writes starts, whatever keys it touches. */
     void beginApply() {
-        // Running first: a read that sees no apply running has already seen this one's begin counted, or will.
+        // Running, then begun: see read().
         appliesRunning.incrementAndGet();
         appliesBegun.incrementAndGet();
     }
