@@ -46,8 +46,8 @@ public final class RocksStore implements ReplicaStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
     private static final byte[] INCARNATION = "incarnation".getBytes(StandardCharsets.UTF_8);
     /**
-     * Memtable of the data: the keys' current versions are read from it at every PREPARE and every
-     * apply adds one. Small, because each write of a hot key adds a version: with 16 MB the five
+     * Memtable of the data: a PREPARE or a client read of a key not held in memory (the protocol's
+     * KnownState) searches it, and every apply adds one version. Small, because each write of a hot key adds a version: with 16 MB the five
      * replicas' skip lists spread over 80 MB, and their searches and inserts missed the caches
      * (4 MB: 40 % fewer skip-list samples per write; performance.md, seventh round).
      */
