@@ -81,7 +81,8 @@ public final class Bench {
 
     private SystemResults runChorus() throws IOException, InterruptedException, WorkloadException, DBException {
         progress.printf(Locale.ROOT, "# starting %d Chorus replicas%n", SERVERS);
-        try (LocalCluster cluster = LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS)) {
+        try (LocalCluster cluster = LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS, false,
+                options.coordination())) {
             Properties p = baseProperties();
             p.setProperty(ChorusClient.CONFIG_PROPERTY, cluster.configFile().toString());
             List<Long> pids = new ArrayList<>();

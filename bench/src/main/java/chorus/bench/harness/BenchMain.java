@@ -1,5 +1,6 @@
 package chorus.bench.harness;
 
+import chorus.api.config.Coordination;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,11 @@ public final class BenchMain implements Callable<Integer> {
             description = "YCSB request distribution: zipfian, uniform or latest (default: ${DEFAULT-VALUE}).")
     String distribution;
 
+    @Option(names = "--coordination", paramLabel = "MODE", defaultValue = "receiver",
+            description = "Which Chorus replica coordinates a write: receiver (the replica a client calls; the default) or "
+                    + "leader (replica 1 coordinates every write; see docs/protocol.md).")
+    String coordination;
+
     @Option(names = "--only", paramLabel = "SYSTEM", description = "Run one system only (chorus or zookeeper): figures "
             + "on stdout, no report. For profiling and before/after comparisons.")
     String only;
@@ -97,6 +103,12 @@ public final class BenchMain implements Callable<Integer> {
         if (only != null && !only.equals("chorus") && !only.equals("zookeeper")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--only takes chorus or zookeeper, not '" + only + "'");
         }
+        Coordination mode;
+        try {
+            mode = Coordination.parse(coordination);
+        } catch (chorus.api.config.ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
         List<Workload> chosen = List.of(Workload.values());
         if (workloads != null) {
             chosen = new java.util.ArrayList<>();
@@ -122,7 +134,7 @@ public final class BenchMain implements Callable<Integer> {
                 threads == null ? base.threads() : threads, base.loadThreads(),
                 warmupSeconds == null ? base.warmup() : seconds(warmupSeconds),
                 measureSeconds == null ? base.measure() : seconds(measureSeconds), chosen, base.floorRmiCalls(),
-                base.floorSyncedWrites(), work, quick, distribution);
+                base.floorSyncedWrites(), work, quick, distribution, mode);
         if (only != null) {
             new Bench(options, progress).runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
             return 0;

@@ -1,17 +1,18 @@
 package chorus.bench.harness;
 
+import chorus.api.config.Coordination;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * One benchmark run's shape, the same for both systems: records loaded, value size, client thread
- * counts, warm-up and measured time per run, the number of samples behind the floor, and YCSB's
- * request distribution (zipfian, uniform, latest).
+ * counts, warm-up and measured time per run, the number of samples behind the floor, YCSB's
+ * request distribution (zipfian, uniform, latest), and which Chorus replica coordinates a write.
  */
 public record BenchOptions(int records, int valueBytes, List<Integer> threads, int loadThreads, Duration warmup,
                            Duration measure, List<Workload> workloads, int floorRmiCalls, int floorSyncedWrites,
-                           Path workDir, boolean quick, String distribution) {
+                           Path workDir, boolean quick, String distribution, Coordination coordination) {
 
     public BenchOptions {
         if (records < 1 || valueBytes < 1 || loadThreads < 1 || threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)
@@ -19,18 +20,21 @@ public record BenchOptions(int records, int valueBytes, List<Integer> threads, i
             throw new IllegalArgumentException("need records >= 1, value bytes >= 1, thread counts >= 1, a positive measured time");
         }
         threads = List.copyOf(threads);
+        if (coordination == null) {
+            coordination = Coordination.RECEIVER;
+        }
         workloads = List.copyOf(workloads);
     }
 
     /** The full run behind docs/benchmarks.md: warmed-up runs long enough to be steady. */
     public static BenchOptions full(Path workDir) {
         return new BenchOptions(10_000, 100, List.of(1, 8, 32), 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                List.of(Workload.values()), 5000, 500, workDir, false, "zipfian");
+                List.of(Workload.values()), 5000, 500, workDir, false, "zipfian", Coordination.RECEIVER);
     }
 
     /** The smoke run: every workload and thread count once, briefly; it shows the harness works, not speed. */
     public static BenchOptions quick(Path workDir) {
         return new BenchOptions(500, 100, List.of(1, 8, 32), 8, Duration.ofMillis(500), Duration.ofMillis(1500),
-                List.of(Workload.values()), 500, 50, workDir, true, "zipfian");
+                List.of(Workload.values()), 500, 50, workDir, true, "zipfian", Coordination.RECEIVER);
     }
 }

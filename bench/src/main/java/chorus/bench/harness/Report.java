@@ -49,6 +49,11 @@ public final class Report {
                         + "participant's apply of a COMMIT is synced lazily, the coordinator keeping its record until it "
                         + "is (see [protocol.md](protocol.md)). Concurrent synced writes share one sync. ZooKeeper runs "
                         + "with `forceSync=yes`.\n");
+        md.append("- Chorus coordination: `").append(o.coordination().text()).append("`: ")
+                .append(o.coordination() == chorus.api.config.Coordination.LEADER
+                        ? "replica 1 coordinates every write; the other replicas forward the writes their clients send them"
+                        : "each write is coordinated by the replica its client called (the default)")
+                .append(".\n");
         md.append("- Client: YCSB core 0.17.0 workloads (`CoreWorkload`, " + o.distribution() + " request distribution) driven in one JVM by "
                 + "`chorus.bench.harness.WorkloadRunner`, one binding instance (connection) per client thread, spread "
                 + "round-robin over the five servers. Latencies are HdrHistograms of every operation in the measured window.\n");

@@ -2,6 +2,8 @@ package chorus.server.protocol;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import chorus.api.model.Mutation;
+import chorus.api.model.WriteResult;
 import java.util.List;
 
 /** The peer channel with this replica's outgoing message faults applied; calls to itself pass untouched. */
@@ -59,6 +61,12 @@ final class FaultyPeerChannel implements PeerChannel {
     public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception {
         before(replica);
         return channel.outcome(replica, txId, preparedAtMillis);
+    }
+
+    @Override
+    public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+        before(replica);
+        return channel.forward(replica, mutations);
     }
 
     private void before(int replica) throws Exception {

@@ -2,6 +2,8 @@ package chorus.server.protocol;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
+import chorus.api.model.Mutation;
+import chorus.api.model.WriteResult;
 import java.util.List;
 
 /**
@@ -57,4 +59,11 @@ public interface PeerChannel {
      * the question is, so that it does not presume from forgotten history.
      */
     TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception;
+
+    /**
+     * Has {@code replica} coordinate a client's write (see {@link chorus.api.config.Coordination#LEADER})
+     * and returns its result; the coordinator's refusals arrive as the {@link chorus.api.ChorusException}s
+     * they are.
+     */
+    WriteResult forward(int replica, List<Mutation> mutations) throws Exception;
 }

@@ -7,6 +7,7 @@ import chorus.api.NotPermittedException;
 import chorus.api.ReadTimeoutException;
 import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
+import chorus.api.config.Coordination;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Timeouts;
 import chorus.api.model.ContentsPage;
@@ -62,6 +63,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final Participant participant;
     private final Termination termination;
     private final WriteGroups writes;
+    private final Forwarding forwarding;
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
     private final ScheduledExecutorService scheduler;
@@ -109,7 +111,10 @@ public final class ReplicaNode implements AutoCloseable {
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), calls, delivery, clock);
-        this.writes = new WriteGroups(id, coordinator::execute, cluster.timeouts().transactionDeadline().dividedBy(2));
+        this.writes = new WriteGroups(id, coordinator::execute, cluster.timeouts().transactionDeadline().dividedBy(2),
+                cluster.coordinatorFor(id) == id && cluster.coordination() == Coordination.LEADER
+                        ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT);
+        this.forwarding = new Forwarding(id, channel);
         this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), calls, this::failed,
                 metrics);
     }
@@ -141,7 +146,21 @@ public final class ReplicaNode implements AutoCloseable {
         return participant.read(key);
     }
 
+    /**
+     * A client's write: coordinated here, or, when another replica coordinates every write
+     * ({@link Coordination#LEADER}), forwarded to it. A bad write is refused here either way.
+     */
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
+        int coordinator = cluster.coordinatorFor(address.id());
+        if (coordinator == address.id()) {
+            return writes.execute(mutations);
+        }
+        Limits.checkBatch(mutations);
+        return forwarding.forward(coordinator, mutations);
+    }
+
+    /** A write another replica forwarded: coordinated here, never forwarded on (whatever this replica's file says). */
+    public WriteResult coordinateForwarded(List<Mutation> mutations) throws ChorusException, InterruptedException {
         return writes.execute(mutations);
     }
 

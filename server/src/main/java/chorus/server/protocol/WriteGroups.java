@@ -18,8 +18,9 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Group commit of client writes at their coordinator. At most {@link #MAX_IN_FLIGHT} transaction
- * of this replica's clients is under way at a time; unconditional writes that arrive meanwhile wait,
- * and when it finishes, the writes waiting then leave together as one transaction: one LOCK, one
+ * of this replica's clients is under way at a time ({@link #LEADER_IN_FLIGHT} at a replica that
+ * coordinates every replica's writes); unconditional writes that arrive meanwhile wait, and when
+ * one finishes, the writes waiting then leave together as one transaction: one LOCK, one
  * PREPARE and one decision per replica, one COMMIT record, however many writes it carries. Before
  * they leave, they wait briefly for the writers of the group that just finished, who are likely to
  * write again at once ({@link #gather}). Alone, a write leaves at once, as its own transaction.
@@ -43,6 +44,13 @@ final class WriteGroups {
      * twice, 1,766 / 1,480 ops/s with one against 1,232 / 1,034 with two and 998 with four.
      */
     static final int MAX_IN_FLIGHT = 1;
+    /**
+     * The same at a replica that coordinates every replica's writes ({@code coordination = leader}):
+     * it has all the clients, so a group is large even with two under way, and the second keeps the
+     * replicas busy while the first waits for its acknowledgements. Write-only at 32 client threads,
+     * 5,339 ops/s with two against 4,669 / 4,711 / 4,900 with one (docs/performance.md, ninth round).
+     */
+    static final int LEADER_IN_FLIGHT = 2;
     /** Writes in one group: keeps one transaction's PREPARE a modest message. */
     static final int MAX_WRITES = 64;
     /**
@@ -60,6 +68,8 @@ final class WriteGroups {
 
     private final int self;
     private final Transactions transactions;
+    /** Transactions of this replica's clients under way at once: {@link #MAX_IN_FLIGHT} or {@link #LEADER_IN_FLIGHT}. */
+    private final int maxInFlight;
     /** How long a write may wait for a slot before it gives up, unstarted. */
     private final Duration patience;
     private final LongUnaryOperator gatherNanos;
@@ -73,19 +83,32 @@ final class WriteGroups {
     private long lastGroupEndNanos;
     /**
      * Waiting writes (besides itself) that a gathering leader waits for; 0 when none gathers. One
-     * field serves because one group is in flight ({@link #MAX_IN_FLIGHT}); with more, a second
-     * gathering leader would not be woken early and would wait out its bound.
+     * field serves one gathering leader; with two groups in flight ({@link #LEADER_IN_FLIGHT}) a
+     * second one gathering at the same time may not be woken early and then waits out its bound
+     * (at most {@link #MAX_GATHER_NANOS}): a delay, never a wrong group.
      */
     private int gatherFor;
     private long groups;
     private long groupedWrites;
 
     WriteGroups(int self, Transactions transactions, Duration patience) {
-        this(self, transactions, patience, lastNanos -> Math.min(MAX_GATHER_NANOS, lastNanos / 2));
+        this(self, transactions, patience, MAX_IN_FLIGHT);
+    }
+
+    WriteGroups(int self, Transactions transactions, Duration patience, int maxInFlight) {
+        this(self, transactions, patience, lastNanos -> Math.min(MAX_GATHER_NANOS, lastNanos / 2), maxInFlight);
+    }
+
+    WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos) {
+        this(self, transactions, patience, gatherNanos, MAX_IN_FLIGHT);
     }
 
     /** @param gatherNanos how long a leader may wait for expected writers, given the last transaction's time */
-    WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos) {
+    WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos, int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("at least one transaction must be allowed under way, not " + maxInFlight);
+        }
+        this.maxInFlight = maxInFlight;
         this.self = self;
         this.transactions = transactions;
         this.patience = patience;
@@ -161,7 +184,7 @@ final class WriteGroups {
         Write me = new Write(mutations);
         boolean lead;
         synchronized (this) {
-            lead = running < MAX_IN_FLIGHT && waiting.isEmpty();
+            lead = running < maxInFlight && waiting.isEmpty();
             if (lead) {
                 running++;
             } else {

@@ -1,7 +1,10 @@
 package chorus.server.transport;
 
+import chorus.api.ChorusException;
 import chorus.api.model.Decision;
+import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
+import chorus.api.model.WriteResult;
 import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
@@ -96,6 +99,18 @@ final class PeerEndpoint implements PeerService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RemoteException("replica " + node.address().id() + " was interrupted while applying decisions");
+        }
+    }
+
+    @Override
+    public WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException {
+        gate.checkClientCall();
+        traffic.forwards.increment();
+        try {
+            return node.coordinateForwarded(mutations);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChorusException("replica " + node.address().id() + " is shutting down");
         }
     }
 

@@ -1,7 +1,10 @@
 package chorus.server.transport;
 
+import chorus.api.ChorusException;
 import chorus.api.model.Decision;
+import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
+import chorus.api.model.WriteResult;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.TxOutcome;
@@ -9,6 +12,7 @@ import chorus.server.protocol.Vote;
 import chorus.server.protocol.Wire;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
+import java.util.List;
 
 /** Replica-to-replica calls of two-phase commit, exported by every replica next to the client API. */
 public interface PeerService extends Remote {
@@ -34,4 +38,11 @@ public interface PeerService extends Remote {
     DecisionAck durability() throws RemoteException;
 
     TxOutcome outcome(TxId txId, long preparedAtMillis) throws RemoteException;
+
+    /**
+     * A client's write, forwarded by the replica that received it, for this replica to coordinate
+     * ({@code coordination = leader}); refused at once while this replica is in simulated failure,
+     * as a crashed leader's refused connection would be.
+     */
+    WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException;
 }

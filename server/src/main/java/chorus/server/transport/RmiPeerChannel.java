@@ -3,6 +3,8 @@ package chorus.server.transport;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.model.Decision;
+import chorus.api.model.Mutation;
+import chorus.api.model.WriteResult;
 import chorus.api.model.TxId;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.PeerChannel;
@@ -108,6 +110,24 @@ public final class RmiPeerChannel implements PeerChannel {
             return local.outcome(txId, preparedAtMillis);
         }
         return call(replica, s -> s.outcome(txId, preparedAtMillis));
+    }
+
+    @Override
+    public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+        if (replica == self) {
+            return local.coordinateForwarded(mutations);
+        }
+        PeerService stub = stub(replica);
+        try {
+            return stub.forward(mutations);
+        } catch (NoSuchObjectException e) {
+            // The leader restarted and exported new objects; the call never ran: one retry, as in call().
+            stubs.remove(replica, stub);
+            return stub(replica).forward(mutations);
+        } catch (RemoteException e) {
+            stubs.remove(replica, stub);
+            throw e;
+        }
     }
 
     /**

@@ -53,6 +53,11 @@ class DecisionBatchingTest {
         public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public chorus.api.model.WriteResult forward(int replica, List<chorus.api.model.Mutation> mutations) {
+            throw new UnsupportedOperationException();
+        }
     };
 
     @AfterEach

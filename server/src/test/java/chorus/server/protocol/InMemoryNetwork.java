@@ -1,6 +1,8 @@
 package chorus.server.protocol;
 
 import chorus.api.model.Decision;
+import chorus.api.model.Mutation;
+import chorus.api.model.WriteResult;
 import chorus.api.model.TxId;
 import java.net.ConnectException;
 import java.util.List;
@@ -99,6 +101,11 @@ final class InMemoryNetwork {
             @Override
             public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception {
                 return reach(from, replica).outcome(txId, preparedAtMillis);
+            }
+
+            @Override
+            public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+                return reach(from, replica).coordinateForwarded(mutations);
             }
         };
     }

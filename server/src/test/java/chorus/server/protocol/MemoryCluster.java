@@ -25,7 +25,12 @@ final class MemoryCluster implements AutoCloseable {
     }
 
     MemoryCluster(int n, Timeouts timeouts) {
-        this.config = ClusterConfig.localhost(n, 7000, timeouts);
+        this(ClusterConfig.localhost(n, 7000, timeouts));
+    }
+
+    MemoryCluster(ClusterConfig config) {
+        int n = config.size();
+        this.config = config;
         this.network = new InMemoryNetwork(nodes::get);
         for (int id = 1; id <= n; id++) {
             stores.put(id, new MemoryStore());

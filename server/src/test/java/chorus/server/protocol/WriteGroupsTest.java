@@ -87,6 +87,26 @@ class WriteGroupsTest {
     }
 
     @Test
+    void aLeaderRunsTwoTransactionsAtOnceAndGroupsTheRest() throws Exception {
+        WriteGroups leader = new WriteGroups(1, this::run, Duration.ofSeconds(5), lastNanos -> 0L, WriteGroups.LEADER_IN_FLIGHT);
+        Future<WriteResult> first = clients.submit(() -> leader.execute(List.of(Mutation.put("hold1", "x"))));
+        Future<WriteResult> second = clients.submit(() -> leader.execute(List.of(Mutation.put("hold2", "x"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
+        Future<WriteResult> a = clients.submit(() -> leader.execute(List.of(Mutation.put("a", "1"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> leader.waiting() == 1);
+        Future<WriteResult> b = clients.submit(() -> leader.execute(List.of(Mutation.put("b", "2"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> leader.waiting() == 2);
+        assertThat(transactions).as("both slots taken, the rest wait").hasSize(2);
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).versions()).containsEntry("hold1", 7L);
+        assertThat(a.get(10, TimeUnit.SECONDS).versions()).containsOnlyKeys("a");
+        assertThat(b.get(10, TimeUnit.SECONDS).versions()).containsOnlyKeys("b");
+        assertThat(transactions.get(2)).as("the waiting writes left as one group").hasSize(2);
+        releaseAll.countDown();
+        assertThat(second.get(10, TimeUnit.SECONDS).versions()).containsEntry("hold2", 7L);
+    }
+
+    @Test
     void aWriteAloneIsItsOwnTransactionAtOnce() throws Exception {
         WriteResult r = write(Mutation.put("a", "1")).get(10, TimeUnit.SECONDS);
 

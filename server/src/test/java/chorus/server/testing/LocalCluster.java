@@ -3,6 +3,7 @@ package chorus.server.testing;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.config.ClusterConfig;
+import chorus.api.config.Coordination;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Security;
 import chorus.api.config.Timeouts;
@@ -75,7 +76,16 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Security security, boolean allowFaults) {
-        LocalCluster cluster = create(replicas, workDir, timeouts, security);
+        return startAll(create(replicas, workDir, timeouts, security), allowFaults);
+    }
+
+    /** Like {@link #start(int, Path, Timeouts, boolean)}, with writes coordinated as {@code coordination} says. */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, boolean allowFaults, Coordination coordination) {
+        return startAll(create(replicas, workDir, timeouts, Security.NONE, coordination), allowFaults);
+    }
+
+    private static LocalCluster startAll(LocalCluster cluster, boolean allowFaults) {
+        int replicas = cluster.config.size();
         cluster.allowFaults = allowFaults;
         try {
             for (int id = 1; id <= replicas; id++) {
@@ -97,9 +107,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts, Security security) {
+        return create(replicas, workDir, timeouts, security, Coordination.RECEIVER);
+    }
+
+    public static LocalCluster create(int replicas, Path workDir, Timeouts timeouts, Security security, Coordination coordination) {
         try {
             Files.createDirectories(workDir);
-            return new LocalCluster(workDir, new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts, security));
+            return new LocalCluster(workDir, new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts, security, coordination));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -29,7 +29,8 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
             }
             Path dir = Files.createTempDirectory("chorus-" + context.getRequiredTestClass().getSimpleName() + "-");
             context.getStore(NAMESPACE).put(field.getName(), new Started(dir, null));
-            LocalCluster cluster = LocalCluster.start(replicas.value(), dir, LocalCluster.TEST_TIMEOUTS, replicas.allowFaults());
+            LocalCluster cluster = LocalCluster.start(replicas.value(), dir, LocalCluster.TEST_TIMEOUTS, replicas.allowFaults(),
+                    replicas.coordination());
             context.getStore(NAMESPACE).put(field.getName(), new Started(dir, cluster));
             field.setAccessible(true);
             field.set(null, cluster);

@@ -1,5 +1,6 @@
 package chorus.server.testing;
 
+import chorus.api.config.Coordination;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -26,4 +27,7 @@ public @interface Replicas {
 
     /** Starts the replicas with {@code --allow-faults}, so that tests may inject faults. */
     boolean allowFaults() default false;
+
+    /** Which replica coordinates a write (the cluster file's {@code coordination}). */
+    Coordination coordination() default Coordination.RECEIVER;
 }

@@ -27,9 +27,11 @@ import java.util.TreeMap;
  * replica.1 = 127.0.0.1:7101
  * replica.2 = 127.0.0.1:7102
  * timeout.vote.ms = 2000
+ * coordination = receiver
  * </pre>
  */
-public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security) implements Serializable {
+public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination)
+        implements Serializable {
 
     public static final int MAX_REPLICAS = 9;
 
@@ -38,6 +40,8 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             "timeout.connect.ms", "timeout.read.ms", "timeout.vote.ms", "timeout.ack.ms", "timeout.prepared.ms",
             "timeout.read-wait.ms", "timeout.lock-wait.ms", "timeout.retry-backoff.ms", "timeout.resolve-interval.ms",
             "conflict.retries");
+
+    private static final String COORDINATION_KEY = "coordination";
 
     /** Settings of {@link Security}; paths are relative to the cluster file's directory. */
     private static final List<String> SECURITY_KEYS = List.of(
@@ -69,6 +73,13 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         if (security == null) {
             security = Security.NONE;
         }
+        if (coordination == null) {
+            coordination = Coordination.RECEIVER;
+        }
+    }
+
+    public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security) {
+        this(replicas, timeouts, security, Coordination.RECEIVER);
     }
 
     public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts) {
@@ -112,6 +123,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         TreeMap<Integer, ReplicaAddress> replicas = new TreeMap<>();
         long[] settings = settingsOf(Timeouts.DEFAULTS);
         Map<String, String> security = new java.util.HashMap<>();
+        Coordination coordination = Coordination.RECEIVER;
         for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
             String value = p.getProperty(key).trim();
             if (key.startsWith("replica.")) {
@@ -134,9 +146,15 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 }
             } else if (SECURITY_KEYS.contains(key)) {
                 security.put(key, value);
+            } else if (key.equals(COORDINATION_KEY)) {
+                try {
+                    coordination = Coordination.parse(value);
+                } catch (ConfigException e) {
+                    throw new ConfigException(source + ": " + e.getMessage());
+                }
             } else {
                 throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, "
-                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS));
+                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + COORDINATION_KEY);
             }
         }
         Timeouts timeouts;
@@ -152,7 +170,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             throw new ConfigException(source + ": " + e.getMessage());
         }
         try {
-            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec);
+            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec, coordination);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
@@ -177,6 +195,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         if (security.tokenFile() != null) {
             sb.append("admin.token-file = ").append(escape(security.tokenFile())).append('\n');
         }
+        sb.append(COORDINATION_KEY).append(" = ").append(coordination.text()).append('\n');
         return sb.toString();
     }
 
@@ -216,11 +235,20 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
     }
 
     public ClusterConfig withTimeouts(Timeouts t) {
-        return new ClusterConfig(replicas, t, security);
+        return new ClusterConfig(replicas, t, security, coordination);
     }
 
     public ClusterConfig withSecurity(Security s) {
-        return new ClusterConfig(replicas, timeouts, s);
+        return new ClusterConfig(replicas, timeouts, s, coordination);
+    }
+
+    public ClusterConfig withCoordination(Coordination c) {
+        return new ClusterConfig(replicas, timeouts, security, c);
+    }
+
+    /** The replica that coordinates the writes it receives; under {@link Coordination#LEADER}, every write. */
+    public int coordinatorFor(int receiver) {
+        return coordination == Coordination.LEADER ? replicas.get(0).id() : receiver;
     }
 
     /** Properties files treat backslashes as escapes (Windows paths). */

@@ -42,6 +42,23 @@ class ClusterConfigTest {
     }
 
     @Test
+    void coordinationIsTheReceiverUnlessTheFileAsksForTheLeader() {
+        ClusterConfig plain = ClusterConfig.parse("replica.2=127.0.0.1:7102\nreplica.1=127.0.0.1:7101\nreplica.3=127.0.0.1:7103", "f");
+        assertThat(plain.coordination()).isEqualTo(Coordination.RECEIVER);
+        assertThat(plain.coordinatorFor(3)).isEqualTo(3);
+
+        ClusterConfig led = ClusterConfig.parse("replica.2=127.0.0.1:7102\nreplica.3=127.0.0.1:7103\ncoordination = leader", "f");
+        assertThat(led.coordination()).isEqualTo(Coordination.LEADER);
+        assertThat(led.coordinatorFor(3)).as("the lowest id leads").isEqualTo(2);
+        assertThat(led.coordinatorFor(2)).isEqualTo(2);
+        assertThat(ClusterConfig.parse(led.toProperties(), "round-trip")).isEqualTo(led);
+
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ncoordination=primary", "f.properties"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("f.properties").hasMessageContaining("coordination = 'primary' must be one of receiver, leader");
+    }
+
+    @Test
     void rejectsBrokenFilesWithTheFileAndEntryNamed() {
         assertThatThrownBy(() -> ClusterConfig.parse("", "f.properties"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("f.properties").hasMessageContaining("no replicas");

@@ -1,0 +1,161 @@
+package chorus.server.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import chorus.api.ChorusException;
+import chorus.api.InvalidRequestException;
+import chorus.api.OutcomeUnknownException;
+import chorus.api.TransactionAbortedException;
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.Coordination;
+import chorus.api.model.AbortCause;
+import chorus.api.model.EventType;
+import chorus.api.model.Mutation;
+import chorus.api.model.ProtocolEvent;
+import chorus.api.model.Role;
+import chorus.api.model.WriteResult;
+import java.net.SocketTimeoutException;
+import java.rmi.ConnectException;
+import java.rmi.RemoteException;
+import java.rmi.ServerException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code coordination = leader}: every replica's writes are coordinated by replica 1, over five in-memory replicas. */
+class LeaderCoordinationTest {
+
+    private final MemoryCluster cluster = new MemoryCluster(
+            ClusterConfig.localhost(5, 7000, MemoryCluster.FAST).withCoordination(Coordination.LEADER));
+
+    @AfterEach
+    void close() {
+        cluster.close();
+    }
+
+    private List<ProtocolEvent> events(int replica) throws Exception {
+        return cluster.node(replica).events(0, 10_000).events();
+    }
+
+    @Test
+    void aWriteThroughAnyReplicaIsCoordinatedByTheLeaderAndAppliedEverywhere() throws Exception {
+        WriteResult w = cluster.node(3).execute(List.of(Mutation.put("k", "v")));
+        assertThat(w.coordinator()).isEqualTo(1);
+        assertThat(w.txId().coordinator()).isEqualTo(1);
+        assertThat(w.version()).isEqualTo(1);
+        for (int r = 1; r <= 5; r++) {
+            assertThat(cluster.node(r).get("k").value()).as("replica %d", r).isEqualTo("v");
+        }
+        assertThat(events(1)).anyMatch(e -> e.role() == Role.COORDINATOR && e.type() == EventType.COMMITTED
+                && e.txId().equals(w.txId()));
+        assertThat(events(3)).noneMatch(e -> e.role() == Role.COORDINATOR);
+        // The leader's own clients are served as before.
+        assertThat(cluster.node(1).execute(List.of(Mutation.put("k", "w"))).version()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentWritersOfEveryReplicaShareTheLeadersTransactions() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<WriteResult>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int replica = 1 + i % 5;
+                String key = "key-" + i;
+                results.add(pool.submit(() -> cluster.node(replica).execute(List.of(Mutation.put(key, "v")))));
+            }
+            for (Future<WriteResult> f : results) {
+                assertThat(f.get().coordinator()).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long transactions = cluster.node(1).status().commits();
+        assertThat(transactions).as("200 writes from 10 clients share transactions").isLessThan(200);
+        for (int r = 2; r <= 5; r++) {
+            assertThat(cluster.node(r).status().commits()).as("replica %d coordinates nothing", r).isZero();
+        }
+        for (int r = 1; r <= 5; r++) {
+            assertThat(cluster.node(r).status().keyCount()).as("replica %d", r).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theLeadersRefusalsReachTheClientUnchanged() throws Exception {
+        cluster.node(2).execute(List.of(Mutation.put("k", "v")));
+        assertThatThrownBy(() -> cluster.node(4).execute(List.of(new Mutation.Put("k", "x", 7))))
+                .isInstanceOf(TransactionAbortedException.class)
+                .satisfies(e -> assertThat(((TransactionAbortedException) e).abortCause()).isEqualTo(AbortCause.VERSION_MISMATCH));
+        assertThat(cluster.node(4).get("k").value()).isEqualTo("v");
+    }
+
+    @Test
+    void badInputIsRefusedByTheReceivingReplicaWithoutACall() {
+        cluster.network.down(1);
+        assertThatThrownBy(() -> cluster.node(2).execute(List.of()))
+                .isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void anUnreachableLeaderMeansNothingWasWrittenAndSaysWhichReplicaItWas() throws Exception {
+        cluster.network.down(1);
+        assertThatThrownBy(() -> cluster.node(3).execute(List.of(Mutation.put("k", "v"))))
+                .isExactlyInstanceOf(ChorusException.class)
+                .hasMessageContaining("replica 3 forwards writes to replica 1")
+                .hasMessageContaining("nothing was written");
+        cluster.network.up(1);
+        for (int r = 1; r <= 5; r++) {
+            assertThat(cluster.node(r).get("k").found()).as("replica %d", r).isFalse();
+        }
+        assertThat(cluster.node(3).execute(List.of(Mutation.put("k", "v"))).version()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyAFailureBeforeTheLeaderStartedCountsAsNothingWritten() {
+        assertThat(Forwarding.neverStarted(new ConnectException("refused", new java.net.ConnectException()))).isTrue();
+        assertThat(Forwarding.neverStarted(new ServerException("x",
+                new RemoteException("replica 1 is down (simulated failure)")))).isTrue();
+        assertThat(Forwarding.neverStarted(new java.rmi.UnmarshalException("read", new SocketTimeoutException("Read timed out"))))
+                .isFalse();
+        assertThat(Forwarding.neverStarted(new RemoteException("connection reset"))).isFalse();
+    }
+
+    @Test
+    void aLeaderThatFailsMidCallLeavesTheOutcomeUnknown() {
+        PeerChannel failing = new PeerChannel() {
+            @Override
+            public Vote lock(int replica, PrepareRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Vote prepare(int replica, PrepareRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void decide(int replica, chorus.api.model.TxId txId, chorus.api.model.Decision decision) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public TxOutcome outcome(int replica, chorus.api.model.TxId txId, long preparedAtMillis) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+                throw new java.rmi.UnmarshalException("error unmarshalling return", new SocketTimeoutException("Read timed out"));
+            }
+        };
+        assertThatThrownBy(() -> new Forwarding(4, failing).forward(1, List.of(Mutation.put("k", "v"))))
+                .isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("replica 4 forwards writes to replica 1")
+                .hasMessageContaining("Read timed out")
+                .hasMessageContaining("may or may not have taken effect");
+    }
+}
