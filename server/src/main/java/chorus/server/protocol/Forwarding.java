@@ -12,26 +12,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a client's write to the replica that coordinates every write (under
- * {@link chorus.api.config.Coordination#LEADER}) and passes its answer back. The leader's own
+ * Hands a group of this replica's client writes to the replica that coordinates every write
+ * (under {@link chorus.api.config.Coordination#LEADER}) and passes its answer back. It stands where
+ * the coordinator stands at a replica that coordinates its own writes: behind {@link WriteGroups},
+ * so that the writes waiting here travel as one call and join the leader's groups as one write. The leader's own
  * refusals (an abort, a bad request) reach the client unchanged. A failed call is told apart by
  * whether the write can have started there: a refused connection, or a leader refusing calls
  * in simulated failure, means nothing was written; any other failure (a read timeout, a reset
  * connection) leaves the outcome unknown, as a lost answer from a coordinator does.
  */
-final class Forwarding {
+final class Forwarding implements WriteGroups.Transactions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
 
     private final int self;
+    private final int leader;
     private final PeerChannel channel;
 
-    Forwarding(int self, PeerChannel channel) {
+    Forwarding(int self, int leader, PeerChannel channel) {
         this.self = self;
+        this.leader = leader;
         this.channel = channel;
     }
 
-    WriteResult forward(int leader, List<Mutation> mutations) throws ChorusException, InterruptedException {
+    @Override
+    public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
         try {
             return channel.forward(leader, mutations);
         } catch (ChorusException | InterruptedException e) {

@@ -63,7 +63,6 @@ public final class ReplicaNode implements AutoCloseable {
     private final Participant participant;
     private final Termination termination;
     private final WriteGroups writes;
-    private final Forwarding forwarding;
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
     private final ScheduledExecutorService scheduler;
@@ -111,10 +110,12 @@ public final class ReplicaNode implements AutoCloseable {
         this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), calls, delivery, clock);
-        this.writes = new WriteGroups(id, coordinator::execute, cluster.timeouts().transactionDeadline().dividedBy(2),
-                cluster.coordinatorFor(id) == id && cluster.coordination() == Coordination.LEADER
-                        ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT);
-        this.forwarding = new Forwarding(id, channel);
+        // Under leader coordination a replica other than the leader groups its clients' writes as
+        // a coordinator would, and forwards each group as one write instead of running it.
+        int leader = cluster.coordinatorFor(id);
+        this.writes = new WriteGroups(id, leader == id ? coordinator::execute : new Forwarding(id, leader, channel),
+                cluster.timeouts().transactionDeadline().dividedBy(2),
+                cluster.coordination() == Coordination.LEADER ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT);
         this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), calls, this::failed,
                 metrics);
     }
@@ -148,15 +149,11 @@ public final class ReplicaNode implements AutoCloseable {
 
     /**
      * A client's write: coordinated here, or, when another replica coordinates every write
-     * ({@link Coordination#LEADER}), forwarded to it. A bad write is refused here either way.
+     * ({@link Coordination#LEADER}), forwarded to it together with the others waiting here. A bad
+     * write is refused here either way.
      */
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
-        int coordinator = cluster.coordinatorFor(address.id());
-        if (coordinator == address.id()) {
-            return writes.execute(mutations);
-        }
-        Limits.checkBatch(mutations);
-        return forwarding.forward(coordinator, mutations);
+        return writes.execute(mutations);
     }
 
     /** A write another replica forwarded: coordinated here, never forwarded on (whatever this replica's file says). */

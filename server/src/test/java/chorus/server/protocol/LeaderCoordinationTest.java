@@ -152,7 +152,7 @@ class LeaderCoordinationTest {
                 throw new java.rmi.UnmarshalException("error unmarshalling return", new SocketTimeoutException("Read timed out"));
             }
         };
-        assertThatThrownBy(() -> new Forwarding(4, failing).forward(1, List.of(Mutation.put("k", "v"))))
+        assertThatThrownBy(() -> new Forwarding(4, 1, failing).execute(List.of(Mutation.put("k", "v"))))
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageContaining("replica 4 forwards writes to replica 1")
                 .hasMessageContaining("Read timed out")
