@@ -1,6 +1,7 @@
 package chorus.chaos;
 
 import chorus.api.config.ClusterConfig;
+import chorus.api.config.Coordination;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.ReplicaConnection;
@@ -35,10 +36,10 @@ final class ChaosCluster implements AutoCloseable {
     private final ChildProcesses processes = new ChildProcesses("chaos-cluster");
     private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
 
-    ChaosCluster(Path workDir, int replicas, Timeouts timeouts) throws IOException {
+    ChaosCluster(Path workDir, int replicas, Timeouts timeouts, Coordination coordination) throws IOException {
         this.workDir = workDir;
         Files.createDirectories(workDir);
-        this.config = new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts);
+        this.config = new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts).withCoordination(coordination);
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
         this.connector = new ReplicaConnector(timeouts);

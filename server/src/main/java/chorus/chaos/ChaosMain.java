@@ -1,5 +1,6 @@
 package chorus.chaos;
 
+import chorus.api.config.Coordination;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,10 @@ public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--replicas", paramLabel = "R", description = "replica processes (default: ${DEFAULT-VALUE})")
     int replicas = 5;
 
+    @Option(names = "--coordination", paramLabel = "MODE", description = "which replica coordinates a write: receiver (the "
+            + "one the client called) or leader (replica 1 coordinates every write) (default: ${DEFAULT-VALUE})")
+    String coordination = "receiver";
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "where replicas keep data and logs and the history is written "
             + "(default: a new directory under run/chaos)")
     Path workDir;
@@ -44,7 +49,8 @@ public final class ChaosMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(new ChaosMain());
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("error: " + ex.getMessage());
-            System.err.println("usage: chaos [--duration S] [--clients N] [--seed X] [--keys K] [--work-dir DIR]; see --help");
+            System.err.println("usage: chaos [--duration S] [--clients N] [--seed X] [--keys K] [--replicas R] "
+                    + "[--coordination receiver|leader] [--work-dir DIR]; see --help");
             return 2;
         });
         return cl.execute(args);
@@ -58,7 +64,7 @@ public final class ChaosMain implements Callable<Integer> {
             String runDir = System.getenv().getOrDefault("CHORUS_RUN_DIR", "run");
             Path dir = workDir != null ? workDir : Path.of(runDir, "chaos", "seed-" + s + "-" + System.currentTimeMillis());
             options = new ChaosRunner.Options(Duration.ofSeconds(durationSeconds), clients, s, keys, replicas, dir.toAbsolutePath(),
-                    Duration.ofSeconds(90), 2_000_000);
+                    Duration.ofSeconds(90), 2_000_000, Coordination.parse(coordination));
             if (Files.exists(options.workDir()) && Files.list(options.workDir()).findAny().isPresent()) {
                 System.err.println("error: work directory " + options.workDir() + " is not empty; give a new one");
                 return 2;

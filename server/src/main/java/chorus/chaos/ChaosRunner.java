@@ -1,5 +1,6 @@
 package chorus.chaos;
 
+import chorus.api.config.Coordination;
 import chorus.api.config.Timeouts;
 import chorus.api.model.InDoubtTransaction;
 import chorus.api.model.KeyEntry;
@@ -37,8 +38,18 @@ public final class ChaosRunner {
 
     /** Everything a run is told. */
     public record Options(Duration duration, int clients, long seed, int keys, int replicas, Path workDir,
-                          Duration recoveryPatience, long searchBudget) {
+                          Duration recoveryPatience, long searchBudget, Coordination coordination) {
+
+        /** With the default coordination: each write coordinated by the replica its client called. */
+        public Options(Duration duration, int clients, long seed, int keys, int replicas, Path workDir,
+                       Duration recoveryPatience, long searchBudget) {
+            this(duration, clients, seed, keys, replicas, workDir, recoveryPatience, searchBudget, Coordination.RECEIVER);
+        }
+
         public Options {
+            if (coordination == null) {
+                coordination = Coordination.RECEIVER;
+            }
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("duration must be positive, was " + duration.toSeconds() + " s");
             }
@@ -70,8 +81,9 @@ public final class ChaosRunner {
         }
 
         public void print(PrintStream out) {
-            out.printf("chaos run: seed %d, %d s, %d clients, %d replicas, %d keys%n", options.seed(), options.duration().toSeconds(),
-                    options.clients(), options.replicas(), options.keys());
+            out.printf("chaos run: seed %d, %d s, %d clients, %d replicas, %d keys%s%n", options.seed(), options.duration().toSeconds(),
+                    options.clients(), options.replicas(), options.keys(),
+                    options.coordination() == Coordination.LEADER ? ", replica 1 coordinating every write" : "");
             out.printf("%n%-10s %8s %8s %8s %8s%n", "operation", "total", "ok", "failed", "unknown");
             int[] all = new int[3];
             for (var e : counts.entrySet()) {
@@ -120,7 +132,7 @@ public final class ChaosRunner {
     public Report run() throws IOException, InterruptedException {
         List<String> keys = IntStream.range(0, options.keys()).mapToObj(i -> "k" + i).toList();
         History history = new History();
-        try (ChaosCluster cluster = new ChaosCluster(options.workDir(), options.replicas(), TIMEOUTS)) {
+        try (ChaosCluster cluster = new ChaosCluster(options.workDir(), options.replicas(), TIMEOUTS, options.coordination())) {
             log.printf("starting %d replicas in %s%n", options.replicas(), options.workDir());
             cluster.startAll(Duration.ofSeconds(90));
             volatileStop = false;

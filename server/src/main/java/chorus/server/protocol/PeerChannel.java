@@ -61,7 +61,7 @@ public interface PeerChannel {
     TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) throws Exception;
 
     /**
-     * Has {@code replica} coordinate a client's write (see {@link chorus.api.config.Coordination#LEADER})
+     * Has {@code replica} coordinate client writes (see {@link chorus.api.config.Coordination#LEADER})
      * and returns its result; the coordinator's refusals arrive as the {@link chorus.api.ChorusException}s
      * they are.
      */

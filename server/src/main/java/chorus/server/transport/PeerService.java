@@ -40,8 +40,8 @@ public interface PeerService extends Remote {
     TxOutcome outcome(TxId txId, long preparedAtMillis) throws RemoteException;
 
     /**
-     * A client's write, forwarded by the replica that received it, for this replica to coordinate
-     * ({@code coordination = leader}); refused at once while this replica is in simulated failure,
+     * Client writes (one, or a group of them with distinct keys), forwarded by the replica that
+     * received them, for this replica to coordinate ({@code coordination = leader}); refused at once while this replica is in simulated failure,
      * as a crashed leader's refused connection would be.
      */
     WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException;

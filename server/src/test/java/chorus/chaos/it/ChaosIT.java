@@ -2,6 +2,7 @@ package chorus.chaos.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chorus.api.config.Coordination;
 import chorus.chaos.ChaosRunner;
 import chorus.chaos.History;
 import java.io.ByteArrayOutputStream;
@@ -40,5 +41,22 @@ class ChaosIT {
         assertThat(report.total(History.Status.FAIL)).as(text).isPositive();
         assertThat(report.faultsInjected()).as(text).isGreaterThanOrEqualTo(6);
         assertThat(report.crashPoints()).as(text).containsKeys("coordinator-after-decision", "coordinator-after-partial-commit");
+    }
+
+    @Test
+    void leaderCoordinationUnderTheSameFaultsLeavesALinearizableHistoryAndIdenticalReplicas() throws Exception {
+        ChaosRunner.Options options = new ChaosRunner.Options(Duration.ofSeconds(40), 8, SEED + 1, 5, 5, dir.resolve("leader"),
+                Duration.ofSeconds(90), 2_000_000, Coordination.LEADER);
+        ChaosRunner.Report report = new ChaosRunner(options, System.out).run();
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        report.print(new PrintStream(summary, true, StandardCharsets.UTF_8));
+        String text = summary.toString(StandardCharsets.UTF_8);
+        System.out.println(text);
+
+        assertThat(text).contains("replica 1 coordinating every write");
+        assertThat(report.anomalies()).as(text).isEmpty();
+        assertThat(report.total(History.Status.OK)).as(text).isGreaterThan(200);
+        assertThat(report.total(History.Status.FAIL)).as(text).isPositive();
+        assertThat(report.faultsInjected()).as(text).isGreaterThanOrEqualTo(4);
     }
 }

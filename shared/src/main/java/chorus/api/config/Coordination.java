@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * writes to the replica with the lowest id, which coordinates them all: one coordinator can put
  * every waiting client's write into one transaction, where five batch only a fifth of the clients
  * each. It costs no availability, because a write needs every replica's vote in either mode, and
- * no guarantee changes; it costs a forwarded write one more call.
+ * no guarantee changes; it costs each forwarded group of writes one more call.
  */
 public enum Coordination {
     /** The replica that receives a write coordinates it. */
