@@ -142,9 +142,12 @@ public final class BenchMain implements Callable<Integer> {
         BenchResults results = new Bench(options, progress).run();
         Path dir = out != null ? out : quick ? work.resolve("report") : Path.of("docs");
         Files.createDirectories(dir);
-        Chart.write(results, dir.resolve("benchmarks-throughput.png"));
-        Report.write(results, command, dir.resolve("benchmarks.md"), "benchmarks-throughput.png");
-        progress.println("wrote " + dir.resolve("benchmarks.md") + " and " + dir.resolve("benchmarks-throughput.png"));
+        // The default protocol's report is benchmarks.md; a run with one coordinator gets its own
+        // files beside it, so that neither overwrites the other.
+        String name = mode == Coordination.LEADER ? "benchmarks-leader" : "benchmarks";
+        Chart.write(results, dir.resolve(name + "-throughput.png"));
+        Report.write(results, command, dir.resolve(name + ".md"), name + "-throughput.png");
+        progress.println("wrote " + dir.resolve(name + ".md") + " and " + dir.resolve(name + "-throughput.png"));
         List<String> problems = Smoke.problems(results);
         problems.forEach(p -> progress.println("problem: " + p));
         return problems.isEmpty() ? 0 : 1;

@@ -45,10 +45,13 @@ final class WriteGroups {
      */
     static final int MAX_IN_FLIGHT = 1;
     /**
-     * The same at a replica that coordinates every replica's writes ({@code coordination = leader}):
-     * it has all the clients, so a group is large even with two under way, and the second keeps the
-     * replicas busy while the first waits for its acknowledgements. Write-only at 32 client threads,
-     * 5,339 ops/s with two against 4,669 / 4,711 / 4,900 with one (docs/performance.md, ninth round).
+     * The same under {@code coordination = leader}, at the leader (which has all the clients, so a
+     * group is large even with two under way, and the second keeps the replicas busy while the
+     * first waits for its acknowledgements) and at the replicas that forward to it. Write-only at
+     * 32 client threads, two against one at the leader: 5,339 against 4,669 / 4,711 / 4,900 ops/s
+     * in a first trial, the same within the noise in a second; three and four split the writes into
+     * smaller transactions and did worse (3,706 / 3,578 and 3,407 / 3,095 against 4,697 / 4,087
+     * with two; docs/performance.md, ninth round).
      */
     static final int LEADER_IN_FLIGHT = 2;
     /** Writes in one group: keeps one transaction's PREPARE a modest message. */
