@@ -148,10 +148,17 @@ public final class Report {
             return;
         }
         md.append("## Chorus: writes per transaction\n\n");
-        md.append("A replica sends the unconditional writes that arrive while its previous transaction is under way as one "
-                + "transaction (group commit, see [protocol.md](protocol.md)), so its servers' cost per write is their cost per "
-                + "transaction divided by the writes it carries, and no transaction can carry more writes than the replica "
-                + "has clients. Transactions: those the five replicas committed as coordinators in the measured window. "
+        md.append(r.options().coordination() == chorus.api.config.Coordination.LEADER
+                ? "Replica 1 coordinates every write (`coordination = leader`): the other replicas group the unconditional "
+                        + "writes their clients send and forward each group to it, and it sends the writes waiting while its "
+                        + "transactions (two at a time) are under way as one transaction (group commit, see "
+                        + "[protocol.md](protocol.md)). The servers' cost per write is their cost per transaction divided by the "
+                        + "writes it carries; a transaction can carry the writes of every client. "
+                : "A replica sends the unconditional writes that arrive while its previous transaction is under way as one "
+                        + "transaction (group commit, see [protocol.md](protocol.md)), so its servers' cost per write is their "
+                        + "cost per transaction divided by the writes it carries, and no transaction can carry more writes than "
+                        + "the replica has clients. ");
+        md.append("Transactions: those the five replicas committed as coordinators in the measured window. "
                 + "Server CPU per transaction only where every operation writes.\n\n");
         md.append("| workload | threads | writes/s | transactions/s | writes per transaction | server CPU ms per transaction |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
