@@ -1,5 +1,6 @@
 package chorus.bench.harness;
 
+import chorus.api.config.Coordination;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class Report {
                         + "is (see [protocol.md](protocol.md)). Concurrent synced writes share one sync. ZooKeeper runs "
                         + "with `forceSync=yes`.\n");
         md.append("- Chorus coordination: `").append(o.coordination().text()).append("`: ")
-                .append(o.coordination() == chorus.api.config.Coordination.LEADER
+                .append(o.coordination() == Coordination.LEADER
                         ? "replica 1 coordinates every write; the other replicas forward the writes their clients send them"
                         : "each write is coordinated by the replica its client called (the default)")
                 .append(".\n");
@@ -148,7 +149,7 @@ public final class Report {
             return;
         }
         md.append("## Chorus: writes per transaction\n\n");
-        md.append(r.options().coordination() == chorus.api.config.Coordination.LEADER
+        md.append(r.options().coordination() == Coordination.LEADER
                 ? "Replica 1 coordinates every write (`coordination = leader`): the other replicas group the unconditional "
                         + "writes their clients send and forward each group to it, and it sends the writes waiting while its "
                         + "transactions (two at a time) are under way as one transaction (group commit, see "

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Hands a group of this replica's client writes to the replica that coordinates every write
  * (under {@link chorus.api.config.Coordination#LEADER}) and passes its answer back. It stands where
  * the coordinator stands at a replica that coordinates its own writes: behind {@link WriteGroups},
- * so that the writes waiting here travel as one call and join the leader's groups as one write. The leader's own
- * refusals (an abort, a bad request) reach the client unchanged. A failed call is told apart by
+ * so that the writes waiting here travel as one call and join the leader's groups as one write.
+ * The leader's own refusals (an abort, a bad request) reach the client unchanged. A failed call is told apart by
  * whether the write can have started there: a refused connection, or a leader refusing calls
  * in simulated failure, means nothing was written; any other failure (a read timeout, a reset
  * connection) leaves the outcome unknown, as a lost answer from a coordinator does.
@@ -61,9 +61,6 @@ final class Forwarding implements WriteGroups.Transactions {
             }
             if (String.valueOf(t.getMessage()).contains("(simulated failure)")) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;

@@ -1,5 +1,6 @@
 package chorus.server.transport;
 
+import chorus.api.ChorusException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.model.Decision;
@@ -117,17 +118,7 @@ public final class RmiPeerChannel implements PeerChannel {
         if (replica == self) {
             return local.coordinateForwarded(mutations);
         }
-        PeerService stub = stub(replica);
-        try {
-            return stub.forward(mutations);
-        } catch (NoSuchObjectException e) {
-            // The leader restarted and exported new objects; the call never ran: one retry, as in call().
-            stubs.remove(replica, stub);
-            return stub(replica).forward(mutations);
-        } catch (RemoteException e) {
-            stubs.remove(replica, stub);
-            throw e;
-        }
+        return call(replica, s -> s.forward(mutations));
     }
 
     /**
@@ -158,11 +149,12 @@ public final class RmiPeerChannel implements PeerChannel {
         t.start();
     }
 
+    /** A call to a peer; a forwarded write may also end in the coordinator's refusal, a {@link ChorusException}. */
     private interface RemoteCall<T> {
-        T apply(PeerService service) throws RemoteException;
+        T apply(PeerService service) throws RemoteException, ChorusException;
     }
 
-    private <T> T call(int replica, RemoteCall<T> call) throws RemoteException {
+    private <T> T call(int replica, RemoteCall<T> call) throws RemoteException, ChorusException {
         PeerService stub = stub(replica);
         try {
             return call.apply(stub);

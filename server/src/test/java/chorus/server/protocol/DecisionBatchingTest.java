@@ -24,17 +24,7 @@ class DecisionBatchingTest {
     private final List<List<Decided>> messages = new CopyOnWriteArrayList<>();
 
     /** Holds the first message to replica 2 until released, to let others queue behind it. */
-    private final PeerChannel channel = new PeerChannel() {
-        @Override
-        public Vote lock(int replica, PrepareRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Vote prepare(int replica, PrepareRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
+    private final PeerChannel channel = new UnusedPeerChannel() {
         @Override
         public void decide(int replica, TxId txId, Decision decision) {
             throw new AssertionError("decisions travel through decideAll");
@@ -47,16 +37,6 @@ class DecisionBatchingTest {
                 assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
             }
             return DecisionAck.DURABLE;
-        }
-
-        @Override
-        public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public chorus.api.model.WriteResult forward(int replica, List<chorus.api.model.Mutation> mutations) {
-            throw new UnsupportedOperationException();
         }
     };
 

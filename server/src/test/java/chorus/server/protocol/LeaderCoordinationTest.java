@@ -126,27 +126,7 @@ class LeaderCoordinationTest {
 
     @Test
     void aLeaderThatFailsMidCallLeavesTheOutcomeUnknown() {
-        PeerChannel failing = new PeerChannel() {
-            @Override
-            public Vote lock(int replica, PrepareRequest request) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Vote prepare(int replica, PrepareRequest request) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void decide(int replica, chorus.api.model.TxId txId, chorus.api.model.Decision decision) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public TxOutcome outcome(int replica, chorus.api.model.TxId txId, long preparedAtMillis) {
-                throw new UnsupportedOperationException();
-            }
-
+        PeerChannel failing = new UnusedPeerChannel() {
             @Override
             public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
                 throw new java.rmi.UnmarshalException("error unmarshalling return", new SocketTimeoutException("Read timed out"));

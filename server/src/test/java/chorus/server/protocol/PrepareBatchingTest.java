@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.model.AbortCause;
-import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.net.ConnectException;
@@ -35,12 +34,7 @@ class PrepareBatchingTest {
     private volatile boolean failBatches;
 
     /** Holds the first {@link PrepareBatching#MAX_IN_FLIGHT} messages until released; votes NO for odd sequence numbers. */
-    private final PeerChannel channel = new PeerChannel() {
-        @Override
-        public Vote lock(int replica, PrepareRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
+    private final PeerChannel channel = new UnusedPeerChannel() {
         @Override
         public Vote prepare(int replica, PrepareRequest request) throws InterruptedException, ConnectException {
             return prepareAll(replica, List.of(request)).get(0);
@@ -61,21 +55,6 @@ class PrepareBatchingTest {
                         : new Vote.No(AbortCause.CONFLICT, "odd " + r.txId().sequence()));
             }
             return votes;
-        }
-
-        @Override
-        public void decide(int replica, TxId txId, Decision decision) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TxOutcome outcome(int replica, TxId txId, long preparedAtMillis) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public chorus.api.model.WriteResult forward(int replica, List<chorus.api.model.Mutation> mutations) {
-            throw new UnsupportedOperationException();
         }
     };
 
