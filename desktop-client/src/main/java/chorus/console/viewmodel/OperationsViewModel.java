@@ -180,7 +180,8 @@ public final class OperationsViewModel {
             txId.set(String.valueOf(a.txId()));
         } else if (failure instanceof OutcomeUnknownException u) {
             outcome.set("OUTCOME UNKNOWN");
-            txId.set(String.valueOf(u.txId()));
+            // No id when the write was lost on its way to the coordinator (a forwarded write).
+            txId.set(u.txId() == null ? "" : u.txId().toString());
         } else {
             outcome.set("FAILED");
         }

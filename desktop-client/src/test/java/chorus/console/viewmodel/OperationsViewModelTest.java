@@ -2,6 +2,7 @@ package chorus.console.viewmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.AbortCause;
 import chorus.api.model.TxId;
@@ -84,6 +85,20 @@ class OperationsViewModelTest {
         assertThat(vm.txIdProperty().get()).isEqualTo("t1.1.9");
         assertThat(vm.failedProperty().get()).isTrue();
         assertThat(vm.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void anUnknownOutcomeWithoutATransactionShowsNoId() {
+        gateway.nextFailure = new OutcomeUnknownException(null, "replica 2 forwards writes to replica 1, the coordinator of "
+                + "every write, which did not answer (SocketTimeoutException: Read timed out); the write may or may not have "
+                + "taken effect, a read tells");
+        vm.keyProperty().set("a");
+        vm.valueProperty().set("1");
+        vm.execute();
+        assertThat(vm.outcomeProperty().get()).isEqualTo("OUTCOME UNKNOWN");
+        assertThat(vm.txIdProperty().get()).isEmpty();
+        assertThat(vm.detailProperty().get()).contains("may or may not have taken effect");
+        assertThat(vm.failedProperty().get()).isTrue();
     }
 
     @Test
