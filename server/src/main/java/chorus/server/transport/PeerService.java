@@ -41,8 +41,9 @@ public interface PeerService extends Remote {
 
     /**
      * Client writes (one, or a group of them with distinct keys), forwarded by the replica that
-     * received them, for this replica to coordinate ({@code coordination = leader}); refused at once while this replica is in simulated failure,
-     * as a crashed leader's refused connection would be.
+     * received them, for this replica to coordinate ({@code coordination = leader}); refused at
+     * once while this replica is in simulated failure, as a crashed leader's refused connection
+     * would be.
      */
     WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException;
 }

@@ -20,6 +20,7 @@ final class PeerTraffic {
     @Override
     public String toString() {
         return "LOCK " + locks.sum() + " calls; PREPARE " + prepares.sum() + " in " + prepareCalls.sum() + " calls; decisions "
-                + decisions.sum() + " in " + decisionCalls.sum() + " calls; forwarded writes " + forwards.sum() + "; other " + other.sum() + " calls";
+                + decisions.sum() + " in " + decisionCalls.sum() + " calls; forwarded writes " + forwards.sum() + "; other "
+                + other.sum() + " calls";
     }
 }
