@@ -24,7 +24,7 @@ record TimelineStep(int lane, TimelineMark.Phase phase, String label, TxState st
         if (label.startsWith("decision")) {
             return TimelineMark.Phase.DECISION;
         }
-        if (label.startsWith("ack") || label.equals("committed") || label.equals("aborted")) {
+        if (label.startsWith("ack") || label.startsWith("forward") || label.equals("committed") || label.equals("aborted")) {
             return TimelineMark.Phase.ACKNOWLEDGEMENT;
         }
         return TimelineMark.Phase.TIMEOUT;
@@ -54,6 +54,8 @@ record TimelineStep(int lane, TimelineMark.Phase phase, String label, TxState st
                     ? new TimelineStep(e.replica(), "decision ABORT" + reasonOf(e), TxState.ABORTED)
                     : new TimelineStep(peer, "aborted", TxState.ABORTED);
             case ACKNOWLEDGED -> new TimelineStep(peer, "ack" + latency, null);
+            // Recorded when the leader's answer came back, so it sits with the acknowledgements.
+            case FORWARDED -> new TimelineStep(e.replica(), "forward answered by replica " + e.peer() + latency, null);
             case RETRIED -> new TimelineStep(e.replica(), "retried" + reasonOf(e), null);
             case HEURISTIC_DECISION -> new TimelineStep(e.replica(), "operator decision" + reasonOf(e), null);
             default -> null;

@@ -133,4 +133,23 @@ class TransactionLogViewModelTest {
         assertThat(lanes.get(1).marks()).extracting(TimelineMark::phase)
                 .containsExactly(TimelineMark.Phase.VOTE, TimelineMark.Phase.ACKNOWLEDGEMENT);
     }
+
+    @Test
+    void aForwardersRecordPutsItsLaneOnTheLeadersTransaction() {
+        // Leader coordination: replica 4 forwarded its client's write to replica 1, which ran it as t1.
+        vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.STARTED, 0, "", -1),
+                coordinator(t1, 1003, EventType.COMMITTED, 0, "", 2500)), 0);
+        vm.eventsArrived(4, List.of(new chorus.api.model.ProtocolEvent(900, 1004, 4, chorus.api.model.Role.FORWARDER,
+                EventType.FORWARDED, t1, t1.coordinator(), 1, List.of("k"), "put k", "coordinated by replica 1", 3200)), 0);
+        assertThat(vm.visibleRows()).extracting(TxRow::txId).containsExactly(t1);
+        vm.selectedProperty().set(vm.row(t1));
+        List<TimelineLane> lanes = vm.timeline();
+        assertThat(lanes).extracting(TimelineLane::replica).contains(1, 4);
+        TimelineLane forwarder = lanes.stream().filter(l -> l.replica() == 4).findFirst().orElseThrow();
+        assertThat(forwarder.coordinator()).isFalse();
+        assertThat(forwarder.marks()).extracting(TimelineMark::label, TimelineMark::offsetMillis, TimelineMark::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("forward answered by replica 1 (3.20 ms)", 4L,
+                        TimelineMark.Phase.ACKNOWLEDGEMENT));
+        assertThat(vm.row(t1).coordinatorProperty().get()).isEqualTo(1);
+    }
 }

@@ -1,5 +1,8 @@
 package chorus.server.protocol;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.rmi.ConnectIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +28,19 @@ final class Calls {
             Throwable c = e.getCause();
             throw c instanceof Exception ex ? ex : new ExecutionException(c);
         }
+    }
+
+    /** True when {@code e} is a call that ran out of time rather than one that could not connect. */
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                return true;
+            }
+            if (t instanceof ConnectException || t instanceof ConnectIOException) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** A short description of a failed call: the exception's own words, without stack or class noise. */

@@ -11,8 +11,6 @@ import chorus.api.model.Mutation;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
-import java.net.ConnectException;
-import java.rmi.ConnectIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -101,7 +99,7 @@ public final class Coordinator {
                 throw new TransactionAbortedException(tx, result.cause, reason);
             }
             TxId next = nextTxId();
-            events.record(Role.COORDINATOR, EventType.RETRIED, next, 0, keys(mutations), Summaries.operation(mutations),
+            events.record(Role.COORDINATOR, EventType.RETRIED, next, 0, Summaries.keys(mutations), Summaries.operation(mutations),
                     "retry " + (attempt + 1) + " of " + tx + " after conflict", -1);
             TimeUnit.NANOSECONDS.sleep(backoffNanos);
             tx = next;
@@ -115,7 +113,7 @@ public final class Coordinator {
     }
 
     private Attempt attempt(TxId tx, TxAge age, List<Mutation> mutations) throws InterruptedException {
-        List<String> keys = keys(mutations);
+        List<String> keys = Summaries.keys(mutations);
         String op = Summaries.operation(mutations);
         long t0 = System.nanoTime();
         AtomicReference<Decision> state = new AtomicReference<>();
@@ -334,7 +332,7 @@ public final class Coordinator {
                     cause = no.cause();
                     reason = "replica " + v.replica + " voted NO: " + no.reason();
                 } else {
-                    boolean timedOut = isTimeout(v.error);
+                    boolean timedOut = Calls.isTimeout(v.error);
                     String why = timedOut
                             ? "replica " + v.replica + " did not vote within " + timeouts.vote().toMillis() + " ms"
                             : "replica " + v.replica + " is unreachable (" + Calls.describe(v.error) + ")";
@@ -380,10 +378,6 @@ public final class Coordinator {
         return ThreadLocalRandom.current().nextLong(base, cap + 1);
     }
 
-    private static List<String> keys(List<Mutation> mutations) {
-        return mutations.stream().map(Mutation::key).toList();
-    }
-
     private static Map<String, Long> agreedVersions(Map<Integer, Vote.Yes> yes) {
         Map<String, Long> agreed = null;
         for (Vote.Yes y : yes.values()) {
@@ -408,17 +402,5 @@ public final class Coordinator {
         }
         Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return t instanceof Exception e ? e : new ExecutionException(t);
-    }
-
-    private static boolean isTimeout(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException || t instanceof TimeoutException) {
-                return true;
-            }
-            if (t instanceof ConnectException || t instanceof ConnectIOException) {
-                return false;
-            }
-        }
-        return false;
     }
 }

@@ -2,14 +2,16 @@ package chorus.server.protocol;
 
 import chorus.api.ChorusException;
 import chorus.api.OutcomeUnknownException;
+import chorus.api.TransactionAbortedException;
+import chorus.api.model.EventType;
 import chorus.api.model.Mutation;
+import chorus.api.model.Role;
+import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
 import java.net.ConnectException;
 import java.rmi.ConnectIOException;
 import java.rmi.NoSuchObjectException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands a group of this replica's client writes to the replica that coordinates every write
@@ -20,37 +22,65 @@ import org.slf4j.LoggerFactory;
  * whether the write can have started there: a refused connection, or a leader refusing calls
  * in simulated failure, means nothing was written; any other failure (a read timeout, a reset
  * connection) leaves the outcome unknown, as a lost answer from a coordinator does.
+ *
+ * <p>The transaction is the leader's, and so are its events; this replica records only the forward,
+ * so that its own event log shows where its clients' writes went: FORWARDED with the leader's
+ * transaction id (which puts the forward on that transaction's timeline in a console), or, when the
+ * call failed, TIMED_OUT or UNREACHABLE without one (logged at WARN, as every such event is).
  */
 final class Forwarding implements WriteGroups.Transactions {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
 
     private final int self;
     private final int leader;
     private final PeerChannel channel;
+    private final EventLog events;
 
-    Forwarding(int self, int leader, PeerChannel channel) {
+    Forwarding(int self, int leader, PeerChannel channel, EventLog events) {
         this.self = self;
         this.leader = leader;
         this.channel = channel;
+        this.events = events;
     }
 
     @Override
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
+        long start = System.nanoTime();
         try {
-            return channel.forward(leader, mutations);
+            WriteResult result = channel.forward(leader, mutations);
+            forwarded(mutations, result.txId(), "coordinated by replica " + leader, start);
+            return result;
+        } catch (TransactionAbortedException e) {
+            forwarded(mutations, e.txId(), "replica " + leader + " aborted it: " + e.reason(), start);
+            throw e;
         } catch (ChorusException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
             String what = "replica " + self + " forwards writes to replica " + leader + ", the coordinator of every write, which ";
             if (neverStarted(e)) {
-                LOG.warn("{}could not be reached: {}", what, Calls.describe(e));
-                throw new ChorusException(what + "could not be reached (" + Calls.describe(e) + "); nothing was written");
+                String why = what + "could not be reached (" + Calls.describe(e) + ")";
+                failed(mutations, EventType.UNREACHABLE, why + "; nothing was written", start);
+                throw new ChorusException(why + "; nothing was written");
             }
-            LOG.warn("{}did not answer: {}; the write's outcome is unknown", what, Calls.describe(e));
-            throw new OutcomeUnknownException(null, what + "did not answer (" + Calls.describe(e)
-                    + "); the write may or may not have taken effect, a read tells");
+            String why = what + "did not answer (" + Calls.describe(e) + ")";
+            failed(mutations, Calls.isTimeout(e) ? EventType.TIMED_OUT : EventType.UNREACHABLE, why + "; outcome unknown", start);
+            throw new OutcomeUnknownException(null, why + "; the write may or may not have taken effect, a read tells");
         }
+    }
+
+    private void forwarded(List<Mutation> mutations, TxId txId, String reason, long start) {
+        if (txId != null) {
+            events.record(Role.FORWARDER, EventType.FORWARDED, txId, leader, Summaries.keys(mutations),
+                    Summaries.operation(mutations), reason, micros(start));
+        }
+    }
+
+    private void failed(List<Mutation> mutations, EventType type, String reason, long start) {
+        events.record(Role.FORWARDER, type, null, leader, Summaries.keys(mutations), Summaries.operation(mutations), reason,
+                micros(start));
+    }
+
+    private static long micros(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000;
     }
 
     /** True when the call cannot have reached the leader's write path. */

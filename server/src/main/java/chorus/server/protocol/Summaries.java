@@ -11,6 +11,10 @@ final class Summaries {
     private Summaries() {
     }
 
+    static List<String> keys(List<Mutation> mutations) {
+        return mutations.stream().map(Mutation::key).toList();
+    }
+
     static String operation(List<Mutation> mutations) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(SHOWN, mutations.size()); i++) {

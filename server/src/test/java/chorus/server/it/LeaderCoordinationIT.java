@@ -8,6 +8,9 @@ import chorus.api.ChorusException;
 import chorus.api.KeyValueService;
 import chorus.api.TransactionAbortedException;
 import chorus.api.config.Coordination;
+import chorus.api.model.EventType;
+import chorus.api.model.ProtocolEvent;
+import chorus.api.model.Role;
 import chorus.api.model.WriteResult;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
@@ -61,6 +64,10 @@ class LeaderCoordinationIT {
                     .hasMessageContaining("nothing was written");
             // Reads stay local.
             assertThat(kv.get("lead").value()).isEqualTo("before");
+            // Replica 2's own event log, which a console tails, shows the forward that failed.
+            java.util.List<EventType> forwards = cluster.events(2).stream()
+                    .filter(e -> e.role() == Role.FORWARDER && e.keys().contains("lead")).map(ProtocolEvent::type).toList();
+            assertThat(forwards).contains(EventType.FORWARDED).last().isEqualTo(EventType.UNREACHABLE);
         } finally {
             cluster.connection(1).admin().setSimulatedFailure(false);
         }

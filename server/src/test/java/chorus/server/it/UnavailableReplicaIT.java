@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import chorus.api.KeyValueService;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.AbortCause;
-import chorus.api.model.EventBatch;
 import chorus.api.model.EventType;
 import chorus.api.model.ProtocolEvent;
 import chorus.server.testing.LocalCluster;
@@ -40,13 +39,13 @@ class UnavailableReplicaIT {
             // The failed replica refuses clients too, at once.
             assertThatThrownBy(() -> cluster.connection(3).kv().get("switch"))
                     .isInstanceOf(RemoteException.class).hasMessageContaining("replica 3 is down (simulated failure)");
-            List<ProtocolEvent> events = allEvents(1);
+            List<ProtocolEvent> events = cluster.events(1);
             assertThat(events).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
                 assertThat(e.peer()).isEqualTo(3);
             });
             assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.ABORTED));
-            assertThat(allEvents(3)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.FAILURE_ON));
+            assertThat(cluster.events(3)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.FAILURE_ON));
         } finally {
             cluster.connection(3).admin().setSimulatedFailure(false);
         }
@@ -109,19 +108,6 @@ class UnavailableReplicaIT {
                     .filter(l -> l.startsWith("State:")).findFirst().orElse("?");
         } catch (java.io.IOException e) {
             return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    static List<ProtocolEvent> allEvents(int replica) throws Exception {
-        List<ProtocolEvent> all = new ArrayList<>();
-        long cursor = 0;
-        while (true) {
-            EventBatch b = cluster.connection(replica).admin().events(cursor, 1000);
-            if (b.events().isEmpty()) {
-                return all;
-            }
-            all.addAll(b.events());
-            cursor = b.cursor();
         }
     }
 }

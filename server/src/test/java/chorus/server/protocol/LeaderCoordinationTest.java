@@ -54,6 +54,14 @@ class LeaderCoordinationTest {
         assertThat(events(1)).anyMatch(e -> e.role() == Role.COORDINATOR && e.type() == EventType.COMMITTED
                 && e.txId().equals(w.txId()));
         assertThat(events(3)).noneMatch(e -> e.role() == Role.COORDINATOR);
+        // The forwarding replica's own log says where the write went, under the leader's transaction id.
+        assertThat(events(3)).filteredOn(e -> e.role() == Role.FORWARDER).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.FORWARDED);
+            assertThat(e.txId()).isEqualTo(w.txId());
+            assertThat(e.peer()).isEqualTo(1);
+            assertThat(e.keys()).containsExactly("k");
+            assertThat(e.elapsedMicros()).isNotNegative();
+        });
         // The leader's own clients are served as before.
         assertThat(cluster.node(1).execute(List.of(Mutation.put("k", "w"))).version()).isEqualTo(2);
     }
@@ -91,6 +99,10 @@ class LeaderCoordinationTest {
                 .isInstanceOf(TransactionAbortedException.class)
                 .satisfies(e -> assertThat(((TransactionAbortedException) e).abortCause()).isEqualTo(AbortCause.VERSION_MISMATCH));
         assertThat(cluster.node(4).get("k").value()).isEqualTo("v");
+        assertThat(events(4)).filteredOn(e -> e.role() == Role.FORWARDER).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.FORWARDED);
+            assertThat(e.reason()).startsWith("replica 1 aborted it: ");
+        });
     }
 
     @Test
@@ -107,6 +119,13 @@ class LeaderCoordinationTest {
                 .isExactlyInstanceOf(ChorusException.class)
                 .hasMessageContaining("replica 3 forwards writes to replica 1")
                 .hasMessageContaining("nothing was written");
+        assertThat(events(3)).filteredOn(e -> e.role() == Role.FORWARDER).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.UNREACHABLE);
+            assertThat(e.txId()).isNull();
+            assertThat(e.peer()).isEqualTo(1);
+            assertThat(e.keys()).containsExactly("k");
+            assertThat(e.reason()).contains("could not be reached").endsWith("nothing was written");
+        });
         cluster.network.up(1);
         for (int r = 1; r <= 5; r++) {
             assertThat(cluster.node(r).get("k").found()).as("replica %d", r).isFalse();
@@ -132,10 +151,18 @@ class LeaderCoordinationTest {
                 throw new java.rmi.UnmarshalException("error unmarshalling return", new SocketTimeoutException("Read timed out"));
             }
         };
-        assertThatThrownBy(() -> new Forwarding(4, 1, failing).execute(List.of(Mutation.put("k", "v"))))
+        EventLog events = new EventLog(4, 100, System::currentTimeMillis);
+        assertThatThrownBy(() -> new Forwarding(4, 1, failing, events).execute(List.of(Mutation.put("k", "v"))))
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageContaining("replica 4 forwards writes to replica 1")
                 .hasMessageContaining("Read timed out")
                 .hasMessageContaining("may or may not have taken effect");
+        // The timeout is in the forwarding replica's event log too, where a console tails it.
+        assertThat(events.after(0, 10).events()).singleElement().satisfies(e -> {
+            assertThat(e.role()).isEqualTo(Role.FORWARDER);
+            assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
+            assertThat(e.txId()).isNull();
+            assertThat(e.reason()).contains("did not answer").contains("Read timed out").endsWith("outcome unknown");
+        });
     }
 }

@@ -7,6 +7,9 @@ import chorus.api.config.Coordination;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Security;
 import chorus.api.config.Timeouts;
+import chorus.api.InvalidRequestException;
+import chorus.api.model.EventBatch;
+import chorus.api.model.ProtocolEvent;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
@@ -253,6 +256,24 @@ public final class LocalCluster implements AutoCloseable {
             return connection(id).admin().status();
         } catch (RemoteException e) {
             throw new IllegalStateException("replica " + id + " did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every event replica {@code id} still holds in its window, oldest first. */
+    public List<ProtocolEvent> events(int id) {
+        List<ProtocolEvent> all = new ArrayList<>();
+        long cursor = 0;
+        try {
+            while (true) {
+                EventBatch b = connection(id).admin().events(cursor, 1000);
+                if (b.events().isEmpty()) {
+                    return all;
+                }
+                all.addAll(b.events());
+                cursor = b.cursor();
+            }
+        } catch (RemoteException | InvalidRequestException e) {
+            throw new IllegalStateException("replica " + id + " did not list its events: " + e.getMessage(), e);
         }
     }
 

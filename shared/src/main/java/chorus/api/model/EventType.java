@@ -27,6 +27,11 @@ public enum EventType {
     ACKNOWLEDGED,
     /** Coordinator: a transaction aborted by a conflict is tried again with a new id. */
     RETRIED,
+    /**
+     * Forwarder (leader coordination): this replica passed a group of its clients' writes to the
+     * replica that coordinates every write, which ran them as this transaction.
+     */
+    FORWARDED,
     /** An operator forced the outcome of a transaction in doubt. */
     HEURISTIC_DECISION,
     /** The simulated-failure switch was turned on. */

@@ -4,5 +4,10 @@ package chorus.api.model;
 public enum Role {
     COORDINATOR,
     PARTICIPANT,
+    /**
+     * A replica that passes its clients' writes to the replica coordinating every write (leader
+     * coordination), and records what became of them: FORWARDED, or TIMED_OUT / UNREACHABLE.
+     */
+    FORWARDER,
     OPERATOR
 }
