@@ -225,11 +225,14 @@ final class WriteGroups {
         boolean interrupted = false;
         synchronized (this) {
             long now = System.nanoTime();
+            long wait = gatherNanos.applyAsLong(lastGroupNanos);
             // Writers come back at once or not at all: a group that ended a while ago brings nobody.
-            int returning = now - lastGroupEndNanos < Math.max(lastGroupNanos, MAX_GATHER_NANOS) ? lastGroupSize : 0;
+            // "A while" is the longer of the last transaction's time and the longest a leader would
+            // wait for them (the latter only matters where a test sets a long bound).
+            long returnWindow = Math.max(Math.max(lastGroupNanos, MAX_GATHER_NANOS), wait);
+            int returning = now - lastGroupEndNanos < returnWindow ? lastGroupSize : 0;
             int expected = arrived ? returning - 1 : waiting.size() + returning;
             int want = Math.min(MAX_WRITES - 1, expected);
-            long wait = gatherNanos.applyAsLong(lastGroupNanos);
             if (want <= waiting.size() || wait <= 0) {
                 return;
             }

@@ -250,7 +250,8 @@ class WriteGroupsTest {
         }
         assertThat(keysOf(transactions.get(1))).containsExactlyInAnyOrder("a", "b", "c");
 
-        // Three writers just finished: the first of them back waits for the other two.
+        // Three writers just finished: the first of them back waits for the other two. It counts as
+        // back within the gathering bound (10 s here), so a slow test thread cannot miss the window.
         Future<WriteResult> first = writeTo(patient, "a2");
         await().atMost(Duration.ofSeconds(10)).until(patient::gathering);
         assertThat(transactions).hasSize(2);
