@@ -5,6 +5,7 @@ import chorus.api.InvalidRequestException;
 import chorus.api.KeyValueService;
 import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
+import chorus.api.WriteNotStartedException;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
@@ -126,6 +127,10 @@ final class ChaosClient implements Runnable {
             // Decided ABORT by the coordinator: applied nowhere.
             history.fail(op, e.abortCause(), e.reason());
         } catch (InvalidRequestException e) {
+            history.fail(op, null, describe(e));
+        } catch (WriteNotStartedException e) {
+            // Refused before any replica prepared it (busy, or the leader unreachable): the checker
+            // holds the replica to its word that nothing was written.
             history.fail(op, null, describe(e));
         } catch (OutcomeUnknownException e) {
             history.info(op, describe(e));

@@ -3,6 +3,7 @@ package chorus.server.protocol;
 import chorus.api.ChorusException;
 import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
+import chorus.api.WriteNotStartedException;
 import chorus.api.model.EventType;
 import chorus.api.model.Mutation;
 import chorus.api.model.Role;
@@ -59,7 +60,7 @@ final class Forwarding implements WriteGroups.Transactions {
             if (neverStarted(e)) {
                 String why = what + "could not be reached (" + Calls.describe(e) + ")";
                 failed(mutations, EventType.UNREACHABLE, why + "; nothing was written", start);
-                throw new ChorusException(why + "; nothing was written");
+                throw new WriteNotStartedException(why + "; nothing was written");
             }
             String why = what + "did not answer (" + Calls.describe(e) + ")";
             failed(mutations, Calls.isTimeout(e) ? EventType.TIMED_OUT : EventType.UNREACHABLE, why + "; outcome unknown", start);

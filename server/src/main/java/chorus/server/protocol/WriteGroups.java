@@ -1,6 +1,7 @@
 package chorus.server.protocol;
 
 import chorus.api.ChorusException;
+import chorus.api.WriteNotStartedException;
 import chorus.api.Limits;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
@@ -278,7 +279,7 @@ final class WriteGroups {
         }
         if (!moved) {
             if (withdraw(me)) {
-                throw new ChorusException("write not started: replica " + self + " was busy with earlier writes for "
+                throw new WriteNotStartedException("write not started: replica " + self + " was busy with earlier writes for "
                         + patience.toMillis() + " ms; nothing was applied");
             }
             awaitMoved(me); // taken or handed a slot just now

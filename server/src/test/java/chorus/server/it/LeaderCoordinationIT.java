@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import chorus.api.ChorusException;
 import chorus.api.KeyValueService;
 import chorus.api.TransactionAbortedException;
+import chorus.api.WriteNotStartedException;
 import chorus.api.config.Coordination;
 import chorus.api.model.EventType;
 import chorus.api.model.ProtocolEvent;
@@ -58,7 +59,7 @@ class LeaderCoordinationIT {
         cluster.connection(1).admin().setSimulatedFailure(true);
         try {
             assertThatThrownBy(() -> kv.put("lead", "during"))
-                    .isExactlyInstanceOf(ChorusException.class)
+                    .isExactlyInstanceOf(WriteNotStartedException.class)
                     .hasMessageContaining("replica 2 forwards writes to replica 1")
                     .hasMessageContaining("simulated failure")
                     .hasMessageContaining("nothing was written");
@@ -88,7 +89,7 @@ class LeaderCoordinationIT {
                     .hasMessageContaining("replica 5 forwards writes to replica 1")
                     .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("nothing was written", "may or may not have taken effect"));
             assertThatThrownBy(() -> kv.put("killed", "during"))
-                    .isExactlyInstanceOf(ChorusException.class)
+                    .isExactlyInstanceOf(WriteNotStartedException.class)
                     .hasMessageContaining("replica 5 forwards writes to replica 1")
                     .hasMessageContaining("could not be reached")
                     .hasMessageContaining("nothing was written");

@@ -3,10 +3,10 @@ package chorus.server.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import chorus.api.ChorusException;
 import chorus.api.InvalidRequestException;
 import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
+import chorus.api.WriteNotStartedException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.Coordination;
 import chorus.api.model.AbortCause;
@@ -116,7 +116,7 @@ class LeaderCoordinationTest {
     void anUnreachableLeaderMeansNothingWasWrittenAndSaysWhichReplicaItWas() throws Exception {
         cluster.network.down(1);
         assertThatThrownBy(() -> cluster.node(3).execute(List.of(Mutation.put("k", "v"))))
-                .isExactlyInstanceOf(ChorusException.class)
+                .isExactlyInstanceOf(WriteNotStartedException.class)
                 .hasMessageContaining("replica 3 forwards writes to replica 1")
                 .hasMessageContaining("nothing was written");
         assertThat(events(3)).filteredOn(e -> e.role() == Role.FORWARDER).singleElement().satisfies(e -> {

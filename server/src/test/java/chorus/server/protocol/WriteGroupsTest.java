@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import chorus.api.ChorusException;
 import chorus.api.InvalidRequestException;
 import chorus.api.TransactionAbortedException;
+import chorus.api.WriteNotStartedException;
 import chorus.api.model.AbortCause;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
@@ -184,7 +185,7 @@ class WriteGroupsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == running);
         }
 
-        assertThatThrownBy(() -> impatient.execute(List.of(Mutation.put("late", "x")))).isInstanceOf(ChorusException.class)
+        assertThatThrownBy(() -> impatient.execute(List.of(Mutation.put("late", "x")))).isInstanceOf(WriteNotStartedException.class)
                 .hasMessage("write not started: replica 4 was busy with earlier writes for 200 ms; nothing was applied");
         assertThat(impatient.waiting()).isZero();
         release.countDown();
