@@ -36,10 +36,13 @@ public final class Bench {
 
     private final BenchOptions options;
     private final PrintStream progress;
+    /** Samples the servers over every measured window ({@code --profile}); null when not asked for. */
+    private final ServerProfiler profiler;
 
     public Bench(BenchOptions options, PrintStream progress) {
         this.options = options;
         this.progress = progress;
+        this.profiler = options.profile() ? ServerProfiler.into(options.workDir().resolve("profile"), progress) : null;
     }
 
     public BenchResults run() throws IOException, InterruptedException, WorkloadException, DBException {
@@ -89,7 +92,8 @@ public final class Bench {
             for (int id = 1; id <= SERVERS; id++) {
                 pids.add(cluster.pid(id));
             }
-            return runAll(CHORUS, ChorusClient::new, p, ServerProbe.withTransactions(pids, () -> committedTransactions(cluster)));
+            return runAll(CHORUS, ChorusClient::new, p,
+                    ServerProbe.withTransactions(pids, () -> committedTransactions(cluster)).profiledBy(profiler));
         }
     }
 
@@ -98,7 +102,7 @@ public final class Bench {
         try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(SERVERS, options.workDir().resolve("zookeeper"), SERVER_JVM_OPTIONS)) {
             Properties p = baseProperties();
             p.setProperty(ZooKeeperClient.SERVERS_PROPERTY, zk.servers());
-            return runAll(ZOOKEEPER, ZooKeeperClient::new, p, ServerProbe.processes(zk.pids()));
+            return runAll(ZOOKEEPER, ZooKeeperClient::new, p, ServerProbe.processes(zk.pids()).profiledBy(profiler));
         }
     }
 

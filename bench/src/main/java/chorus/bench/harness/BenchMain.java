@@ -61,6 +61,11 @@ public final class BenchMain implements Callable<Integer> {
             + "on stdout, no report. For profiling and before/after comparisons.")
     String only;
 
+    @Option(names = "--profile", description = "Sample the servers' CPU over every measured window with async-profiler "
+            + "(Linux x86-64): flame graphs, collapsed stacks and a summary per run under WORK_DIR/profile. Costs the servers "
+            + "some CPU: take throughput figures from runs without it.")
+    boolean profile;
+
     @Option(names = "--workloads", paramLabel = "W,W,...", split = ",", description = "Workloads to run: A, B, C, "
             + "write-only (default: all).")
     List<String> workloads;
@@ -103,6 +108,12 @@ public final class BenchMain implements Callable<Integer> {
         if (only != null && !only.equals("chorus") && !only.equals("zookeeper")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--only takes chorus or zookeeper, not '" + only + "'");
         }
+        if (profile && memory) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--profile goes with a comparison run, not --memory");
+        }
+        if (profile && ServerProfiler.unsupportedReason() != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ServerProfiler.unsupportedReason());
+        }
         Coordination mode;
         try {
             mode = Coordination.parse(coordination);
@@ -134,7 +145,7 @@ public final class BenchMain implements Callable<Integer> {
                 threads == null ? base.threads() : threads, base.loadThreads(),
                 warmupSeconds == null ? base.warmup() : seconds(warmupSeconds),
                 measureSeconds == null ? base.measure() : seconds(measureSeconds), chosen, base.floorRmiCalls(),
-                base.floorSyncedWrites(), work, quick, distribution, mode);
+                base.floorSyncedWrites(), work, quick, distribution, mode, profile);
         if (only != null) {
             new Bench(options, progress).runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
             return 0;
@@ -159,7 +170,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** Empties the work directory of an earlier run (only the harness's own subdirectories). */
     private static void clean(Path work) throws IOException {
-        for (String sub : List.of("chorus", "zookeeper", "floor", "memory")) {
+        for (String sub : List.of("chorus", "zookeeper", "floor", "memory", "profile")) {
             Path p = work.resolve(sub);
             if (Files.exists(p)) {
                 try (var walk = Files.walk(p)) {

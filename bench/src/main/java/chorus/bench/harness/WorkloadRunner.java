@@ -111,18 +111,19 @@ public final class WorkloadRunner {
             go.countDown();
             ServerProbe.Reading before;
             ServerProbe.Reading after;
+            String run = system + " " + name + " " + threads;
             if (measureNanos == Long.MAX_VALUE) {
-                before = servers.read();
+                before = servers.begin();
                 for (Thread thread : running) {
                     thread.join();
                 }
-                after = servers.read();
+                after = servers.end(run);
             } else {
                 // What the servers did over the measured window only: read at its two ends.
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, window[0] - System.nanoTime()));
-                before = servers.read();
+                before = servers.begin();
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, window[1] - System.nanoTime()));
-                after = servers.read();
+                after = servers.end(run);
                 for (Thread thread : running) {
                     thread.join();
                 }
