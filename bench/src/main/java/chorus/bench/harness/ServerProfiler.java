@@ -37,16 +37,22 @@ public final class ServerProfiler {
     static final String AGENT_RESOURCE = "linux-x64/libasyncProfiler.so";
     private static final String INTERVAL = "interval=1ms";
 
+    /** Perf events' CPU clock, kernel frames included; where refused, a timer signal. */
+    static final List<String> EVENTS = List.of("cpu", "itimer");
+
     private final Path dir;
     private final Path agent;
     private final PrintStream progress;
+    /** The events to sample with, the first that a server accepts. */
+    private final List<String> events;
     /** The event each server is being sampled with, while a window is open. */
     private final Map<Long, String> sampling = new HashMap<>();
 
-    private ServerProfiler(Path dir, Path agent, PrintStream progress) {
+    private ServerProfiler(Path dir, Path agent, PrintStream progress, List<String> events) {
         this.dir = dir;
         this.agent = agent;
         this.progress = progress;
+        this.events = List.copyOf(events);
     }
 
     /** Why profiling cannot run on this machine, or null if it can. */
@@ -64,6 +70,11 @@ public final class ServerProfiler {
 
     /** Profiles into {@code dir}, where it first copies the agent out of its jar. */
     public static ServerProfiler into(Path dir, PrintStream progress) {
+        return into(dir, progress, EVENTS);
+    }
+
+    /** The same, trying {@code events} in turn (a test makes the first one fail). */
+    static ServerProfiler into(Path dir, PrintStream progress, List<String> events) {
         String reason = unsupportedReason();
         if (reason != null) {
             throw new IllegalStateException(reason);
@@ -74,28 +85,30 @@ public final class ServerProfiler {
             try (InputStream in = ServerProfiler.class.getClassLoader().getResourceAsStream(AGENT_RESOURCE)) {
                 Files.copy(in, agent, StandardCopyOption.REPLACE_EXISTING);
             }
-            return new ServerProfiler(dir.toAbsolutePath(), agent.toAbsolutePath(), progress);
+            return new ServerProfiler(dir.toAbsolutePath(), agent.toAbsolutePath(), progress, events);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the profiler in " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** Starts sampling every server in {@code pids}. */
+    /** Starts sampling every server in {@code pids}, each with the first of the events it accepts. */
     void start(List<Long> pids) {
         sampling.clear();
         for (long pid : pids) {
-            try {
-                command(pid, "start,event=cpu," + INTERVAL);
-                sampling.put(pid, "cpu");
-            } catch (AgentInitializationException e) {
-                // Perf events refused (the agent says why in the server's own output): a timer still works.
+            AgentInitializationException refused = null;
+            for (String event : events) {
                 try {
-                    command(pid, "start,event=itimer," + INTERVAL);
-                    sampling.put(pid, "itimer");
-                } catch (AgentInitializationException e2) {
-                    throw new IllegalStateException("the profiler could not start in server process " + pid
-                            + " with perf events or a timer; its output in that server's log says why", e2);
+                    command(pid, "start,event=" + event + "," + INTERVAL);
+                    sampling.put(pid, event);
+                    break;
+                } catch (AgentInitializationException e) {
+                    // Refused (perf events in a container, say): the agent says why in the server's own output.
+                    refused = e;
                 }
+            }
+            if (!sampling.containsKey(pid)) {
+                throw new IllegalStateException("the profiler could not start in server process " + pid + " with any of "
+                        + events + "; its output in that server's log says why", refused);
             }
         }
     }
@@ -117,11 +130,12 @@ public final class ServerProfiler {
                 stacks.add(collapsed);
             }
             ProfileSummary summary = ProfileSummary.of(stacks);
+            String used = String.join(", ", sampling.values().stream().distinct().sorted().toList());
             Files.writeString(out.resolve("summary.md"), "# Profile: " + run + "\n\nServers sampled with "
-                    + String.join(", ", sampling.values().stream().distinct().toList()) + " events, every "
+                    + used + " events, every "
                     + INTERVAL.substring(INTERVAL.indexOf('=') + 1) + " of CPU, over the measured window. "
                     + "Flame graphs: server-N.html; collapsed stacks: server-N.collapsed.\n\n" + summary.markdown(12));
-            progress.printf(Locale.ROOT, "profile %s: %s; files in %s%n", run, summary.oneLine(), out);
+            progress.printf(Locale.ROOT, "profile %s (%s events): %s; files in %s%n", run, used, summary.oneLine(), out);
             return summary;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the profile of " + run + " to " + out + ": " + e.getMessage(), e);
