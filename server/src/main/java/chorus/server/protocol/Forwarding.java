@@ -12,7 +12,11 @@ import chorus.api.model.WriteResult;
 import java.net.ConnectException;
 import java.rmi.ConnectIOException;
 import java.rmi.NoSuchObjectException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Hands a group of this replica's client writes to the replica that coordinates every write
@@ -35,19 +39,34 @@ final class Forwarding implements WriteGroups.Transactions {
     private final int leader;
     private final PeerChannel channel;
     private final EventLog events;
+    private final ReplicaMetrics metrics;
 
-    Forwarding(int self, int leader, PeerChannel channel, EventLog events) {
+    private final ExecutorService calls;
+    private final Duration budget;
+
+    /**
+     * @param calls  runs the forward, so that this replica can stop waiting for it
+     * @param budget how long a forward may take: with the wait for a group before it (at most the
+     *               other half of the transaction deadline), the client is answered within the
+     *               transaction deadline, and so before its own read timeout, even when the leader
+     *               is paused and its socket would keep the call waiting for the whole read timeout
+     */
+    Forwarding(int self, int leader, PeerChannel channel, EventLog events, ReplicaMetrics metrics, ExecutorService calls,
+               Duration budget) {
         this.self = self;
         this.leader = leader;
         this.channel = channel;
         this.events = events;
+        this.metrics = metrics;
+        this.calls = calls;
+        this.budget = budget;
     }
 
     @Override
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
         long start = System.nanoTime();
         try {
-            WriteResult result = channel.forward(leader, mutations);
+            WriteResult result = Calls.within(calls, budget, () -> channel.forward(leader, mutations));
             forwarded(mutations, result.txId(), "coordinated by replica " + leader, start);
             return result;
         } catch (TransactionAbortedException e) {
@@ -55,6 +74,8 @@ final class Forwarding implements WriteGroups.Transactions {
             throw e;
         } catch (ChorusException | InterruptedException e) {
             throw e;
+        } catch (RejectedExecutionException e) {
+            throw new WriteNotStartedException("replica " + self + " is shutting down; nothing was written");
         } catch (Exception e) {
             String what = "replica " + self + " forwards writes to replica " + leader + ", the coordinator of every write, which ";
             if (neverStarted(e)) {
@@ -62,8 +83,13 @@ final class Forwarding implements WriteGroups.Transactions {
                 failed(mutations, EventType.UNREACHABLE, why + "; nothing was written", start);
                 throw new WriteNotStartedException(why + "; nothing was written");
             }
-            String why = what + "did not answer (" + Calls.describe(e) + ")";
-            failed(mutations, Calls.isTimeout(e) ? EventType.TIMED_OUT : EventType.UNREACHABLE, why + "; outcome unknown", start);
+            String why = what + (e instanceof TimeoutException ? "did not answer within " + budget.toMillis() + " ms"
+                    : "did not answer (" + Calls.describe(e) + ")");
+            boolean timedOut = Calls.isTimeout(e);
+            if (timedOut) {
+                metrics.timedOut(); // counted in this replica's status, which a console's replica card shows
+            }
+            failed(mutations, timedOut ? EventType.TIMED_OUT : EventType.UNREACHABLE, why + "; outcome unknown", start);
             throw new OutcomeUnknownException(null, why + "; the write may or may not have taken effect, a read tells");
         }
     }

@@ -108,4 +108,43 @@ class LeaderCoordinationIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> "after".equals(cluster.connection(reader).kv().get("killed").value()));
         }
     }
+
+    @Test
+    void aPausedLeaderLeavesTheOutcomeUnknownBeforeTheClientsReadTimeoutAndTheForwarderRecordsIt() throws Exception {
+        KeyValueService kv = cluster.connection(3).kv();
+        UnavailableReplicaIT.putWhileWarmingUp(kv, "stopped", "before");
+        long timeoutsBefore = cluster.status(3).timeouts();
+        cluster.pause(1);
+        try {
+            // Replica 3 forwards to the stopped leader and stops waiting at the forward's budget (half
+            // the transaction deadline), so the client hears from it, before its own read timeout,
+            // that the outcome is unknown: not a bare timeout (the client's read timeout would have
+            // given a RemoteException), and no claim that nothing was written.
+            assertThatThrownBy(() -> kv.put("stopped", "during"))
+                    .isInstanceOf(chorus.api.OutcomeUnknownException.class)
+                    .hasMessageContaining("replica 3 forwards writes to replica 1")
+                    .hasMessageContaining("did not answer within");
+            // Replica 3 says so in its event log and its timeout counter too.
+            await("replica 3 records the forward's timeout").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(cluster.events(3)).anySatisfy(e -> {
+                        assertThat(e.role()).isEqualTo(Role.FORWARDER);
+                        assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
+                        assertThat(e.keys()).containsExactly("stopped");
+                    }));
+            assertThat(cluster.status(3).timeouts()).isGreaterThan(timeoutsBefore);
+        } finally {
+            cluster.resume(1);
+        }
+        // Once the leader runs again the write's fate is decided one way, the same everywhere.
+        await("every replica agrees on the key").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String first = cluster.connection(1).kv().get("stopped").value();
+            assertThat(first).isIn("before", "during");
+            for (int r = 2; r <= 5; r++) {
+                assertThat(cluster.connection(r).kv().get("stopped").value()).isEqualTo(first);
+            }
+        });
+        await("writes through replica 3 commit again").atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsInstanceOf(ChorusException.class)
+                .until(() -> kv.put("stopped", "after").coordinator() == 1);
+    }
 }

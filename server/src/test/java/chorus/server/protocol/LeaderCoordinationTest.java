@@ -19,11 +19,14 @@ import java.net.SocketTimeoutException;
 import java.rmi.ConnectException;
 import java.rmi.RemoteException;
 import java.rmi.ServerException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,7 +155,8 @@ class LeaderCoordinationTest {
             }
         };
         EventLog events = new EventLog(4, 100, System::currentTimeMillis);
-        assertThatThrownBy(() -> new Forwarding(4, 1, failing, events).execute(List.of(Mutation.put("k", "v"))))
+        ReplicaMetrics metrics = new ReplicaMetrics();
+        assertThatThrownBy(() -> forwarding(failing, events, metrics, Duration.ofSeconds(10)).execute(List.of(Mutation.put("k", "v"))))
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageContaining("replica 4 forwards writes to replica 1")
                 .hasMessageContaining("Read timed out")
@@ -164,5 +168,47 @@ class LeaderCoordinationTest {
             assertThat(e.txId()).isNull();
             assertThat(e.reason()).contains("did not answer").contains("Read timed out").endsWith("outcome unknown");
         });
+        assertThat(metrics.timeouts()).as("the replica's timeout counter").isEqualTo(1);
+    }
+
+    private final ExecutorService forwardCalls = Executors.newCachedThreadPool();
+
+    private Forwarding forwarding(PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget) {
+        return new Forwarding(4, 1, channel, events, metrics, forwardCalls, budget);
+    }
+
+    @AfterEach
+    void stopForwardCalls() {
+        forwardCalls.shutdownNow();
+    }
+
+    @Test
+    void aLeaderThatDoesNotAnswerWithinTheBudgetLeavesTheOutcomeUnknownAtOnce() throws Exception {
+        // A paused leader: the call would wait for the socket's read timeout; the forward stops at its budget.
+        CountDownLatch leaderResumes = new CountDownLatch(1);
+        PeerChannel paused = new UnusedPeerChannel() {
+            @Override
+            public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+                leaderResumes.await(30, TimeUnit.SECONDS);
+                throw new java.rmi.UnmarshalException("error unmarshalling return", new SocketTimeoutException("Read timed out"));
+            }
+        };
+        EventLog events = new EventLog(4, 100, System::currentTimeMillis);
+        ReplicaMetrics metrics = new ReplicaMetrics();
+        try {
+            assertThatThrownBy(() -> forwarding(paused, events, metrics, Duration.ofMillis(200)).execute(List.of(Mutation.put("k", "v"))))
+                    .isInstanceOf(OutcomeUnknownException.class)
+                    .hasMessageContaining("replica 4 forwards writes to replica 1, the coordinator of every write, which did not answer "
+                            + "within 200 ms")
+                    .hasMessageContaining("may or may not have taken effect");
+            assertThat(leaderResumes.getCount()).as("answered while the leader was still paused").isOne();
+        } finally {
+            leaderResumes.countDown();
+        }
+        assertThat(events.after(0, 10).events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.TIMED_OUT);
+            assertThat(e.reason()).contains("did not answer within 200 ms");
+        });
+        assertThat(metrics.timeouts()).isEqualTo(1);
     }
 }
