@@ -9,14 +9,12 @@ import chorus.api.model.Mutation;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
+import chorus.api.rmi.CallDeadline;
 import java.net.ConnectException;
 import java.rmi.ConnectIOException;
 import java.rmi.NoSuchObjectException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Hands a group of this replica's client writes to the replica that coordinates every write
@@ -41,24 +39,22 @@ final class Forwarding implements WriteGroups.Transactions {
     private final EventLog events;
     private final ReplicaMetrics metrics;
 
-    private final ExecutorService calls;
     private final Duration budget;
 
     /**
-     * @param calls  runs the forward, so that this replica can stop waiting for it
-     * @param budget how long a forward may take: with the wait for a group before it (at most the
-     *               other half of the transaction deadline), the client is answered within the
-     *               transaction deadline, and so before its own read timeout, even when the leader
-     *               is paused and its socket would keep the call waiting for the whole read timeout
+     * @param budget how long a forward may take ({@link CallDeadline}: the call's socket stops
+     *               waiting then, on this thread, with no other thread to watch it): with the wait
+     *               for a group before it (at most the other half of the transaction deadline), the
+     *               client is answered within the transaction deadline, and so before its own read
+     *               timeout, even when the leader is paused and would hold the call for the whole
+     *               read timeout
      */
-    Forwarding(int self, int leader, PeerChannel channel, EventLog events, ReplicaMetrics metrics, ExecutorService calls,
-               Duration budget) {
+    Forwarding(int self, int leader, PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget) {
         this.self = self;
         this.leader = leader;
         this.channel = channel;
         this.events = events;
         this.metrics = metrics;
-        this.calls = calls;
         this.budget = budget;
     }
 
@@ -66,7 +62,7 @@ final class Forwarding implements WriteGroups.Transactions {
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
         long start = System.nanoTime();
         try {
-            WriteResult result = Calls.within(calls, budget, () -> channel.forward(leader, mutations));
+            WriteResult result = CallDeadline.within(budget, () -> channel.forward(leader, mutations));
             forwarded(mutations, result.txId(), "coordinated by replica " + leader, start);
             return result;
         } catch (TransactionAbortedException e) {
@@ -74,8 +70,6 @@ final class Forwarding implements WriteGroups.Transactions {
             throw e;
         } catch (ChorusException | InterruptedException e) {
             throw e;
-        } catch (RejectedExecutionException e) {
-            throw new WriteNotStartedException("replica " + self + " is shutting down; nothing was written");
         } catch (Exception e) {
             String what = "replica " + self + " forwards writes to replica " + leader + ", the coordinator of every write, which ";
             if (neverStarted(e)) {
@@ -83,9 +77,9 @@ final class Forwarding implements WriteGroups.Transactions {
                 failed(mutations, EventType.UNREACHABLE, why + "; nothing was written", start);
                 throw new WriteNotStartedException(why + "; nothing was written");
             }
-            String why = what + (e instanceof TimeoutException ? "did not answer within " + budget.toMillis() + " ms"
-                    : "did not answer (" + Calls.describe(e) + ")");
             boolean timedOut = Calls.isTimeout(e);
+            String why = what + "did not answer" + (timedOut ? " within " + budget.toMillis() + " ms" : "") + " ("
+                    + Calls.describe(e) + ")";
             if (timedOut) {
                 metrics.timedOut(); // counted in this replica's status, which a console's replica card shows
             }

@@ -122,7 +122,7 @@ public final class ReplicaNode implements AutoCloseable {
             // It does not wait for writers expected back: the leader's groups gather them anyway,
             // and the wait only delayed them (write-only at 32 threads, 3,622 / 4,035 ops/s with
             // it against 4,385 / 4,516 / 4,467 without; performance.md, ninth round).
-            Forwarding forwarding = new Forwarding(id, leader, channel, events, metrics, calls,
+            Forwarding forwarding = new Forwarding(id, leader, channel, events, metrics,
                     cluster.timeouts().transactionDeadline().minus(patience));
             this.writes = new WriteGroups(id, forwarding, patience, lastNanos -> 0L, WriteGroups.LEADER_IN_FLIGHT);
         }

@@ -41,6 +41,10 @@ final class WarmConnectionSocket extends Socket {
     private final LongSupplier nanoClock;
     private final InputStream in;
     private final OutputStream out;
+    /** The read timeout set on this socket (by the factory, or by RMI around its handshake)... */
+    private int baseTimeoutMillis;
+    /** ...and the one in force now: lower on a thread within a {@link CallDeadline}. */
+    private int appliedTimeoutMillis;
 
     /** When bytes last arrived; meaningful only while {@link #lastWasRead}. */
     private long lastReadNanos;
@@ -59,6 +63,8 @@ final class WarmConnectionSocket extends Socket {
     WarmConnectionSocket(Socket socket, LongSupplier nanoClock) throws IOException {
         this.socket = socket;
         this.nanoClock = nanoClock;
+        this.baseTimeoutMillis = socket.getSoTimeout();
+        this.appliedTimeoutMillis = baseTimeoutMillis;
         this.in = new In(socket.getInputStream());
         this.out = new Out(socket.getOutputStream());
     }
@@ -81,6 +87,7 @@ final class WarmConnectionSocket extends Socket {
                 ackPending = false;
                 return PING_ACK;
             }
+            applyDeadline();
             int b = raw.read();
             if (b >= 0) {
                 arrived();
@@ -98,6 +105,7 @@ final class WarmConnectionSocket extends Socket {
                 b[off] = (byte) PING_ACK;
                 return 1;
             }
+            applyDeadline();
             int n = raw.read(b, off, len);
             if (n > 0) {
                 arrived();
@@ -113,6 +121,15 @@ final class WarmConnectionSocket extends Socket {
         @Override
         public void close() throws IOException {
             raw.close();
+        }
+
+        /** Reads on a thread inside {@link CallDeadline#within} end by its deadline (a field store, no system call). */
+        private void applyDeadline() throws SocketException {
+            int wanted = CallDeadline.readTimeoutMillis(baseTimeoutMillis);
+            if (wanted != appliedTimeoutMillis) {
+                socket.setSoTimeout(wanted);
+                appliedTimeoutMillis = wanted;
+            }
         }
 
         private void arrived() {
@@ -259,6 +276,8 @@ final class WarmConnectionSocket extends Socket {
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
         socket.setSoTimeout(timeout);
+        baseTimeoutMillis = timeout;
+        appliedTimeoutMillis = timeout;
     }
 
     @Override
