@@ -110,7 +110,8 @@ public record ProfileSummary(long samples, Map<String, Long> whatRan, Map<String
         return NATIVE;
     }
 
-    static String onBehalfOf(List<String> frames) {
+    /** @param ran what ran in this stack ({@link #whatRan}), which names a stack without the system's own code */
+    static String onBehalfOf(List<String> frames, String ran) {
         for (String f : frames) {
             for (String own : OWN_CODE) {
                 if (f.startsWith(own)) {
@@ -123,7 +124,6 @@ public record ProfileSummary(long samples, Map<String, Long> whatRan, Map<String
             }
         }
         // None of the system's own code on the stack: say which runtime the thread belongs to.
-        String ran = whatRan(frames);
         if (ran.equals(JIT) || ran.equals(GC)) {
             return ran;
         }
@@ -159,8 +159,9 @@ public record ProfileSummary(long samples, Map<String, Long> whatRan, Map<String
             }
             List<String> frames = List.of(line.substring(0, space).split(";"));
             samples += count;
-            whatRan.merge(whatRan(frames), count, Long::sum);
-            onBehalfOf.merge(onBehalfOf(frames), count, Long::sum);
+            String ran = whatRan(frames);
+            whatRan.merge(ran, count, Long::sum);
+            onBehalfOf.merge(onBehalfOf(frames, ran), count, Long::sum);
         }
 
         ProfileSummary build() {

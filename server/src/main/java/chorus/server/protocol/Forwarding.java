@@ -38,7 +38,6 @@ final class Forwarding implements WriteGroups.Transactions {
     private final PeerChannel channel;
     private final EventLog events;
     private final ReplicaMetrics metrics;
-
     private final Duration budget;
 
     /**

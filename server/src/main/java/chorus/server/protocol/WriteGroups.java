@@ -1,8 +1,8 @@
 package chorus.server.protocol;
 
 import chorus.api.ChorusException;
-import chorus.api.WriteNotStartedException;
 import chorus.api.Limits;
+import chorus.api.WriteNotStartedException;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
 import java.time.Duration;
