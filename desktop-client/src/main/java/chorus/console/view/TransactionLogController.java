@@ -17,6 +17,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -40,6 +41,7 @@ public final class TransactionLogController {
     @FXML private ToggleButton pause;
     @FXML private TableView<TxRow> table;
     @FXML private Label summary;
+    @FXML private ListView<String> replicaEvents;
     @FXML private Label timelineTitle;
     @FXML private VBox timeline;
 
@@ -77,6 +79,7 @@ public final class TransactionLogController {
         pause.selectedProperty().bindBidirectional(vm.pausedProperty());
         pause.textProperty().bind(Bindings.when(vm.pausedProperty()).then("Resume (Ctrl+P)").otherwise("Pause (Ctrl+P)"));
         summary.textProperty().bind(vm.summaryProperty());
+        replicaEvents.setItems(vm.replicaEvents());
 
         table.setItems(vm.visibleRows());
         table.setFixedCellSize(26);

@@ -2,7 +2,11 @@ package chorus.console.viewmodel;
 
 import chorus.api.model.ProtocolEvent;
 import chorus.api.model.TxId;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,12 +27,15 @@ import javafx.collections.transformation.FilteredList;
 /**
  * The live transaction log: every replica's events merged by transaction id, newest transaction
  * first, with filters by state, key and replica, pause/resume, and the selected transaction's
- * timeline.
+ * timeline; beside it, the events that concern no transaction.
  */
 public final class TransactionLogViewModel {
 
     /** Oldest transactions are dropped beyond this many, so a long run does not fill the heap. */
     public static final int MAX_ROWS = 20_000;
+    /** The same for events that concern no transaction. */
+    public static final int MAX_REPLICA_EVENTS = 500;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private final ObservableList<Integer> replicas = FXCollections.observableArrayList();
     private final Map<TxId, TxRow> byId = new HashMap<>();
@@ -41,6 +48,12 @@ public final class TransactionLogViewModel {
     private final ObjectProperty<TxRow> selected = new SimpleObjectProperty<>();
     private final ObservableList<TimelineLane> timeline = FXCollections.observableArrayList();
     private final StringProperty summary = new SimpleStringProperty("");
+    /**
+     * Events that concern no transaction, latest received first, one line each: the failure switch, a
+     * recovery, injected faults, and under leader coordination a forward that failed before the
+     * leader named a transaction (so that its timeout shows here, not only in the log file).
+     */
+    private final ObservableList<String> replicaEvents = FXCollections.observableArrayList();
     private final List<ProtocolEvent> held = new ArrayList<>();
     private long missed;
 
@@ -63,6 +76,7 @@ public final class TransactionLogViewModel {
         replicas.setAll(ids);
         byId.clear();
         rows.clear();
+        replicaEvents.clear();
         held.clear();
         selected.set(null);
         updateSummary();
@@ -82,8 +96,10 @@ public final class TransactionLogViewModel {
     private void apply(List<ProtocolEvent> events) {
         Set<TxRow> touched = new LinkedHashSet<>();
         List<TxRow> created = new ArrayList<>();
+        List<String> untied = new ArrayList<>();
         for (ProtocolEvent e : events) {
             if (e.txId() == null) {
+                untied.add(describeReplicaEvent(e));
                 continue;
             }
             TxRow row = byId.get(e.txId());
@@ -94,6 +110,13 @@ public final class TransactionLogViewModel {
             }
             row.apply(e);
             touched.add(row);
+        }
+        if (!untied.isEmpty()) {
+            Collections.reverse(untied); // latest received first
+            replicaEvents.addAll(0, untied);
+            if (replicaEvents.size() > MAX_REPLICA_EVENTS) {
+                replicaEvents.remove(MAX_REPLICA_EVENTS, replicaEvents.size());
+            }
         }
         if (!created.isEmpty()) {
             // Newest first: the last created is the newest.
@@ -155,6 +178,24 @@ public final class TransactionLogViewModel {
             s += String.format(Locale.ROOT, " - %,d events were lost to the replicas' log windows", missed);
         }
         summary.set(s);
+    }
+
+    /** One line for an event that concerns no transaction: time, replica, role and type, operation, reason. */
+    static String describeReplicaEvent(ProtocolEvent e) {
+        StringBuilder sb = new StringBuilder(TIME.format(Instant.ofEpochMilli(e.timeMillis())))
+                .append("  replica ").append(e.replica()).append("  ").append(e.role()).append(' ').append(e.type());
+        if (!e.operation().isEmpty()) {
+            sb.append("  ").append(e.operation());
+        }
+        if (!e.reason().isEmpty()) {
+            sb.append(": ").append(e.reason());
+        }
+        return sb.toString();
+    }
+
+    /** Events that concern no transaction, latest received first (see the field). */
+    public ObservableList<String> replicaEvents() {
+        return replicaEvents;
     }
 
     public TxRow row(TxId id) {

@@ -248,6 +248,10 @@ class ConsoleIT {
         robot.clickOn("#failure-3 .thumb-area");
         await("card 3 shows the failure").atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(text("#state-3")).isEqualTo("simulated failure"));
+        // The switch is an event of replica 3's that concerns no transaction: listed apart in the log tab.
+        await("the switch is listed among the replica events").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(fx(() -> List.copyOf(robot.lookup("#replicaEvents").<javafx.scene.control.ListView<String>>query().getItems())))
+                        .anySatisfy(line -> assertThat(line).contains("replica 3  OPERATOR FAILURE_ON")));
 
         put(1, "console-it-2", "lost");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(text("#opOutcome")).isEqualTo("ABORTED"));

@@ -152,4 +152,21 @@ class TransactionLogViewModelTest {
                         TimelineMark.Phase.ACKNOWLEDGEMENT));
         assertThat(vm.row(t1).coordinatorProperty().get()).isEqualTo(1);
     }
+
+    @Test
+    void eventsWithoutATransactionAreListedApartLatestReceivedFirst() {
+        vm.eventsArrived(3, List.of(
+                new chorus.api.model.ProtocolEvent(1, 1000, 3, chorus.api.model.Role.OPERATOR, EventType.FAILURE_ON, null, 0, 3,
+                        List.of(), "", "replica 3 now answers every client and peer call as a crashed replica would", -1),
+                new chorus.api.model.ProtocolEvent(2, 2000, 3, chorus.api.model.Role.FORWARDER, EventType.TIMED_OUT, null, 0, 1,
+                        List.of("k"), "put k", "replica 3 forwards writes to replica 1, ..., which did not answer within 6750 ms", 6_750_000)),
+                0);
+        assertThat(vm.visibleRows()).as("no transaction row for them").isEmpty();
+        assertThat(vm.replicaEvents()).hasSize(2);
+        assertThat(vm.replicaEvents().get(0)).contains("replica 3  FORWARDER TIMED_OUT  put k: replica 3 forwards writes to replica 1")
+                .contains("did not answer within 6750 ms");
+        assertThat(vm.replicaEvents().get(1)).contains("replica 3  OPERATOR FAILURE_ON: replica 3 now answers");
+        vm.setReplicas(List.of(1, 2, 3));
+        assertThat(vm.replicaEvents()).as("cleared with the cluster").isEmpty();
+    }
 }
