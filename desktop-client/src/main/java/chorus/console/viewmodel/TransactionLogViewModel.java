@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,11 +48,13 @@ public final class TransactionLogViewModel {
     private final ObservableList<TimelineLane> timeline = FXCollections.observableArrayList();
     private final StringProperty summary = new SimpleStringProperty("");
     /**
-     * Events that concern no transaction, latest received first, one line each: the failure switch, a
+     * Events that concern no transaction, newest first, one line each: the failure switch, a
      * recovery, injected faults, and under leader coordination a forward that failed before the
      * leader named a transaction (so that its timeout shows here, not only in the log file).
      */
     private final ObservableList<String> replicaEvents = FXCollections.observableArrayList();
+    /** The time of each of {@link #replicaEvents}, in the same order: replicas are polled one by one. */
+    private final List<Long> replicaEventTimes = new ArrayList<>();
     private final List<ProtocolEvent> held = new ArrayList<>();
     private long missed;
 
@@ -77,6 +78,7 @@ public final class TransactionLogViewModel {
         byId.clear();
         rows.clear();
         replicaEvents.clear();
+        replicaEventTimes.clear();
         held.clear();
         selected.set(null);
         updateSummary();
@@ -96,10 +98,9 @@ public final class TransactionLogViewModel {
     private void apply(List<ProtocolEvent> events) {
         Set<TxRow> touched = new LinkedHashSet<>();
         List<TxRow> created = new ArrayList<>();
-        List<String> untied = new ArrayList<>();
         for (ProtocolEvent e : events) {
             if (e.txId() == null) {
-                untied.add(describeReplicaEvent(e));
+                addReplicaEvent(e);
                 continue;
             }
             TxRow row = byId.get(e.txId());
@@ -110,13 +111,6 @@ public final class TransactionLogViewModel {
             }
             row.apply(e);
             touched.add(row);
-        }
-        if (!untied.isEmpty()) {
-            Collections.reverse(untied); // latest received first
-            replicaEvents.addAll(0, untied);
-            if (replicaEvents.size() > MAX_REPLICA_EVENTS) {
-                replicaEvents.remove(MAX_REPLICA_EVENTS, replicaEvents.size());
-            }
         }
         if (!created.isEmpty()) {
             // Newest first: the last created is the newest.
@@ -180,6 +174,23 @@ public final class TransactionLogViewModel {
         summary.set(s);
     }
 
+    /** Puts {@code e} in time order, newest first (after any of the same time), and drops the oldest beyond the cap. */
+    private void addReplicaEvent(ProtocolEvent e) {
+        int at = 0;
+        while (at < replicaEventTimes.size() && replicaEventTimes.get(at) >= e.timeMillis()) {
+            at++;
+        }
+        if (at >= MAX_REPLICA_EVENTS) {
+            return;
+        }
+        replicaEvents.add(at, describeReplicaEvent(e));
+        replicaEventTimes.add(at, e.timeMillis());
+        if (replicaEvents.size() > MAX_REPLICA_EVENTS) {
+            replicaEvents.remove(MAX_REPLICA_EVENTS);
+            replicaEventTimes.remove(MAX_REPLICA_EVENTS);
+        }
+    }
+
     /** One line for an event that concerns no transaction: time, replica, role and type, operation, reason. */
     static String describeReplicaEvent(ProtocolEvent e) {
         StringBuilder sb = new StringBuilder(TIME.format(Instant.ofEpochMilli(e.timeMillis())))
@@ -193,7 +204,7 @@ public final class TransactionLogViewModel {
         return sb.toString();
     }
 
-    /** Events that concern no transaction, latest received first (see the field). */
+    /** Events that concern no transaction, newest first (see the field). */
     public ObservableList<String> replicaEvents() {
         return replicaEvents;
     }

@@ -154,7 +154,7 @@ class TransactionLogViewModelTest {
     }
 
     @Test
-    void eventsWithoutATransactionAreListedApartLatestReceivedFirst() {
+    void eventsWithoutATransactionAreListedApartNewestFirst() {
         vm.eventsArrived(3, List.of(
                 new chorus.api.model.ProtocolEvent(1, 1000, 3, chorus.api.model.Role.OPERATOR, EventType.FAILURE_ON, null, 0, 3,
                         List.of(), "", "replica 3 now answers every client and peer call as a crashed replica would", -1),
@@ -166,6 +166,11 @@ class TransactionLogViewModelTest {
         assertThat(vm.replicaEvents().get(0)).contains("replica 3  FORWARDER TIMED_OUT  put k: replica 3 forwards writes to replica 1")
                 .contains("did not answer within 6750 ms");
         assertThat(vm.replicaEvents().get(1)).contains("replica 3  OPERATOR FAILURE_ON: replica 3 now answers");
+        // Replicas are polled one by one: an older event of another replica still goes in time order.
+        vm.eventsArrived(1, List.of(new chorus.api.model.ProtocolEvent(1, 1500, 1, chorus.api.model.Role.PARTICIPANT,
+                EventType.RECOVERED, null, 0, 1, List.of(), "", "started with 0 keys", -1)), 0);
+        assertThat(vm.replicaEvents()).hasSize(3);
+        assertThat(vm.replicaEvents().get(1)).contains("replica 1  PARTICIPANT RECOVERED: started with 0 keys");
         vm.setReplicas(List.of(1, 2, 3));
         assertThat(vm.replicaEvents()).as("cleared with the cluster").isEmpty();
     }
