@@ -5,9 +5,6 @@ import chorus.console.viewmodel.TimelineMark;
 import chorus.console.viewmodel.TransactionLogViewModel;
 import chorus.console.viewmodel.TxRow;
 import chorus.console.viewmodel.TxState;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -30,8 +27,6 @@ import javafx.util.StringConverter;
 
 /** The live transaction log table, its filters and the selected transaction's timeline. */
 public final class TransactionLogController {
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private final TransactionLogViewModel vm;
 
@@ -146,7 +141,7 @@ public final class TransactionLogController {
             table.getColumns().add(col);
         }
         table.getColumns().add(textColumn("Start", 95, r -> r.startMillisProperty().get() == Long.MAX_VALUE ? ""
-                : TIME.format(Instant.ofEpochMilli(r.startMillisProperty().get()))));
+                : TransactionLogViewModel.clockTime(r.startMillisProperty().get())));
         TableColumn<TxRow, String> duration = new TableColumn<>("Duration");
         duration.setCellValueFactory(c -> Bindings.createStringBinding(() -> c.getValue().durationMillisProperty().get() < 0 ? ""
                 : c.getValue().durationMillisProperty().get() + " ms", c.getValue().durationMillisProperty()));

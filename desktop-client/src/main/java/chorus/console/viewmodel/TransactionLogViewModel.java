@@ -191,9 +191,14 @@ public final class TransactionLogViewModel {
         }
     }
 
+    /** A time of day as the log shows it, to the millisecond, in this machine's zone. */
+    public static String clockTime(long millis) {
+        return TIME.format(Instant.ofEpochMilli(millis));
+    }
+
     /** One line for an event that concerns no transaction: time, replica, role and type, operation, reason. */
     static String describeReplicaEvent(ProtocolEvent e) {
-        StringBuilder sb = new StringBuilder(TIME.format(Instant.ofEpochMilli(e.timeMillis())))
+        StringBuilder sb = new StringBuilder(clockTime(e.timeMillis()))
                 .append("  replica ").append(e.replica()).append("  ").append(e.role()).append(' ').append(e.type());
         if (!e.operation().isEmpty()) {
             sb.append("  ").append(e.operation());
