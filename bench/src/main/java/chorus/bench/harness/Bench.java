@@ -7,7 +7,6 @@ import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

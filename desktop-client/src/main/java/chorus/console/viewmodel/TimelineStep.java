@@ -1,6 +1,5 @@
 package chorus.console.viewmodel;
 
-import chorus.api.model.EventType;
 import chorus.api.model.ProtocolEvent;
 import chorus.api.model.Role;
 

@@ -14,7 +14,6 @@ import chorus.console.viewmodel.OperationKind;
 import chorus.console.viewmodel.TxRow;
 import chorus.console.viewmodel.TxState;
 import chorus.server.testing.LocalCluster;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,6 @@ import chorus.api.ChorusException;
 import chorus.api.InvalidRequestException;
 import chorus.api.Limits;
 import chorus.api.NotPermittedException;
-import chorus.api.ReadTimeoutException;
 import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.Coordination;
@@ -114,7 +113,7 @@ public final class ReplicaNode implements AutoCloseable {
         Duration patience = cluster.timeouts().transactionDeadline().dividedBy(2);
         int leader = cluster.coordinatorFor(id);
         if (leader == id) {
-            this.writes = new WriteGroups(id, coordinator::execute, patience,
+            this.writes = new WriteGroups(id, coordinator::execute, patience, WriteGroups.GATHER_HALF_LAST,
                     cluster.coordination() == Coordination.LEADER ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT);
         } else {
             // Under leader coordination a replica other than the leader groups its clients' writes
@@ -124,7 +123,7 @@ public final class ReplicaNode implements AutoCloseable {
             // it against 4,385 / 4,516 / 4,467 without; performance.md, ninth round).
             Forwarding forwarding = new Forwarding(id, leader, channel, events, metrics,
                     cluster.timeouts().transactionDeadline().minus(patience));
-            this.writes = new WriteGroups(id, forwarding, patience, lastNanos -> 0L, WriteGroups.LEADER_IN_FLIGHT);
+            this.writes = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT);
         }
         this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), calls, this::failed,
                 metrics);

@@ -65,6 +65,11 @@ final class WriteGroups {
      */
     static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** How long a receiving replica's leader waits for expected writers, given the last transaction's time. */
+    static final LongUnaryOperator GATHER_HALF_LAST = lastNanos -> Math.min(MAX_GATHER_NANOS, lastNanos / 2);
+    /** No wait for expected writers (a forwarding replica: the leader's groups gather them). */
+    static final LongUnaryOperator NO_GATHER = lastNanos -> 0L;
+
     /** Runs one transaction: {@link Coordinator#execute}. */
     interface Transactions {
         WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException;
@@ -94,18 +99,6 @@ final class WriteGroups {
     private int gatherFor;
     private long groups;
     private long groupedWrites;
-
-    WriteGroups(int self, Transactions transactions, Duration patience) {
-        this(self, transactions, patience, MAX_IN_FLIGHT);
-    }
-
-    WriteGroups(int self, Transactions transactions, Duration patience, int maxInFlight) {
-        this(self, transactions, patience, lastNanos -> Math.min(MAX_GATHER_NANOS, lastNanos / 2), maxInFlight);
-    }
-
-    WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos) {
-        this(self, transactions, patience, gatherNanos, MAX_IN_FLIGHT);
-    }
 
     /** @param gatherNanos how long a leader may wait for expected writers, given the last transaction's time */
     WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos, int maxInFlight) {

@@ -54,7 +54,8 @@ class WriteGroupsTest {
         return new WriteResult(tx, versions, 1, 1, 1);
     }
 
-    private final WriteGroups groups = new WriteGroups(1, this::run, Duration.ofSeconds(5));
+    private final WriteGroups groups = new WriteGroups(1, this::run, Duration.ofSeconds(5),
+            WriteGroups.GATHER_HALF_LAST, WriteGroups.MAX_IN_FLIGHT);
 
     @AfterEach
     void stop() {
@@ -89,7 +90,8 @@ class WriteGroupsTest {
 
     @Test
     void aLeaderRunsTwoTransactionsAtOnceAndGroupsTheRest() throws Exception {
-        WriteGroups leader = new WriteGroups(1, this::run, Duration.ofSeconds(5), lastNanos -> 0L, WriteGroups.LEADER_IN_FLIGHT);
+        WriteGroups leader = new WriteGroups(1, this::run, Duration.ofSeconds(5),
+            WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT);
         Future<WriteResult> first = clients.submit(() -> leader.execute(List.of(Mutation.put("hold1", "x"))));
         Future<WriteResult> second = clients.submit(() -> leader.execute(List.of(Mutation.put("hold2", "x"))));
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
@@ -177,7 +179,8 @@ class WriteGroupsTest {
 
     @Test
     void aWriteThatWaitsLongerThanItsPatienceGivesUpUnstarted() throws Exception {
-        WriteGroups impatient = new WriteGroups(4, this::run, Duration.ofMillis(200));
+        WriteGroups impatient = new WriteGroups(4, this::run, Duration.ofMillis(200),
+            WriteGroups.GATHER_HALF_LAST, WriteGroups.MAX_IN_FLIGHT);
         for (int i = 1; i <= WriteGroups.MAX_IN_FLIGHT; i++) {
             String key = "hold" + i;
             clients.submit(() -> impatient.execute(List.of(Mutation.put(key, "x"))));
@@ -204,7 +207,8 @@ class WriteGroupsTest {
     // ---------------------------------------------------------------- gathering the writers expected back
 
     /** Groups that wait up to 10 s for expected writers: long enough that only arrivals end a wait here. */
-    private final WriteGroups patient = new WriteGroups(2, this::run, Duration.ofSeconds(30), last -> TimeUnit.SECONDS.toNanos(10));
+    private final WriteGroups patient = new WriteGroups(2, this::run, Duration.ofSeconds(30),
+            last -> TimeUnit.SECONDS.toNanos(10), WriteGroups.MAX_IN_FLIGHT);
 
     private Future<WriteResult> writeTo(WriteGroups g, String key) {
         return clients.submit(() -> g.execute(List.of(Mutation.put(key, "v"))));
@@ -276,7 +280,8 @@ class WriteGroupsTest {
 
     @Test
     void aGroupWhoseExpectedWritersDoNotComeLeavesAtTheBound() throws Exception {
-        WriteGroups brief = new WriteGroups(3, this::run, Duration.ofSeconds(30), last -> TimeUnit.MILLISECONDS.toNanos(200));
+        WriteGroups brief = new WriteGroups(3, this::run, Duration.ofSeconds(30),
+            last -> TimeUnit.MILLISECONDS.toNanos(200), WriteGroups.MAX_IN_FLIGHT);
         Future<WriteResult> hold = writeTo(brief, "hold1");
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
         Future<WriteResult> x = writeTo(brief, "x");
