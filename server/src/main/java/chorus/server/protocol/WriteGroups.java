@@ -65,9 +65,9 @@ final class WriteGroups {
      */
     static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    /** How long a receiving replica's leader waits for expected writers, given the last transaction's time. */
+    /** Where this replica runs its groups' transactions: a group's leader waits half the last one's time, at most 5 ms. */
     static final LongUnaryOperator GATHER_HALF_LAST = lastNanos -> Math.min(MAX_GATHER_NANOS, lastNanos / 2);
-    /** No wait for expected writers (a forwarding replica: the leader's groups gather them). */
+    /** No wait for expected writers: a replica that forwards its groups (the coordinating leader's groups gather them). */
     static final LongUnaryOperator NO_GATHER = lastNanos -> 0L;
 
     /** Runs one transaction: {@link Coordinator#execute}. */
