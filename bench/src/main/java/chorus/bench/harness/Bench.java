@@ -93,6 +93,8 @@ public final class Bench {
             }
             return runAll(CHORUS, ChorusClient::new, p,
                     ServerProbe.withTransactions(pids, () -> committedTransactions(cluster)).profiledBy(profiler));
+        } finally {
+            afterServersStopped();
         }
     }
 
@@ -102,6 +104,15 @@ public final class Bench {
             Properties p = baseProperties();
             p.setProperty(ZooKeeperClient.SERVERS_PROPERTY, zk.servers());
             return runAll(ZOOKEEPER, ZooKeeperClient::new, p, ServerProbe.processes(zk.pids()).profiledBy(profiler));
+        } finally {
+            afterServersStopped();
+        }
+    }
+
+    /** The servers are killed at the end of a system's runs: what the profiler's attach left of them goes too. */
+    private void afterServersStopped() {
+        if (profiler != null) {
+            profiler.removeStaleAttachSockets();
         }
     }
 

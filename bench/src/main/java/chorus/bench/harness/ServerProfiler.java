@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code launch/bench --profile}: samples the servers' CPU over each measured window with
@@ -47,6 +50,8 @@ public final class ServerProfiler {
     private final List<String> events;
     /** The event each server is being sampled with, while a window is open. */
     private final Map<Long, String> sampling = new HashMap<>();
+    /** Server processes attached to whose attach socket may outlive them ({@link #removeStaleAttachSockets}). */
+    private final Set<Long> attached = new HashSet<>();
 
     private ServerProfiler(Path dir, Path agent, PrintStream progress, List<String> events) {
         this.dir = dir;
@@ -144,6 +149,32 @@ public final class ServerProfiler {
         }
     }
 
+    /**
+     * Removes the attach sockets of attached servers that have exited. A JVM that has been attached
+     * to keeps a socket file, {@code /tmp/.java_pid<pid>} on Linux (HotSpot's fixed directory, not
+     * {@code java.io.tmpdir}), and removes it only at a normal exit; the harness kills its servers,
+     * which left five files in /tmp per profiled system and run. Servers still alive keep theirs.
+     */
+    void removeStaleAttachSockets() {
+        for (Iterator<Long> it = attached.iterator(); it.hasNext(); ) {
+            long pid = it.next();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                continue;
+            }
+            Path socket = attachSocket(pid);
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                progress.printf(Locale.ROOT, "# could not remove %s: %s%n", socket, e.getMessage());
+            }
+            it.remove();
+        }
+    }
+
+    static Path attachSocket(long pid) {
+        return Path.of("/tmp", ".java_pid" + pid);
+    }
+
     /** Loads the agent into {@code pid} with one command (async-profiler takes every command so). */
     private void command(long pid, String command) throws AgentInitializationException {
         VirtualMachine vm;
@@ -152,6 +183,7 @@ public final class ServerProfiler {
         } catch (AttachNotSupportedException | IOException e) {
             throw new IllegalStateException("cannot attach the profiler to server process " + pid + ": " + e.getMessage(), e);
         }
+        attached.add(pid);
         try {
             vm.loadAgentPath(agent.toString(), command);
         } catch (AgentLoadException | IOException e) {

@@ -66,6 +66,29 @@ class ServerProfilerIT {
     }
 
     @Test
+    void aKilledServersAttachSocketIsRemovedAndALiveOnesKept() throws Exception {
+        ServerProfiler profiler = ServerProfiler.into(dir.resolve("profile"), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), List.of("itimer"));
+        List<Long> pids = List.of(busy.pid());
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            profiler.start(pids);
+            return true;
+        });
+        profiler.stop(pids, "Busy spin 2");
+        Path socket = ServerProfiler.attachSocket(busy.pid());
+        assertThat(socket).exists();
+
+        profiler.removeStaleAttachSockets();
+        assertThat(socket).as("the server is still running: its socket stays").exists();
+
+        busy.destroyForcibly();
+        assertThat(busy.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(socket).as("a killed JVM leaves its attach socket behind").exists();
+        profiler.removeStaleAttachSockets();
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
     void aServerThatRefusesEveryEventIsNamed() {
         ServerProfiler profiler = ServerProfiler.into(dir.resolve("profile"), new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), List.of("no-such-event"));

@@ -10,6 +10,7 @@ import chorus.bench.harness.RunResult;
 import chorus.bench.harness.SystemResults;
 import chorus.bench.harness.Workload;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +38,7 @@ class ProfileIT {
         BenchOptions options = new BenchOptions(200, 100, List.of(4), 4, Duration.ofMillis(500), Duration.ofSeconds(2),
                 List.of(Workload.WRITE_ONLY), 100, 10, dir, true, "uniform", Coordination.RECEIVER, true);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Set<Path> staleBefore = staleAttachSockets();
         SystemResults chorus = new Bench(options, new PrintStream(log, true, StandardCharsets.UTF_8)).runOnly(Bench.CHORUS);
         String progress = log.toString(StandardCharsets.UTF_8);
 
@@ -58,5 +63,17 @@ class ProfileIT {
         assertThat(progress).containsPattern("profile Chorus write-only 4 \\((cpu|itimer) events\\): samples=");
         // The load before it was profiled as a window of its own.
         assertThat(dir.resolve("profile").resolve("Chorus-load-4").resolve("summary.md")).isNotEmptyFile();
+        // The replicas were killed at the end; the attach sockets the profiler made them open went with them.
+        assertThat(staleAttachSockets()).isSubsetOf(staleBefore);
+    }
+
+    /** HotSpot's attach sockets in /tmp whose process has exited. */
+    private static Set<Path> staleAttachSockets() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
+            return files.filter(f -> f.getFileName().toString().matches("\\.java_pid\\d+"))
+                    .filter(f -> !ProcessHandle.of(Long.parseLong(f.getFileName().toString().substring(".java_pid".length())))
+                            .map(ProcessHandle::isAlive).orElse(false))
+                    .collect(Collectors.toSet());
+        }
     }
 }
