@@ -153,7 +153,7 @@ public final class ServerProfiler {
      * Removes the attach sockets of attached servers that have exited. A JVM that has been attached
      * to keeps a socket file, {@code /tmp/.java_pid<pid>} on Linux (HotSpot's fixed directory, not
      * {@code java.io.tmpdir}), and removes it only at a normal exit; the harness kills its servers,
-     * which left five files in /tmp per profiled system and run. Servers still alive keep theirs.
+     * which would leave five files in /tmp per profiled system and run. Servers still alive keep theirs.
      */
     void removeStaleAttachSockets() {
         for (Iterator<Long> it = attached.iterator(); it.hasNext(); ) {
