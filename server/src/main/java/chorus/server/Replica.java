@@ -3,6 +3,7 @@ package chorus.server;
 import chorus.api.config.ClusterConfig;
 import chorus.api.rmi.TlsSockets;
 import chorus.server.protocol.ReplicaNode;
+import chorus.server.protocol.Scheduler;
 import chorus.server.storage.RocksStore;
 import chorus.server.transport.RmiPeerChannel;
 import chorus.server.transport.RmiServer;
@@ -35,7 +36,7 @@ public final class Replica implements AutoCloseable {
         ReplicaNode node = null;
         try {
             RmiPeerChannel channel = new RmiPeerChannel(id, cluster);
-            node = new ReplicaNode(id, cluster, store, channel, System::currentTimeMillis, 20_000);
+            node = new ReplicaNode(id, cluster, store, channel, Scheduler.threads(), 20_000);
             channel.attach(node);
             if (allowFaults) {
                 node.faults().allow();

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Runs a blocking peer call with a deadline of its own on top of the transport's timeouts. */
@@ -17,10 +16,10 @@ final class Calls {
     private Calls() {
     }
 
-    static <T> T within(ExecutorService executor, Duration timeout, Callable<T> call) throws Exception {
+    static <T> T within(Scheduler scheduler, ExecutorService executor, Duration timeout, Callable<T> call) throws Exception {
         Future<T> f = executor.submit(call);
         try {
-            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return scheduler.await(f, timeout.toNanos());
         } catch (TimeoutException e) {
             f.cancel(true);
             throw e;

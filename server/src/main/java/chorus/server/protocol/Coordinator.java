@@ -23,12 +23,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +53,15 @@ public final class Coordinator {
     private final ExecutorService calls;
     private final DecisionDelivery delivery;
     private final PrepareBatching prepares;
-    private final LongSupplier clock;
+    private final Scheduler scheduler;
+    private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
     /** Transactions between STARTED and the end of phase two; the decision is set once durable. */
     private final Map<TxId, AtomicReference<Decision>> inFlight = new ConcurrentHashMap<>();
 
     public Coordinator(int self, List<Integer> replicas, long incarnation, PeerChannel channel, ReplicaStore store,
-                       EventLog events, ReplicaMetrics metrics, Timeouts timeouts, ExecutorService calls,
-                       DecisionDelivery delivery, LongSupplier clock) {
+                       EventLog events, ReplicaMetrics metrics, Timeouts timeouts, Scheduler scheduler, ExecutorService calls,
+                       DecisionDelivery delivery) {
         this.self = self;
         this.replicas = List.copyOf(replicas);
         this.incarnation = incarnation;
@@ -73,26 +73,27 @@ public final class Coordinator {
         this.calls = calls;
         this.delivery = delivery;
         this.prepares = new PrepareBatching(channel, calls);
-        this.clock = clock;
+        this.scheduler = scheduler;
+        this.clock = scheduler.clock();
     }
 
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
         Limits.checkBatch(mutations);
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         long deadline = start + timeouts.transactionDeadline().toNanos();
         TxId first = nextTxId();
-        TxAge age = new TxAge(clock.getAsLong(), self, first.sequence());
+        TxAge age = new TxAge(clock.millis(), self, first.sequence());
         TxId tx = first;
         for (int attempt = 1; ; attempt++) {
             Attempt result = attempt(tx, age, mutations);
             if (result.decision == Decision.COMMIT) {
-                long micros = (System.nanoTime() - start) / 1000;
+                long micros = (clock.nanoTime() - start) / 1000;
                 metrics.committed(micros);
                 return new WriteResult(tx, result.versions, micros, attempt, self);
             }
             metrics.aborted();
             long backoffNanos = backoff(attempt);
-            boolean timeLeft = System.nanoTime() + backoffNanos + timeouts.vote().plus(timeouts.ack()).toNanos() < deadline;
+            boolean timeLeft = clock.nanoTime() + backoffNanos + timeouts.vote().plus(timeouts.ack()).toNanos() < deadline;
             if (result.cause != AbortCause.CONFLICT || attempt > timeouts.conflictRetries() || !timeLeft) {
                 String reason = result.cause == AbortCause.CONFLICT && attempt > 1
                         ? result.reason + " (gave up after " + attempt + " attempts)" : result.reason;
@@ -101,7 +102,7 @@ public final class Coordinator {
             TxId next = nextTxId();
             events.record(Role.COORDINATOR, EventType.RETRIED, next, 0, Summaries.keys(mutations), Summaries.operation(mutations),
                     "retry " + (attempt + 1) + " of " + tx + " after conflict", -1);
-            TimeUnit.NANOSECONDS.sleep(backoffNanos);
+            scheduler.sleep(backoffNanos);
             tx = next;
         }
     }
@@ -115,7 +116,7 @@ public final class Coordinator {
     private Attempt attempt(TxId tx, TxAge age, List<Mutation> mutations) throws InterruptedException {
         List<String> keys = Summaries.keys(mutations);
         String op = Summaries.operation(mutations);
-        long t0 = System.nanoTime();
+        long t0 = clock.nanoTime();
         AtomicReference<Decision> state = new AtomicReference<>();
         inFlight.put(tx, state);
         events.record(Role.COORDINATOR, EventType.STARTED, tx, 0, keys, op, "PREPARE to " + Summaries.replicas(replicas), -1);
@@ -150,7 +151,7 @@ public final class Coordinator {
         Decision decision = cause == null ? Decision.COMMIT : Decision.ABORT;
         if (decision == Decision.COMMIT) {
             try {
-                store.saveCommit(new CommitRecord(tx, keys, op, clock.getAsLong()));
+                store.saveCommit(new CommitRecord(tx, keys, op, clock.millis()));
             } catch (StorageException e) {
                 LOG.error("could not make the commit of {} durable", tx, e);
                 decision = Decision.ABORT;
@@ -163,7 +164,7 @@ public final class Coordinator {
         }
         state.set(decision);
         events.record(Role.COORDINATOR, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, tx, 0, keys, op,
-                decision == Decision.COMMIT ? "" : reason, (System.nanoTime() - t0) / 1000);
+                decision == Decision.COMMIT ? "" : reason, (clock.nanoTime() - t0) / 1000);
 
         // ---- phase two: every replica that may hold the transaction prepared
         // Replicas never contacted hold nothing; those that refused have already let go.
@@ -175,7 +176,7 @@ public final class Coordinator {
         PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets);
         delivery.send(pd, false);
         try {
-            pd.allAcknowledged.get(timeouts.ack().toNanos(), TimeUnit.NANOSECONDS);
+            scheduler.await(pd.allAcknowledged, timeouts.ack().toNanos());
         } catch (TimeoutException e) {
             for (int r : pd.pending()) {
                 metrics.timedOut();
@@ -202,33 +203,45 @@ public final class Coordinator {
      * Collects a round's votes and wakes the coordinator once, when they are all in or one is not a
      * YES (rather than once per vote): each wake-up is a context switch on a busy machine.
      */
-    private static final class VoteBox {
+    private final class VoteBox {
         private final int expected;
         private final List<VoteResult> arrived = new ArrayList<>();
+        private final Lock lock = scheduler.newLock();
+        private final Condition decided = lock.newCondition();
         private boolean decisive;
 
         VoteBox(int expected) {
             this.expected = expected;
         }
 
-        synchronized void add(VoteResult v) {
-            arrived.add(v);
-            if (!(v.vote() instanceof Vote.Yes) || arrived.size() >= expected) {
-                decisive = true;
-                notifyAll();
+        void add(VoteResult v) {
+            lock.lock();
+            try {
+                arrived.add(v);
+                if (!(v.vote() instanceof Vote.Yes) || arrived.size() >= expected) {
+                    decisive = true;
+                    decided.signalAll();
+                }
+            } finally {
+                lock.unlock();
             }
         }
 
         /** What arrived, in order, once decisive or at the deadline. */
-        synchronized List<VoteResult> await(long deadlineNanos) throws InterruptedException {
-            while (!decisive) {
-                long remaining = deadlineNanos - System.nanoTime();
-                if (remaining <= 0) {
-                    break;
+        List<VoteResult> await(long deadlineNanos) throws InterruptedException {
+            lock.lock();
+            try {
+                while (!decisive) {
+                    long remaining = deadlineNanos - clock.nanoTime();
+                    if (remaining <= 0) {
+                        break;
+                    }
+                    decided.awaitNanos(remaining);
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+                return new ArrayList<>(arrived);
+            } finally {
+                lock.unlock();
             }
-            return new ArrayList<>(arrived);
         }
     }
 
@@ -279,18 +292,18 @@ public final class Coordinator {
                 if (self != null && replica == Coordinator.this.self) {
                     continue;
                 }
-                long s = System.nanoTime();
+                long s = clock.nanoTime();
                 CompletableFuture<Vote> f = call.call(replica);
                 outstanding.add(f);
                 f.whenComplete((vote, failure) -> box.add(new VoteResult(replica, vote, cause(failure),
-                        (System.nanoTime() - s) / 1000)));
+                        (clock.nanoTime() - s) / 1000)));
             }
             if (self != null && targets.contains(Coordinator.this.self)) {
-                long s = System.nanoTime();
+                long s = clock.nanoTime();
                 try {
-                    box.add(new VoteResult(Coordinator.this.self, self.call(), null, (System.nanoTime() - s) / 1000));
+                    box.add(new VoteResult(Coordinator.this.self, self.call(), null, (clock.nanoTime() - s) / 1000));
                 } catch (Exception e) {
-                    box.add(new VoteResult(Coordinator.this.self, null, e, (System.nanoTime() - s) / 1000));
+                    box.add(new VoteResult(Coordinator.this.self, null, e, (clock.nanoTime() - s) / 1000));
                 }
             }
             try {
@@ -375,7 +388,7 @@ public final class Coordinator {
     private long backoff(int attempt) {
         long base = timeouts.retryBackoff().toNanos();
         long cap = base << Math.min(attempt, 5);
-        return ThreadLocalRandom.current().nextLong(base, cap + 1);
+        return scheduler.random().nextLong(base, cap + 1);
     }
 
     private static Map<String, Long> agreedVersions(Map<Integer, Vote.Yes> yes) {

@@ -34,6 +34,7 @@ public final class DecisionDelivery {
     private final EventLog events;
     private final ExecutorService calls;
     private final BooleanSupplier paused;
+    private final Clock clock;
     private final Map<TxId, PendingDecision> undelivered = new ConcurrentHashMap<>();
     private final Map<Integer, Outbox> outboxes = new ConcurrentHashMap<>();
     /** Per replica, the COMMITs it acknowledged but had not synced yet. */
@@ -44,12 +45,13 @@ public final class DecisionDelivery {
     static final int MAX_DECISIONS_PER_MESSAGE = 512;
 
     public DecisionDelivery(PeerChannel channel, ReplicaStore store, EventLog events, ExecutorService calls,
-                            BooleanSupplier paused) {
+                            BooleanSupplier paused, Clock clock) {
         this.channel = channel;
         this.store = store;
         this.events = events;
         this.calls = calls;
         this.paused = paused;
+        this.clock = clock;
     }
 
     /**
@@ -59,7 +61,7 @@ public final class DecisionDelivery {
      * many transactions share one call and one synced write there, and alone a decision leaves at once.
      */
     void send(PendingDecision pd, boolean retry) {
-        long t0 = System.nanoTime();
+        long t0 = clock.nanoTime();
         for (int replica : pd.claimUnsent()) {
             outboxes.computeIfAbsent(replica, Outbox::new).offer(new Outgoing(pd, retry, t0));
         }
@@ -124,7 +126,7 @@ public final class DecisionDelivery {
             LOG.debug("{} decisions to replica {} failed: {}", batch.size(), replica, Calls.describe(e));
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         // Earlier COMMITs this answer shows synced there first: the ones just applied may not be.
         synced(replica, ack);
         for (Outgoing o : batch) {

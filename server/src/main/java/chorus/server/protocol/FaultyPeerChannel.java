@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
+import java.time.Duration;
 import java.util.List;
 
 /** The peer channel with this replica's outgoing message faults applied; calls to itself pass untouched. */
@@ -64,9 +65,9 @@ final class FaultyPeerChannel implements PeerChannel {
     }
 
     @Override
-    public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+    public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
         before(replica);
-        return channel.forward(replica, mutations);
+        return channel.forward(replica, mutations, budget);
     }
 
     private void before(int replica) throws Exception {

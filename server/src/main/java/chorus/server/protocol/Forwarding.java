@@ -9,7 +9,6 @@ import chorus.api.model.Mutation;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
-import chorus.api.rmi.CallDeadline;
 import java.net.ConnectException;
 import java.rmi.ConnectIOException;
 import java.rmi.NoSuchObjectException;
@@ -39,29 +38,31 @@ final class Forwarding implements WriteGroups.Transactions {
     private final EventLog events;
     private final ReplicaMetrics metrics;
     private final Duration budget;
+    private final Clock clock;
 
     /**
-     * @param budget how long a forward may take ({@link CallDeadline}: the call's socket stops
-     *               waiting then, on this thread, with no other thread to watch it): with the wait
+     * @param budget how long a forward may take (the channel stops waiting for the
+     *               answer then): with the wait
      *               for a group before it (at most the other half of the transaction deadline), the
      *               client is answered within the transaction deadline, and so before its own read
      *               timeout, even when the leader is paused and would hold the call for the whole
      *               read timeout
      */
-    Forwarding(int self, int leader, PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget) {
+    Forwarding(int self, int leader, PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget, Clock clock) {
         this.self = self;
         this.leader = leader;
         this.channel = channel;
         this.events = events;
         this.metrics = metrics;
         this.budget = budget;
+        this.clock = clock;
     }
 
     @Override
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         try {
-            WriteResult result = CallDeadline.within(budget, () -> channel.forward(leader, mutations));
+            WriteResult result = channel.forward(leader, mutations, budget);
             forwarded(mutations, result.txId(), "coordinated by replica " + leader, start);
             return result;
         } catch (TransactionAbortedException e) {
@@ -99,8 +100,8 @@ final class Forwarding implements WriteGroups.Transactions {
                 micros(start));
     }
 
-    private static long micros(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000;
+    private long micros(long startNanos) {
+        return (clock.nanoTime() - startNanos) / 1_000;
     }
 
     /** True when the call cannot have reached the leader's write path. */

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -52,14 +51,19 @@ public final class LockTable {
         final PriorityQueue<Waiter> waiters = new PriorityQueue<>(Comparator.comparing((Waiter w) -> w.age));
     }
 
+    private final Scheduler scheduler;
     private final Map<String, KeyLock> locks = new HashMap<>();
     private final Map<TxId, List<String>> keysOf = new HashMap<>();
     /** Completed when a waiting transaction is aborted, so that it stops queueing for locks at once. */
     private final Map<TxId, CompletableFuture<Void>> cancels = new HashMap<>();
 
+    public LockTable(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
     /**
      * Locks every key for {@code tx} in the given order, waiting at most until {@code deadlineNanos}
-     * (a {@link System#nanoTime()} value) for each holder to let go.
+     * (a reading of the scheduler's clock) for each holder to let go.
      */
     public Acquisition acquireAll(TxId tx, TxAge age, List<String> keys, long deadlineNanos) throws InterruptedException {
         CompletableFuture<Void> cancelled;
@@ -103,11 +107,11 @@ public final class LockTable {
             blocker = l.holder;
         }
         try {
-            long remaining = deadlineNanos - System.nanoTime();
+            long remaining = deadlineNanos - scheduler.clock().nanoTime();
             if (remaining <= 0) {
                 throw new TimeoutException();
             }
-            CompletableFuture.anyOf(w.granted, cancelled).get(remaining, TimeUnit.NANOSECONDS);
+            scheduler.await(CompletableFuture.anyOf(w.granted, cancelled), remaining);
         } catch (TimeoutException e) {
             // fall through: decided below under the monitor, since the grant may race the timeout
         } catch (ExecutionException e) {

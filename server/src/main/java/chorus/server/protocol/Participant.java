@@ -22,9 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +44,8 @@ public final class Participant {
     private final ReplicaStore store;
     private final EventLog events;
     private final Timeouts timeouts;
-    private final LongSupplier clock;
+    private final Clock clock;
+    private final Scheduler scheduler;
     private final LockTable locks;
     private final ConcurrentHashMap<TxId, ParticipantTx> txs = new ConcurrentHashMap<>();
     /** How long refusals and outcomes are remembered for peers' questions. */
@@ -66,15 +65,16 @@ public final class Participant {
     /** Each key's committed state, for PREPAREs and client reads, kept from earlier PREPAREs, reads and applies. */
     private final KnownState known = new KnownState(KnownState.DEFAULT_CAPACITY);
 
-    public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, LongSupplier clock,
+    public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, Scheduler scheduler,
                        long outcomeRetentionMillis) {
         this.self = self;
         this.store = store;
         this.events = events;
         this.timeouts = timeouts;
-        this.clock = clock;
+        this.scheduler = scheduler;
+        this.clock = scheduler.clock();
         this.outcomeRetentionMillis = outcomeRetentionMillis;
-        this.locks = new LockTable();
+        this.locks = new LockTable(scheduler);
     }
 
     public int id() {
@@ -96,7 +96,7 @@ public final class Participant {
         synchronized (ptx) {
             ptx.state = ParticipantTx.State.LOCKED;
             // Not lapsed while it queues for its keys (at most the lock wait); the lease starts once held.
-            ptx.dueNanos = System.nanoTime() + timeouts.lockWait().plus(lockLease()).toNanos();
+            ptx.dueNanos = clock.nanoTime() + timeouts.lockWait().plus(lockLease()).toNanos();
         }
         Vote refused = admit(req, ptx);
         if (refused != null) {
@@ -115,7 +115,7 @@ public final class Participant {
             }
             // If the coordinator vanishes now, nothing but this lease frees the keys
             // (expireLapsedLocks, from the replica's periodic sweep).
-            ptx.dueNanos = System.nanoTime() + lockLease().toNanos();
+            ptx.dueNanos = clock.nanoTime() + lockLease().toNanos();
         }
         return new Vote.Yes(Map.of());
     }
@@ -127,7 +127,7 @@ public final class Participant {
 
     /** Releases the locks of every LOCKED transaction whose lease has ended; called periodically. */
     public void expireLapsedLocks() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (ParticipantTx ptx : txs.values()) {
             synchronized (ptx) {
                 if (ptx.state != ParticipantTx.State.LOCKED || now - ptx.dueNanos < 0) {
@@ -188,7 +188,7 @@ public final class Participant {
                 versions.put(m.key(), current.version() + 1);
             }
             FaultPoint.PARTICIPANT_BEFORE_VOTE.hit(self, tx);
-            long now = clock.getAsLong();
+            long now = clock.millis();
             synchronized (ptx) {
                 if (ptx.abortRequested) {
                     return releaseAndRefuse(req, AbortCause.REFUSED, "aborted while replica " + self + " was preparing");
@@ -205,7 +205,7 @@ public final class Participant {
                     return releaseAndRefuse(req, AbortCause.REFUSED, "aborted while replica " + self + " was preparing");
                 }
                 ptx.state = ParticipantTx.State.PREPARED;
-                ptx.dueNanos = System.nanoTime() + timeouts.prepared().toNanos();
+                ptx.dueNanos = clock.nanoTime() + timeouts.prepared().toNanos();
             }
             events.record(Role.PARTICIPANT, EventType.PREPARED, tx, self, req.keys(), Summaries.operation(req.mutations()), "", -1);
             FaultPoint.PARTICIPANT_AFTER_VOTE.hit(self, tx);
@@ -238,7 +238,7 @@ public final class Participant {
     }
 
     private long lockDeadline() {
-        return System.nanoTime() + timeouts.lockWait().toNanos();
+        return clock.nanoTime() + timeouts.lockWait().toNanos();
     }
 
     private Vote releaseAndRefuse(PrepareRequest req, AbortCause cause, String reason) {
@@ -355,7 +355,7 @@ public final class Participant {
         txs.remove(ptx.txId);
         locks.releaseAll(ptx.txId);
         ptx.outcome.complete(decision);
-        long elapsed = ptx.preparedAtMillis == 0 ? -1 : (clock.getAsLong() - ptx.preparedAtMillis) * 1000;
+        long elapsed = ptx.preparedAtMillis == 0 ? -1 : (clock.millis() - ptx.preparedAtMillis) * 1000;
         if (type != EventType.COMMITTED && type != EventType.ABORTED) {
             events.record(Role.PARTICIPANT, type, ptx.txId, self, ptx.keys(), Summaries.operation(ptx.mutations), reason, elapsed);
         }
@@ -396,7 +396,7 @@ public final class Participant {
             if (recentAborts.containsKey(tx)) {
                 return TxOutcome.ABORTED;
             }
-            if (clock.getAsLong() - preparedAtMillis > outcomeRetentionMillis / 2) {
+            if (clock.millis() - preparedAtMillis > outcomeRetentionMillis / 2) {
                 // This replica may have applied and forgotten it: absence proves nothing any more.
                 return TxOutcome.UNCERTAIN;
             }
@@ -414,7 +414,7 @@ public final class Participant {
      * answering with the old value could contradict a read there.
      */
     public ReadResult read(String key) throws ReadTimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + timeouts.readWait().toNanos();
+        long deadline = clock.nanoTime() + timeouts.readWait().toNanos();
         while (true) {
             Optional<TxId> holder = locks.holder(key);
             ParticipantTx ptx = holder.map(txs::get).orElse(null);
@@ -422,12 +422,12 @@ public final class Participant {
                 StoredValue v = known.read(key, store);
                 return new ReadResult(key, v.present(), v.value(), v.version(), self);
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - clock.nanoTime();
             try {
                 if (remaining <= 0) {
                     throw new TimeoutException();
                 }
-                ptx.outcome.get(remaining, TimeUnit.NANOSECONDS);
+                scheduler.await(ptx.outcome, remaining);
             } catch (TimeoutException e) {
                 throw new ReadTimeoutException("replica " + self + ": key '" + Summaries.shorten(key) + "' is held by prepared transaction "
                         + ptx.txId + " whose outcome is not known here after " + timeouts.readWait().toMillis() + " ms");
@@ -451,7 +451,7 @@ public final class Participant {
                 ptx.preparedAtMillis = r.preparedAtMillis();
                 ptx.state = ParticipantTx.State.PREPARED;
                 // Asked about once the prepared timeout has passed since this start.
-                ptx.dueNanos = System.nanoTime() + timeouts.prepared().toNanos();
+                ptx.dueNanos = clock.nanoTime() + timeouts.prepared().toNanos();
             }
             locks.restore(r.txId(), r.keys());
             txs.put(r.txId(), ptx);
@@ -471,7 +471,7 @@ public final class Participant {
 
     public List<InDoubtTransaction> inDoubt() {
         List<InDoubtTransaction> out = new ArrayList<>();
-        long now = clock.getAsLong();
+        long now = clock.millis();
         for (ParticipantTx ptx : txs.values()) {
             synchronized (ptx) {
                 boolean waitedTooLong = ptx.state == ParticipantTx.State.PREPARED

@@ -43,7 +43,7 @@ final class ParticipantTx {
     boolean timeoutReported;
     String lastAttempt = "";
     /**
-     * A {@link System#nanoTime()} value. LOCKED: when the lock lease ends. PREPARED or IN_DOUBT: when
+     * A reading of the scheduler's {@link Clock#nanoTime()}. LOCKED: when the lock lease ends. PREPARED or IN_DOUBT: when
      * the termination protocol next asks about the outcome. Read by a periodic sweep rather than a
      * timer per transaction: a timer costs a wake-up and a hand-off per transaction and replica.
      */

@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -63,7 +64,8 @@ public interface PeerChannel {
     /**
      * Has {@code replica} coordinate client writes (see {@link chorus.api.config.Coordination#LEADER})
      * and returns its result; the coordinator's refusals arrive as the {@link chorus.api.ChorusException}s
-     * they are.
+     * they are. The answer is waited for at most {@code budget} (less than the transport's own read
+     * timeout): a timeout then, as at the read timeout.
      */
-    WriteResult forward(int replica, List<Mutation> mutations) throws Exception;
+    WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception;
 }

@@ -29,16 +29,11 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +52,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicaAddress address;
     private final ClusterConfig cluster;
     private final ReplicaStore store;
-    private final LongSupplier clock;
+    private final Scheduler scheduler;
+    private final Clock clock;
     private final EventLog events;
     private final ReplicaMetrics metrics = new ReplicaMetrics();
     private final Participant participant;
@@ -65,7 +61,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final WriteGroups writes;
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
-    private final ScheduledExecutorService scheduler;
+    private final Timer timer;
     private final ExecutorService calls;
     private final FaultInjector faults;
     private final long startedAtMillis;
@@ -90,31 +86,34 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param channel reaches the other replicas; calls addressed to this replica must come back to
-     *                {@link #prepare}, {@link #decide} and {@link #outcome} of this node
+     * @param channel   reaches the other replicas; calls addressed to this replica must come back to
+     *                  {@link #prepare}, {@link #decide} and {@link #outcome} of this node
+     * @param scheduler the threads, timers, waits and clock of everything here: {@link Scheduler#threads()}
+     *                  in a replica process, a simulator's in a simulation
      */
-    public ReplicaNode(int id, ClusterConfig cluster, ReplicaStore store, PeerChannel channel, LongSupplier clock,
+    public ReplicaNode(int id, ClusterConfig cluster, ReplicaStore store, PeerChannel channel, Scheduler scheduler,
                        int eventCapacity) {
         this.address = cluster.require(id);
         this.cluster = cluster;
         this.store = store;
-        this.clock = clock;
-        this.startedAtMillis = clock.getAsLong();
-        this.events = new EventLog(id, eventCapacity, clock);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("replica-" + id + "-timer", true));
-        this.calls = Executors.newCachedThreadPool(named("replica-" + id + "-calls", true));
+        this.scheduler = scheduler;
+        this.clock = scheduler.clock();
+        this.startedAtMillis = clock.millis();
+        this.events = new EventLog(id, eventCapacity, clock::millis);
+        this.timer = scheduler.newTimer("replica-" + id + "-timer");
+        this.calls = scheduler.newPool("replica-" + id + "-calls");
         this.incarnation = store.nextIncarnation();
         this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
         channel = new FaultyPeerChannel(id, channel, faults);
-        this.participant = new Participant(id, store, events, cluster.timeouts(), clock, OUTCOME_RETENTION_MILLIS);
-        this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed);
+        this.participant = new Participant(id, store, events, cluster.timeouts(), scheduler, OUTCOME_RETENTION_MILLIS);
+        this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed, clock);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
-                cluster.timeouts(), calls, delivery, clock);
+                cluster.timeouts(), scheduler, calls, delivery);
         Duration patience = cluster.timeouts().transactionDeadline().dividedBy(2);
         int leader = cluster.coordinatorFor(id);
         if (leader == id) {
             this.writes = new WriteGroups(id, coordinator::execute, patience, WriteGroups.GATHER_HALF_LAST,
-                    cluster.coordination() == Coordination.LEADER ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT);
+                    cluster.coordination() == Coordination.LEADER ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT, scheduler);
         } else {
             // Under leader coordination a replica other than the leader groups its clients' writes
             // as a coordinator would, and forwards each group as one write instead of running it.
@@ -122,27 +121,27 @@ public final class ReplicaNode implements AutoCloseable {
             // and the wait only delayed them (write-only at 32 threads, 3,622 / 4,035 ops/s with
             // it against 4,385 / 4,516 / 4,467 without; performance.md, ninth round).
             Forwarding forwarding = new Forwarding(id, leader, channel, events, metrics,
-                    cluster.timeouts().transactionDeadline().minus(patience));
-            this.writes = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT);
+                    cluster.timeouts().transactionDeadline().minus(patience), clock);
+            this.writes = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, scheduler);
         }
-        this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), calls, this::failed,
-                metrics);
+        this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), scheduler, calls,
+                this::failed, metrics);
     }
 
     /** Recovers prepared transactions and undelivered decisions, then starts the background work. */
     public ReplicaNode start() {
         int prepared = participant.recover();
         int undelivered = delivery.recover(cluster.ids());
-        long resolveMs = cluster.timeouts().resolveInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(delivery::redeliver, resolveMs, resolveMs, TimeUnit.MILLISECONDS);
-        long sweepMs = sweepMillis(cluster.timeouts());
-        scheduler.scheduleWithFixedDelay(() -> {
+        Duration resolve = cluster.timeouts().resolveInterval();
+        timer.every(resolve, resolve, delivery::redeliver);
+        Duration sweep = Duration.ofMillis(sweepMillis(cluster.timeouts()));
+        timer.every(sweep, sweep, () -> {
             participant.expireLapsedLocks();
             termination.sweep();
-        }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-        scheduler.scheduleAtFixedRate(metrics::tick, 1, 1, TimeUnit.SECONDS);
-        scheduler.scheduleWithFixedDelay(() -> store.forgetOutcomesBefore(clock.getAsLong() - OUTCOME_RETENTION_MILLIS),
-                1, 60, TimeUnit.MINUTES);
+        });
+        timer.every(Duration.ofSeconds(1), Duration.ofSeconds(1), metrics::tick);
+        timer.every(Duration.ofMinutes(1), Duration.ofMinutes(60),
+                () -> store.forgetOutcomesBefore(clock.millis() - OUTCOME_RETENTION_MILLIS));
         events.record(Role.PARTICIPANT, EventType.RECOVERED, null, address.id(), List.of(), "",
                 "started with " + store.keyCount() + " keys, " + prepared + " prepared transactions to resolve, "
                         + undelivered + " decisions to re-deliver", -1);
@@ -211,10 +210,10 @@ public final class ReplicaNode implements AutoCloseable {
         }
         Vote last = participant.prepare(requests.get(requests.size() - 1));
         List<Vote> out = new ArrayList<>(requests.size());
-        long deadline = System.nanoTime() + cluster.timeouts().read().toNanos();
+        long deadline = clock.nanoTime() + cluster.timeouts().read().toNanos();
         for (Future<Vote> f : votes) {
             try {
-                out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                out.add(scheduler.await(f, Math.max(0, deadline - clock.nanoTime())));
             } catch (ExecutionException e) {
                 throw new IllegalStateException("a PREPARE failed: " + e.getCause(), e.getCause());
             } catch (TimeoutException e) {
@@ -288,12 +287,12 @@ public final class ReplicaNode implements AutoCloseable {
         needSyncThrough.accumulateAndGet(through, Math::max);
         if (syncQueued.compareAndSet(false, true)) {
             try {
-                scheduler.schedule(() -> {
+                timer.after(Duration.ofMillis(LAZY_SYNC_MILLIS), () -> {
                     syncQueued.set(false);
                     if (store.syncedThrough() < needSyncThrough.get()) {
                         calls.execute(this::syncLazyApplies);
                     }
-                }, LAZY_SYNC_MILLIS, TimeUnit.MILLISECONDS);
+                });
             } catch (RejectedExecutionException e) {
                 syncQueued.set(false); // closing
             }
@@ -320,7 +319,7 @@ public final class ReplicaNode implements AutoCloseable {
     // ---------------------------------------------------------------- operator calls
 
     public ReplicaStatus status() {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         return new ReplicaStatus(address.id(), address.hostPort(), startedAtMillis, now - startedAtMillis, store.keyCount(),
                 Math.max(participant.inFlight(), coordinator.inFlight()), participant.inDoubtCount(),
                 metrics.commits(), metrics.aborts(), metrics.timeouts(), simulatedFailure,
@@ -419,7 +418,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
+        timer.close();
         calls.shutdownNow();
         long[] g = writes.groupStats();
         LOG.info("client writes grouped: {} writes in {} transactions", g[1], g[0]);
@@ -429,14 +428,5 @@ public final class ReplicaNode implements AutoCloseable {
         if (limit < 1 || limit > ReplicaAdmin.MAX_PAGE) {
             throw new InvalidRequestException("page size " + limit + " is outside 1.." + ReplicaAdmin.MAX_PAGE);
         }
-    }
-
-    private static ThreadFactory named(String prefix, boolean daemon) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(daemon);
-            return t;
-        };
     }
 }

@@ -32,11 +32,13 @@ public final class Termination {
     private final EventLog events;
     private final Timeouts timeouts;
     private final ExecutorService calls;
+    private final Scheduler scheduler;
+    private final Clock clock;
     private final BooleanSupplier paused;
     private final ReplicaMetrics metrics;
 
     public Termination(int self, List<Integer> replicas, Participant participant, PeerChannel channel, EventLog events,
-                       Timeouts timeouts, ExecutorService calls, BooleanSupplier paused,
+                       Timeouts timeouts, Scheduler scheduler, ExecutorService calls, BooleanSupplier paused,
                        ReplicaMetrics metrics) {
         this.self = self;
         this.replicas = List.copyOf(replicas);
@@ -45,6 +47,8 @@ public final class Termination {
         this.events = events;
         this.timeouts = timeouts;
         this.calls = calls;
+        this.scheduler = scheduler;
+        this.clock = scheduler.clock();
         this.paused = paused;
         this.metrics = metrics;
     }
@@ -55,7 +59,7 @@ public final class Termination {
      * the resolve interval since the last attempt) and has no attempt running.
      */
     void sweep() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (ParticipantTx ptx : participant.waiting()) {
             synchronized (ptx) {
                 boolean due = (ptx.state == ParticipantTx.State.PREPARED || ptx.state == ParticipantTx.State.IN_DOUBT)
@@ -84,7 +88,7 @@ public final class Termination {
     /** The next attempt comes after the resolve interval. */
     private void later(ParticipantTx ptx) {
         synchronized (ptx) {
-            ptx.dueNanos = System.nanoTime() + timeouts.resolveInterval().toNanos();
+            ptx.dueNanos = clock.nanoTime() + timeouts.resolveInterval().toNanos();
         }
     }
 
@@ -111,7 +115,7 @@ public final class Termination {
         }
         String coordinatorSaid;
         try {
-            TxOutcome answer = Calls.within(calls, timeouts.vote(), () -> channel.outcome(coordinator, tx, ptx.preparedAtMillis));
+            TxOutcome answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(coordinator, tx, ptx.preparedAtMillis));
             if (settle(ptx, answer, "coordinator " + coordinator + " answered " + answer)) {
                 return;
             }
@@ -132,7 +136,7 @@ public final class Termination {
                 continue;
             }
             try {
-                TxOutcome answer = Calls.within(calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
+                TxOutcome answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
                 if (settle(ptx, answer, "replica " + peer + " answered " + answer + " (" + coordinatorSaid + ")")) {
                     return;
                 }

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
 
 /**
  * Group commit of client writes at their coordinator. At most {@link #MAX_IN_FLIGHT} transaction
@@ -82,7 +85,11 @@ final class WriteGroups {
     /** How long a write may wait for a slot before it gives up, unstarted. */
     private final Duration patience;
     private final LongUnaryOperator gatherNanos;
-    // Guarded by this.
+    private final Clock clock;
+    /** Guards everything below and every {@link Write}'s fields. */
+    private final Lock lock;
+    /** Signalled when a write joins the queue while a leader gathers. */
+    private final Condition joined;
     private final ArrayDeque<Write> waiting = new ArrayDeque<>();
     private int running;
     /** Writes in the group that finished last: its callers are likely to write again at once. */
@@ -101,7 +108,8 @@ final class WriteGroups {
     private long groupedWrites;
 
     /** @param gatherNanos how long a leader may wait for expected writers, given the last transaction's time */
-    WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos, int maxInFlight) {
+    WriteGroups(int self, Transactions transactions, Duration patience, LongUnaryOperator gatherNanos, int maxInFlight,
+                Scheduler scheduler) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("at least one transaction must be allowed under way, not " + maxInFlight);
         }
@@ -110,12 +118,17 @@ final class WriteGroups {
         this.transactions = transactions;
         this.patience = patience;
         this.gatherNanos = gatherNanos;
+        this.clock = scheduler.clock();
+        this.lock = scheduler.newLock();
+        this.joined = lock.newCondition();
     }
 
-    /** One caller's write, from arrival until its group's outcome. The fields are guarded by this object. */
-    private static final class Write {
+    /** One caller's write, from arrival until its group's outcome. The fields are guarded by {@link #lock}. */
+    private final class Write {
         final List<Mutation> mutations;
-        final long arrivedNanos = System.nanoTime();
+        final long arrivedNanos = clock.nanoTime();
+        /** Signalled when the write is led or done. */
+        final Condition moved = lock.newCondition();
         boolean lead;
         boolean done;
         WriteResult result;
@@ -125,40 +138,74 @@ final class WriteGroups {
             this.mutations = mutations;
         }
 
-        synchronized void promote() {
-            lead = true;
-            notify();
+        void promote() {
+            lock.lock();
+            try {
+                lead = true;
+                moved.signal();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void finish(WriteResult r, Exception e) {
-            result = r;
-            failure = e;
-            done = true;
-            notify();
+        void finish(WriteResult r, Exception e) {
+            lock.lock();
+            try {
+                result = r;
+                failure = e;
+                done = true;
+                moved.signal();
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** Waits until led or done, at most until {@code deadlineNanos}; true if something happened. */
-        synchronized boolean await(long deadlineNanos) throws InterruptedException {
-            while (!lead && !done) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        boolean await(long deadlineNanos) throws InterruptedException {
+            lock.lock();
+            try {
+                while (!lead && !done) {
+                    long left = deadlineNanos - clock.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    moved.awaitNanos(left);
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                return true;
+            } finally {
+                lock.unlock();
             }
-            return true;
         }
 
         /** Waits, however long it takes, until led or done. */
-        synchronized void awaitMoved() throws InterruptedException {
-            while (!lead && !done) {
-                wait();
+        void awaitMoved() throws InterruptedException {
+            lock.lock();
+            try {
+                while (!lead && !done) {
+                    moved.await();
+                }
+            } finally {
+                lock.unlock();
             }
         }
 
-        synchronized WriteResult outcome() throws ChorusException, InterruptedException {
-            while (!done) {
-                wait();
+        boolean led() {
+            lock.lock();
+            try {
+                return lead;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        WriteResult outcome() throws ChorusException, InterruptedException {
+            lock.lock();
+            try {
+                while (!done) {
+                    moved.await();
+                }
+            } finally {
+                lock.unlock();
             }
             if (failure instanceof ChorusException c) {
                 throw c;
@@ -180,16 +227,19 @@ final class WriteGroups {
         }
         Write me = new Write(mutations);
         boolean lead;
-        synchronized (this) {
+        lock.lock();
+        try {
             lead = running < maxInFlight && waiting.isEmpty();
             if (lead) {
                 running++;
             } else {
                 waiting.add(me);
                 if (gatherFor > 0 && waiting.size() >= gatherFor) {
-                    notifyAll(); // the gathering leader has what it waited for
+                    joined.signalAll(); // the gathering leader has what it waited for
                 }
             }
+        } finally {
+            lock.unlock();
         }
         if (!lead && !awaitTurn(me)) {
             return me.outcome(); // another write's group carried it
@@ -217,8 +267,9 @@ final class WriteGroups {
      */
     private void gather(boolean arrived) {
         boolean interrupted = false;
-        synchronized (this) {
-            long now = System.nanoTime();
+        lock.lock();
+        try {
+            long now = clock.nanoTime();
             long wait = gatherNanos.applyAsLong(lastGroupNanos);
             // Writers come back at once or not at all: a group that ended a while ago brings nobody.
             // "A while" is the longer of the last transaction's time and the longest a leader would
@@ -234,17 +285,19 @@ final class WriteGroups {
             gatherFor = want;
             try {
                 while (waiting.size() < want) {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - clock.nanoTime();
                     if (left <= 0) {
                         break;
                     }
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                    joined.awaitNanos(left);
                 }
             } catch (InterruptedException e) {
                 interrupted = true; // leave now; the transaction sees the interrupt
             } finally {
                 gatherFor = 0;
             }
+        } finally {
+            lock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -252,8 +305,17 @@ final class WriteGroups {
     }
 
     /** Groups run so far and the writes they carried (for diagnostics: their ratio is the mean group size). */
-    synchronized long[] groupStats() {
-        return new long[] {groups, groupedWrites};
+    long[] groupStats() {
+        return locked(() -> new long[] {groups, groupedWrites});
+    }
+
+    private <T> T locked(Supplier<T> body) {
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** True when {@code me} is to lead a group; false when a group carried it. */
@@ -277,13 +339,11 @@ final class WriteGroups {
             }
             awaitMoved(me); // taken or handed a slot just now
         }
-        synchronized (me) {
-            return me.lead;
-        }
+        return me.led();
     }
 
     /** Waits, without a deadline, for a write that is no longer queued to be led or done. */
-    private static void awaitMoved(Write w) {
+    private void awaitMoved(Write w) {
         boolean interrupted = false;
         while (true) {
             try {
@@ -299,22 +359,26 @@ final class WriteGroups {
     }
 
     /** True while a leader waits for expected writers (for tests). */
-    synchronized boolean gathering() {
-        return gatherFor > 0;
+    boolean gathering() {
+        return locked(() -> gatherFor > 0);
     }
 
     /** Writes waiting for a slot (for tests and diagnostics). */
-    synchronized int waiting() {
-        return waiting.size();
+    int waiting() {
+        return locked(waiting::size);
     }
 
     /** Takes {@code w} out of the queue if no group has taken it yet. */
-    private synchronized boolean withdraw(Write w) {
-        return waiting.remove(w);
+    private boolean withdraw(Write w) {
+        return locked(() -> waiting.remove(w));
     }
 
     /** {@code leader} and the waiting writes that fit with it, in arrival order. */
-    private synchronized List<Write> formGroup(Write leader) {
+    private List<Write> formGroup(Write leader) {
+        return locked(() -> formGroupLocked(leader));
+    }
+
+    private List<Write> formGroupLocked(Write leader) {
         List<Write> group = new ArrayList<>();
         group.add(leader);
         Set<String> keys = new HashSet<>();
@@ -354,17 +418,20 @@ final class WriteGroups {
     }
 
     private void run(List<Write> group) {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         try {
             runGroup(group);
         } finally {
-            long took = System.nanoTime() - start;
-            synchronized (this) {
+            long took = clock.nanoTime() - start;
+            lock.lock();
+            try {
                 lastGroupSize = group.size();
                 lastGroupNanos = took;
                 lastGroupEndNanos = start + took;
                 groups++;
                 groupedWrites += group.size();
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -392,7 +459,7 @@ final class WriteGroups {
             }
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (Write w : group) {
             Map<String, Long> versions = new HashMap<>();
             for (Mutation m : w.mutations) {
@@ -405,11 +472,14 @@ final class WriteGroups {
     /** A finished group's slot goes to the oldest waiting write, which forms the next group. */
     private void handOver() {
         Write next;
-        synchronized (this) {
+        lock.lock();
+        try {
             next = waiting.poll();
             if (next == null) {
                 running--;
             }
+        } finally {
+            lock.unlock();
         }
         if (next != null) {
             next.promote();

@@ -7,6 +7,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
 import chorus.api.model.TxId;
+import chorus.api.rmi.CallDeadline;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.PeerChannel;
 import chorus.server.protocol.Decided;
@@ -114,11 +115,13 @@ public final class RmiPeerChannel implements PeerChannel {
     }
 
     @Override
-    public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+    public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
         if (replica == self) {
             return local.coordinateForwarded(mutations);
         }
-        return call(replica, s -> s.forward(mutations));
+        // RMI reads the answer on this thread: the deadline lowers that socket's read timeout, with
+        // no second thread to watch the call.
+        return CallDeadline.within(budget, () -> call(replica, s -> s.forward(mutations)));
     }
 
     /**

@@ -52,7 +52,7 @@ class DecisionBatchingTest {
     @Test
     void decisionsQueuedBehindAMessageInFlightLeaveAsOneMessage() {
         DecisionDelivery delivery = new DecisionDelivery(channel, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
-                calls, () -> false);
+                calls, () -> false, Clock.SYSTEM);
         PendingDecision first = decision(1);
         delivery.send(first, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> messages.size() == 1);

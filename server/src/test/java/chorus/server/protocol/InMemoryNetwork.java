@@ -5,6 +5,7 @@ import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
 import chorus.api.model.TxId;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,7 +105,7 @@ final class InMemoryNetwork {
             }
 
             @Override
-            public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+            public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
                 return reach(from, replica).coordinateForwarded(mutations);
             }
         };

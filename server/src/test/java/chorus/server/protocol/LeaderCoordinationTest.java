@@ -16,6 +16,7 @@ import chorus.api.model.Mutation;
 import chorus.api.model.ProtocolEvent;
 import chorus.api.model.Role;
 import chorus.api.model.WriteResult;
+import chorus.api.rmi.CallDeadline;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -153,7 +154,7 @@ class LeaderCoordinationTest {
     void aLeaderThatFailsMidCallLeavesTheOutcomeUnknown() {
         PeerChannel failing = new UnusedPeerChannel() {
             @Override
-            public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+            public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
                 throw new java.rmi.UnmarshalException("error unmarshalling return", new SocketTimeoutException("Read timed out"));
             }
         };
@@ -175,23 +176,27 @@ class LeaderCoordinationTest {
     }
 
     private static Forwarding forwarding(PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget) {
-        return new Forwarding(4, 1, channel, events, metrics, budget);
+        return new Forwarding(4, 1, channel, events, metrics, budget, Clock.SYSTEM);
     }
 
     @Test
     void aLeaderThatDoesNotAnswerWithinTheBudgetLeavesTheOutcomeUnknownBeforeTheSocketsOwnTimeout() throws Exception {
         // A paused leader: its kernel accepts the connection, nobody answers. The socket's own read
-        // timeout is 30 s; the forward's budget, 200 ms, reaches the socket through CallDeadline.
+        // timeout is 30 s; the forward's budget, 200 ms, reaches the channel, and its socket through CallDeadline.
         try (ServerSocket pausedLeader = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             PeerChannel toPausedLeader = new UnusedPeerChannel() {
                 @Override
-                public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
-                    try (Socket s = new TimeoutClientSocketFactory(1000, 30_000).createSocket("127.0.0.1", pausedLeader.getLocalPort())) {
-                        s.getInputStream().read();
-                        throw new AssertionError("a paused leader answered");
-                    } catch (SocketTimeoutException e) {
-                        throw new java.rmi.UnmarshalException("error unmarshalling return header", e); // as RMI reports it
-                    }
+                public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
+                    // As RmiPeerChannel does: the budget bounds the reads of this thread's sockets.
+                    return CallDeadline.within(budget, () -> {
+                        try (Socket s = new TimeoutClientSocketFactory(1000, 30_000).createSocket("127.0.0.1",
+                                pausedLeader.getLocalPort())) {
+                            s.getInputStream().read();
+                            throw new AssertionError("a paused leader answered");
+                        } catch (SocketTimeoutException e) {
+                            throw new java.rmi.UnmarshalException("error unmarshalling return header", e); // as RMI reports it
+                        }
+                    });
                 }
             };
             EventLog events = new EventLog(4, 100, System::currentTimeMillis);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class LockTableTest {
 
-    private final LockTable locks = new LockTable();
+    private final LockTable locks = new LockTable(Scheduler.threads());
 
     private static TxId tx(long n) {
         return new TxId(1, 1, n);

@@ -55,7 +55,7 @@ final class MemoryCluster implements AutoCloseable {
     }
 
     void start(int id) {
-        ReplicaNode n = new ReplicaNode(id, config, stores.get(id), network.channelFor(id), System::currentTimeMillis, 10_000);
+        ReplicaNode n = new ReplicaNode(id, config, stores.get(id), network.channelFor(id), Scheduler.threads(), 10_000);
         nodes.put(id, n);
         n.start();
     }

@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
+import java.time.Duration;
 import java.util.List;
 
 /** A peer channel for tests that exercise one kind of call: every call a test does not override fails loudly. */
@@ -30,7 +31,7 @@ abstract class UnusedPeerChannel implements PeerChannel {
     }
 
     @Override
-    public WriteResult forward(int replica, List<Mutation> mutations) throws Exception {
+    public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
         throw new UnsupportedOperationException("forward is not used by this test");
     }
 }

@@ -55,7 +55,7 @@ class WriteGroupsTest {
     }
 
     private final WriteGroups groups = new WriteGroups(1, this::run, Duration.ofSeconds(5),
-            WriteGroups.GATHER_HALF_LAST, WriteGroups.MAX_IN_FLIGHT);
+            WriteGroups.GATHER_HALF_LAST, WriteGroups.MAX_IN_FLIGHT, Scheduler.threads());
 
     @AfterEach
     void stop() {
@@ -91,7 +91,7 @@ class WriteGroupsTest {
     @Test
     void aLeaderRunsTwoTransactionsAtOnceAndGroupsTheRest() throws Exception {
         WriteGroups leader = new WriteGroups(1, this::run, Duration.ofSeconds(5),
-            WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT);
+            WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, Scheduler.threads());
         Future<WriteResult> first = clients.submit(() -> leader.execute(List.of(Mutation.put("hold1", "x"))));
         Future<WriteResult> second = clients.submit(() -> leader.execute(List.of(Mutation.put("hold2", "x"))));
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
@@ -180,7 +180,7 @@ class WriteGroupsTest {
     @Test
     void aWriteThatWaitsLongerThanItsPatienceGivesUpUnstarted() throws Exception {
         WriteGroups impatient = new WriteGroups(4, this::run, Duration.ofMillis(200),
-            WriteGroups.GATHER_HALF_LAST, WriteGroups.MAX_IN_FLIGHT);
+            WriteGroups.GATHER_HALF_LAST, WriteGroups.MAX_IN_FLIGHT, Scheduler.threads());
         for (int i = 1; i <= WriteGroups.MAX_IN_FLIGHT; i++) {
             String key = "hold" + i;
             clients.submit(() -> impatient.execute(List.of(Mutation.put(key, "x"))));
@@ -208,7 +208,7 @@ class WriteGroupsTest {
 
     /** Groups that wait up to 10 s for expected writers: long enough that only arrivals end a wait here. */
     private final WriteGroups patient = new WriteGroups(2, this::run, Duration.ofSeconds(30),
-            last -> TimeUnit.SECONDS.toNanos(10), WriteGroups.MAX_IN_FLIGHT);
+            last -> TimeUnit.SECONDS.toNanos(10), WriteGroups.MAX_IN_FLIGHT, Scheduler.threads());
 
     private Future<WriteResult> writeTo(WriteGroups g, String key) {
         return clients.submit(() -> g.execute(List.of(Mutation.put(key, "v"))));
@@ -281,7 +281,7 @@ class WriteGroupsTest {
     @Test
     void aGroupWhoseExpectedWritersDoNotComeLeavesAtTheBound() throws Exception {
         WriteGroups brief = new WriteGroups(3, this::run, Duration.ofSeconds(30),
-            last -> TimeUnit.MILLISECONDS.toNanos(200), WriteGroups.MAX_IN_FLIGHT);
+            last -> TimeUnit.MILLISECONDS.toNanos(200), WriteGroups.MAX_IN_FLIGHT, Scheduler.threads());
         Future<WriteResult> hold = writeTo(brief, "hold1");
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
         Future<WriteResult> x = writeTo(brief, "x");
