@@ -10,8 +10,6 @@
 #   CHORUS_JAVA_OPTS  extra JVM options for every Java process the scripts start
 
 CHORUS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CHORUS_SERVER_JAR="$CHORUS_HOME/server/target/chorus-server.jar"
-CHORUS_SERVER_LIB="$CHORUS_HOME/server/target/lib"
 CHORUS_RUN_DIR="${CHORUS_RUN_DIR:-$CHORUS_HOME/run}"
 CHORUS_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
@@ -27,31 +25,71 @@ chorus_abspath() {
     printf '%s/%s\n' "$dir" "$(basename "$1")"
 }
 
-# True when the jars are missing or older than a POM or a main source file.
+# The scripts run four modules, each from MODULE/target/chorus-MODULE.jar + MODULE/target/lib:
+# server (the replicas), cli (kv), verification (chaos), bench (bench-put).
+chorus_jar() { printf '%s/%s/target/chorus-%s.jar\n' "$CHORUS_HOME" "$1" "$1"; }
+chorus_lib() { printf '%s/%s/target/lib\n' "$CHORUS_HOME" "$1"; }
+
+# What goes into module $1's jar and target/lib: the POMs and sources of the Chorus modules it is
+# built from (as its pom.xml declares them), itself included.
+chorus_build_inputs() {
+    local modules m
+    case "$1" in
+        server) modules="shared server" ;;
+        cli) modules="shared cli" ;;
+        verification) modules="shared server verification" ;;
+        bench) modules="shared server cli bench" ;;
+        *) chorus_die "launch/common.sh: unknown module '$1'" ;;
+    esac
+    printf '%s\n' "$CHORUS_HOME/pom.xml"
+    for m in $modules; do
+        printf '%s\n' "$CHORUS_HOME/$m/pom.xml" "$CHORUS_HOME/$m/src/main"
+    done
+    # bench/target/lib also holds the server's test-jar (the LocalCluster harness).
+    if [[ "$1" == bench ]]; then
+        printf '%s\n' "$CHORUS_HOME/server/src/test"
+    fi
+}
+
+# True when module $1's jar or lib is missing, or older than a POM or source file it is built from.
 chorus_needs_build() {
-    [[ -f "$CHORUS_SERVER_JAR" && -d "$CHORUS_SERVER_LIB" ]] || return 0
-    local newer
-    newer="$(find "$CHORUS_HOME/pom.xml" "$CHORUS_HOME/shared/pom.xml" "$CHORUS_HOME/server/pom.xml" \
-        "$CHORUS_HOME/shared/src/main" "$CHORUS_HOME/server/src/main" \
-        -type f -newer "$CHORUS_SERVER_JAR" -print -quit 2>/dev/null)"
+    local jar inputs newer
+    jar="$(chorus_jar "$1")"
+    [[ -f "$jar" && -d "$(chorus_lib "$1")" ]] || return 0
+    mapfile -t inputs < <(chorus_build_inputs "$1")
+    newer="$(find "${inputs[@]}" -type f -newer "$jar" -print -quit 2>/dev/null)"
     [[ -n "$newer" ]]
 }
 
-# Builds the server module (and shared) when needed. Maven's output goes to stderr so that a
-# script's stdout stays parseable.
+# Builds the given modules (server, cli, verification, bench; and what they depend on) when
+# needed, in one Maven run. Maven's output goes to stderr so that a script's stdout stays parseable.
 chorus_build_if_needed() {
-    chorus_needs_build || return 0
+    local m stale=() list
+    for m in "$@"; do
+        if chorus_needs_build "$m"; then
+            stale+=("$m")
+        fi
+    done
+    [[ ${#stale[@]} -gt 0 ]] || return 0
     if [[ "${CHORUS_NO_BUILD:-0}" == 1 ]]; then
-        [[ -f "$CHORUS_SERVER_JAR" ]] || chorus_die "$CHORUS_SERVER_JAR is missing and CHORUS_NO_BUILD=1"
+        for m in "${stale[@]}"; do
+            [[ -f "$(chorus_jar "$m")" ]] || chorus_die "$(chorus_jar "$m") is missing and CHORUS_NO_BUILD=1"
+        done
         return 0
     fi
-    echo "building Chorus: mvn -B -q -Dstyle.color=never -DskipTests package -pl server -am" >&2
-    (cd "$CHORUS_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package -pl server -am) >&2 \
+    list="$(IFS=,; echo "${stale[*]}")"
+    echo "building Chorus: mvn -B -q -Dstyle.color=never -DskipTests package -pl $list -am" >&2
+    (cd "$CHORUS_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package -pl "$list" -am) >&2 \
         || chorus_die "the build failed; run the Maven command above in $CHORUS_HOME to see why"
 }
 
+# The Java class path of the given modules: each one's jar and target/lib.
 chorus_classpath() {
-    printf '%s:%s/*\n' "$CHORUS_SERVER_JAR" "$CHORUS_SERVER_LIB"
+    local m cp=""
+    for m in "$@"; do
+        cp="${cp:+$cp:}$(chorus_jar "$m"):$(chorus_lib "$m")/*"
+    done
+    printf '%s\n' "$cp"
 }
 
 # The cluster file: --config FILE (passed in as $1 when given), else $CHORUS_CONFIG, else the default.

@@ -293,7 +293,7 @@ class ConsoleIT {
         ProcessBuilder pb = new ProcessBuilder(kv.toString(), "--config", cluster.configFile().toString(), "--replica", "4",
                 "put", "behind-the-back", "cli")
                 .redirectErrorStream(true).redirectOutput(out.toFile());
-        // The reactor built the server jar before this module: never start a Maven build from a test.
+        // The reactor built the cli jar before this module (a test dependency): never start a Maven build from a test.
         pb.environment().put("CHORUS_NO_BUILD", "1");
         Process p = pb.start();
         p.getOutputStream().close();
