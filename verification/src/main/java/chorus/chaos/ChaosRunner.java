@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,13 +187,7 @@ public final class ChaosRunner {
             for (int r : cluster.ids()) {
                 try {
                     ReplicaConnection c = cluster.connection(r);
-                    ReplicaDiagnostics d = c.admin().diagnostics();
-                    List<InDoubtTransaction> doubt = c.admin().inDoubt();
-                    if (d.lockedKeys() > 0 || d.transactions() > 0 || d.undeliveredDecisions() > 0 || !doubt.isEmpty()) {
-                        left.add("replica " + r + ": " + d.transactions() + " transactions held, " + d.lockedKeys() + " keys locked, "
-                                + d.undeliveredDecisions() + " decisions undelivered, in doubt: "
-                                + doubt.stream().map(t -> t.txId() + " " + t.keys() + " (" + t.lastAttempt() + ")").toList());
-                    }
+                    leftOver(r, c.admin().diagnostics(), c.admin().inDoubt()).ifPresent(left::add);
                 } catch (Exception e) {
                     left.add("replica " + r + " does not answer: " + ChaosClient.describe(e));
                 }
@@ -202,8 +197,22 @@ public final class ChaosRunner {
             }
             ChaosCluster.pauseBriefly(250);
         } while (System.nanoTime() < deadline);
-        return List.of(new Anomaly("left in doubt or locked", "after " + options.recoveryPatience().toSeconds()
-                + " s with every replica back", left));
+        return List.of(leftInDoubtOrLocked(options.recoveryPatience(), left));
+    }
+
+    /** What replica {@code r} still holds, owes or doubts, described; empty once it is all settled. */
+    static Optional<String> leftOver(int r, ReplicaDiagnostics d, List<InDoubtTransaction> doubt) {
+        if (d.lockedKeys() == 0 && d.transactions() == 0 && d.undeliveredDecisions() == 0 && doubt.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("replica " + r + ": " + d.transactions() + " transactions held, " + d.lockedKeys() + " keys locked, "
+                + d.undeliveredDecisions() + " decisions undelivered, in doubt: "
+                + doubt.stream().map(t -> t.txId() + " " + t.keys() + " (" + t.lastAttempt() + ")").toList());
+    }
+
+    /** The anomaly for what is still left (see {@link #leftOver}) once the recovery patience is over. */
+    static Anomaly leftInDoubtOrLocked(Duration patience, List<String> left) {
+        return new Anomaly("left in doubt or locked", "after " + patience.toSeconds() + " s with every replica back", left);
     }
 
     /** Reads every key at every replica, one after another, into the history and into the final state. */

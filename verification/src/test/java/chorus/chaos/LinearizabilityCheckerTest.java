@@ -2,6 +2,7 @@ package chorus.chaos;
 
 import static chorus.chaos.KeyOp.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chorus.chaos.LinearizabilityChecker.Verdict;
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ class LinearizabilityCheckerTest {
     @Test
     void aStaleReadAfterAnAcknowledgedWriteIsNotLinearizable() {
         assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 3), read("a", 1, 4, 5))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        // The same read while the write is still running may see the old value.
+        assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 6), read("a", 1, 4, 5))).isEqualTo(Verdict.LINEARIZABLE);
     }
 
     @Test
@@ -63,16 +66,42 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
-    void aValueNobodyWroteOrAWrongVersionIsNotLinearizable() {
+    void aReadOfAValueNobodyWroteIsNotLinearizable() {
         assertThat(verdict(put("a", 1, 0, 1), read("z", 1, 2, 3))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(verdict(put("a", 1, 0, 1), read("a", 1, 2, 3))).isEqualTo(Verdict.LINEARIZABLE);
+    }
+
+    @Test
+    void aReadOfTheRightValueAtAnotherVersionThanItsWriteIsNotLinearizable() {
         assertThat(verdict(put("a", 1, 0, 1), read("a", 2, 2, 3))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        // The same value at version 2 is fine once a second write has written it again.
+        assertThat(verdict(put("a", 1, 0, 1), put("a", 2, 2, 3), read("a", 2, 4, 5))).isEqualTo(Verdict.LINEARIZABLE);
+    }
+
+    @Test
+    void aReadOfADeletedKeyMustShowItAbsentAtTheDeletesVersion() {
+        assertThat(verdict(put("a", 1, 0, 1), del(2, 2, 3), read(null, 1, 4, 5))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(verdict(put("a", 1, 0, 1), del(2, 2, 3), read(null, 2, 4, 5))).isEqualTo(Verdict.LINEARIZABLE);
+    }
+
+    @Test
+    void twoAcknowledgedWritesReportingTheSameVersionAreNotLinearizable() {
         assertThat(verdict(put("a", 1, 0, 1), put("b", 1, 2, 3))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 3))).isEqualTo(Verdict.LINEARIZABLE);
+    }
+
+    @Test
+    void aWriteWhoseReportedVersionSkipsOneIsNotLinearizable() {
+        assertThat(verdict(put("a", 1, 0, 1), put("c", 3, 2, 3))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        // Unless a write whose outcome is unknown may have taken the version in between.
+        assertThat(verdict(put("a", 1, 0, 1), put("b", -1, 2, UNKNOWN), put("c", 3, 4, 5))).isEqualTo(Verdict.LINEARIZABLE);
     }
 
     @Test
     void anAcknowledgedWriteLostAfterwardsIsNotLinearizable() {
         assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 3), read("a", 1, 100, 101))).isEqualTo(Verdict.NOT_LINEARIZABLE);
         assertThat(verdict(put("a", 1, 0, 1), read(null, 0, 100, 101))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 3), read("b", 2, 100, 101))).isEqualTo(Verdict.LINEARIZABLE);
     }
 
     @Test
@@ -97,6 +126,13 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void aConditionalWriteThatSucceedsWhenTheVersionWasNotTheExpectedOneIsNotLinearizable() {
+        // It reports version 3, right after b's version 2, but it expected version 1: b had already moved past it.
+        assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 3), cas("c", 1, 3, 4, 5))).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(verdict(put("a", 1, 0, 1), put("b", 2, 2, 3), cas("c", 2, 3, 4, 5))).isEqualTo(Verdict.LINEARIZABLE);
+    }
+
+    @Test
     void aRefusedConditionalWriteNeedsAMomentWhenTheVersionDiffered() {
         assertThat(verdict(put("a", 1, 0, 1), KeyOp.mismatch(++ids, 9, 1, 2, 3))).isEqualTo(Verdict.NOT_LINEARIZABLE);
         assertThat(verdict(put("a", 1, 0, 1), KeyOp.mismatch(++ids, 9, 1, 0, 3))).isEqualTo(Verdict.LINEARIZABLE);
@@ -118,6 +154,12 @@ class LinearizabilityCheckerTest {
         }
         LinearizabilityChecker.Result r = checker.check(ops);
         assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+    }
+
+    @Test
+    void anOperationThatCompletesBeforeItStartsIsRefusedAsInput() {
+        assertThatThrownBy(() -> verdict(put("a", 1, 5, 4))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("completes before it starts");
     }
 
     @Test
