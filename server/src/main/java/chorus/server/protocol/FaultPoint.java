@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * of Ratis' {@code CodeInjectionForTesting}). Two ways to arm one: {@code -Dchorus.fault=POINT} at
  * start halts the replica the first time it passes POINT; a replica started with
  * {@code --allow-faults} also accepts crash or hang faults over the admin interface
- * ({@link FaultInjector}). Costs one volatile read per point when nothing is armed.
+ * ({@link FaultInjector}). A simulator may also {@link #observe} every point passed. Costs two volatile
+ * reads per point when nothing is armed.
  */
 public enum FaultPoint {
     /** Coordinator: PREPARE has gone out to every replica; no vote counted yet. */
@@ -31,6 +32,19 @@ public enum FaultPoint {
     private static final Logger LOG = LoggerFactory.getLogger(FaultPoint.class);
     /** Fixed at class initialisation: no volatile read on the hot path. */
     private static final FaultPoint ARMED_AT_START = parse(System.getProperty("chorus.fault"));
+    /** Told of every point passed, when set: how a simulator crashes a replica exactly at a point. */
+    private static volatile Observer observer;
+
+    /** Sees every point that any replica of this JVM passes. */
+    @FunctionalInterface
+    public interface Observer {
+        void passed(FaultPoint point, int replica, TxId tx);
+    }
+
+    /** Installs {@code o} (null: none) as the one observer of this JVM's points. */
+    public static void observe(Observer o) {
+        observer = o;
+    }
 
     /** The point named {@code name} ({@code coordinator-after-decision} or its enum name); null for blank. */
     public static FaultPoint parse(String name) {
@@ -61,6 +75,10 @@ public enum FaultPoint {
         if (ARMED_AT_START == this) {
             LOG.error("fault point {} reached: halting", id());
             Runtime.getRuntime().halt(137);
+        }
+        Observer o = observer;
+        if (o != null) {
+            o.passed(this, replica, tx);
         }
         FaultInjector.hit(replica, this, tx);
     }

@@ -98,4 +98,19 @@ final class PendingDecision {
     boolean done() {
         return allAcknowledged.isDone();
     }
+
+    /**
+     * Equality stays identity; the hash is the transaction's, so that a set of pending decisions
+     * iterates in the same order in every run (an identity hash differs from run to run, and a
+     * simulated run must replay exactly).
+     */
+    @Override
+    public int hashCode() {
+        return txId.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
 }
