@@ -13,8 +13,6 @@ import java.rmi.ConnectException;
 import java.rmi.NoSuchObjectException;
 import java.rmi.RemoteException;
 import java.rmi.ServerException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,19 +29,17 @@ final class ChaosClient implements Runnable {
     private final int id;
     private final ChaosCluster cluster;
     private final History history;
-    private final List<String> keys;
     private final Random random;
     private final BooleanSupplier stop;
     private final Map<Integer, KeyValueService> stubs = new HashMap<>();
-    private final Map<String, Long> lastSeen = new HashMap<>();
-    private int sequence;
+    private final OperationMix mix;
 
     ChaosClient(int id, ChaosCluster cluster, History history, List<String> keys, long seed, BooleanSupplier stop) {
         this.id = id;
         this.cluster = cluster;
         this.history = history;
-        this.keys = keys;
         this.random = new Random(seed);
+        this.mix = new OperationMix(id, keys, random);
         this.stop = stop;
     }
 
@@ -59,36 +55,8 @@ final class ChaosClient implements Runnable {
 
     /** One operation; true if it did not succeed. */
     private boolean step(int replica) {
-        int dice = random.nextInt(100);
-        String key = keys.get(random.nextInt(keys.size()));
-        if (dice < 40) {
-            return read(replica, key);
-        }
-        String value = "c" + id + "-" + (++sequence);
-        if (dice < 65) {
-            return write(replica, History.Kind.PUT, List.of(Mutation.put(key, value)));
-        }
-        if (dice < 73) {
-            return write(replica, History.Kind.DELETE, List.of(Mutation.delete(key)));
-        }
-        if (dice < 88) {
-            long expected = lastSeen.getOrDefault(key, (long) random.nextInt(3));
-            return write(replica, History.Kind.CAS, List.of(new Mutation.Put(key, value, expected)));
-        }
-        List<String> shuffled = new ArrayList<>(keys);
-        Collections.shuffle(shuffled, random);
-        List<Mutation> batch = new ArrayList<>();
-        for (String k : shuffled.subList(0, Math.min(keys.size(), 2 + random.nextInt(2)))) {
-            int what = random.nextInt(10);
-            if (what < 2) {
-                batch.add(Mutation.delete(k));
-            } else if (what < 4 && lastSeen.containsKey(k)) {
-                batch.add(new Mutation.Put(k, value, lastSeen.get(k)));
-            } else {
-                batch.add(Mutation.put(k, value));
-            }
-        }
-        return write(replica, History.Kind.BATCH, batch);
+        OperationMix.Next next = mix.next();
+        return next.kind() == History.Kind.READ ? read(replica, next.key()) : write(replica, next.kind(), next.mutations());
     }
 
     private boolean read(int replica, String key) {
@@ -100,7 +68,7 @@ final class ChaosClient implements Runnable {
         try {
             ReadResult r = kv.get(key);
             history.okRead(op, r);
-            lastSeen.put(key, r.version());
+            mix.saw(key, r.version());
             return false;
         } catch (RemoteException e) {
             stubs.remove(replica);
@@ -121,7 +89,7 @@ final class ChaosClient implements Runnable {
         try {
             WriteResult w = kv.execute(mutations);
             history.okWrite(op, w.versions());
-            lastSeen.putAll(w.versions());
+            mix.saw(w.versions());
             return false;
         } catch (TransactionAbortedException e) {
             // Decided ABORT by the coordinator: applied nowhere.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Everything the clients did and the nemesis injected, on one monotonic clock (nanoseconds since
@@ -55,14 +56,26 @@ public final class History {
     private record Invocation(int client, int replica, Kind kind, String key, List<Mutation> mutations, long invoke) {
     }
 
-    private final long origin = System.nanoTime();
+    private final LongSupplier nanos;
+    private final long origin;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, Invocation> pending = new ConcurrentHashMap<>();
     private final List<Op> completed = new ArrayList<>();
     private final List<NemesisEvent> nemesis = new ArrayList<>();
 
+    /** A history on the machine's monotonic clock. */
+    public History() {
+        this(System::nanoTime);
+    }
+
+    /** A history on {@code nanos}, a monotonic clock in nanoseconds (a simulator's, say). */
+    public History(LongSupplier nanos) {
+        this.nanos = nanos;
+        this.origin = nanos.getAsLong();
+    }
+
     public long now() {
-        return System.nanoTime() - origin;
+        return nanos.getAsLong() - origin;
     }
 
     public int invokeRead(int client, int replica, String key) {

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * linearizability key by key, no acknowledged write lost, no aborted write visible, identical
  * replicas. (Nothing in doubt or locked is checked against the live replicas by the runner.)
  */
-final class HistoryChecks {
+public final class HistoryChecks {
 
     private final List<History.Op> ops;
     private final List<String> keys;
@@ -25,17 +25,17 @@ final class HistoryChecks {
     private long configurations;
     private int gaveUp;
 
-    HistoryChecks(List<History.Op> ops, List<String> keys, long budget) {
+    public HistoryChecks(List<History.Op> ops, List<String> keys, long budget) {
         this.ops = ops;
         this.keys = keys;
         this.checker = new LinearizabilityChecker(budget);
     }
 
-    long configurations() {
+    public long configurations() {
         return configurations;
     }
 
-    int keysGivenUp() {
+    public int keysGivenUp() {
         return gaveUp;
     }
 
@@ -75,7 +75,7 @@ final class HistoryChecks {
                 : KeyOp.delete(op.id(), op.client(), m.expectedVersion(), version, op.invoke(), complete);
     }
 
-    List<Anomaly> linearizability() {
+    public List<Anomaly> linearizability() {
         List<Anomaly> out = new ArrayList<>();
         for (String key : keys) {
             List<KeyOp> history = project(key);
@@ -99,7 +99,7 @@ final class HistoryChecks {
      * and every read of an acknowledged version shows that write's value) and aborted writes are
      * never visible (no read and no replica shows a value whose write was aborted).
      */
-    List<Anomaly> durabilityAndAtomicity(Map<Integer, Map<String, KeyEntry>> finalContents) {
+    public List<Anomaly> durabilityAndAtomicity(Map<Integer, Map<String, KeyEntry>> finalContents) {
         List<Anomaly> out = new ArrayList<>();
         Map<String, Map<Long, History.Op>> acked = new HashMap<>();
         Map<String, Map<String, History.Op>> aborted = new HashMap<>();
@@ -162,7 +162,7 @@ final class HistoryChecks {
     }
 
     /** Every replica ends with the same keys, values and versions. */
-    static List<Anomaly> identical(Map<Integer, Map<String, KeyEntry>> finalContents) {
+    public static List<Anomaly> identical(Map<Integer, Map<String, KeyEntry>> finalContents) {
         List<Anomaly> out = new ArrayList<>();
         Set<String> allKeys = new HashSet<>();
         finalContents.values().forEach(m -> allKeys.addAll(m.keySet()));
