@@ -1,0 +1,130 @@
+package chorus.sim;
+
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.Coordination;
+import chorus.api.config.Timeouts;
+import chorus.chaos.Anomaly;
+import chorus.chaos.History;
+import chorus.chaos.HistoryChecks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One seeded lifetime of a five-replica cluster: clients and faults for a number of simulated
+ * steps, then every fault healed and time to settle, then the checks of {@code launch/chaos}
+ * (linearizability key by key, no acknowledged write lost, no aborted write visible, replicas
+ * identical) and nothing left in doubt, locked or owed. The seed decides everything: the cluster's
+ * setup, the clients' operations, every delay, loss, fault and thread interleaving.
+ */
+public final class Lifetime {
+
+    /** What one lifetime did and found. */
+    public record Outcome(long seed, String setup, List<String> anomalies, long transactions, int operations, int faults,
+                          long steps, long simulatedNanos, long wallNanos, long digest, long traceLines, List<String> trace) {
+        public boolean ok() {
+            return anomalies.isEmpty();
+        }
+    }
+
+    private static final long LINEARIZABILITY_BUDGET = 500_000;
+    /** The faulty phase ends after this much simulated time even if the steps are not used up. */
+    private static final long MAX_FAULT_PHASE_NANOS = 120_000_000_000L;
+
+    static {
+        SimCluster.observePoints();
+    }
+
+    private Lifetime() {
+    }
+
+    public static Outcome run(long seed, long steps, int traceLines) {
+        return run(seed, steps, traceLines, Bugs.NONE);
+    }
+
+    static Outcome run(long seed, long steps, int traceLines, Bugs bugs) {
+        long wall = System.nanoTime();
+        Trace trace = new Trace(traceLines);
+        Sim sim = new Sim(seed, trace);
+        List<String> anomalies = new ArrayList<>();
+        String setup = "";
+        long transactions = 0;
+        int operations = 0;
+        int faults = 0;
+        try {
+            var random = sim.random;
+            Coordination coordination = random.nextInt(4) == 0 ? Coordination.LEADER : Coordination.RECEIVER;
+            int clients = 2 + random.nextInt(5);
+            List<String> keys = new ArrayList<>();
+            for (int i = 0, n = 2 + random.nextInt(4); i < n; i++) {
+                keys.add("k" + i);
+            }
+            SimNetwork.Weather weather = new SimNetwork.Weather(random.nextDouble() * 0.003, random.nextDouble() * 0.05,
+                    random.nextDouble() * 0.02, 20_000 + random.nextLong(200_000));
+            SimNemesis.Rates rates = new SimNemesis.Rates(1_500_000_000 + random.nextLong(4_500_000_000L),
+                    0.0005 + random.nextDouble() * 0.01, 1 + random.nextInt(2));
+            ClusterConfig config = ClusterConfig.localhost(5, 7101, Timeouts.DEFAULTS).withCoordination(coordination);
+            setup = String.format("coordination=%s clients=%d keys=%d loss=%.3f dup=%.3f slow=%.3f fault-gap=%d ms "
+                            + "point-crash=%.4f max-down=%d", coordination.name().toLowerCase(), clients, keys.size(), weather.loss(),
+                    weather.duplication(), weather.slow(), rates.meanGapNanos() / 1_000_000, rates.pointCrash(), rates.maxDown());
+            trace.line(0, "sim", "seed " + seed + ": " + setup);
+
+            History history = new History(sim::now);
+            SimNemesis nemesis = new SimNemesis(sim, history, rates);
+            SimCluster cluster = new SimCluster(sim, config, weather, nemesis, bugs);
+            nemesis.attach(cluster);
+            for (int id : config.ids()) {
+                cluster.start(id);
+            }
+            boolean[] stop = {false};
+            Host clientHost = new Host("client", SimNetwork.CLIENTS, 1, 0);
+            List<SimClient> all = new ArrayList<>();
+            for (int c = 1; c <= clients; c++) {
+                SimClient client = new SimClient(c, sim, clientHost, cluster, history, keys, () -> stop[0]);
+                all.add(client);
+                sim.spawn(clientHost, "client-" + c, client);
+            }
+            nemesis.start();
+            while (sim.steps() < steps && sim.now() < MAX_FAULT_PHASE_NANOS) {
+                sim.runUntil(sim.now() + 10_000_000);
+            }
+            stop[0] = true;
+            nemesis.healAll();
+            sim.runUntil(sim.now() + SimCluster.settle(config).toNanos());
+            for (SimClient c : all) {
+                operations += c.operations();
+            }
+            transactions = cluster.transactions();
+            faults = nemesis.faults();
+            for (String left : cluster.leftovers()) {
+                anomalies.add("left after healing: " + left);
+            }
+            List<History.Op> ops = history.ops();
+            HistoryChecks checks = new HistoryChecks(ops, keys, LINEARIZABILITY_BUDGET);
+            Map<Integer, Map<String, chorus.api.model.KeyEntry>> finals = cluster.contents();
+            List<Anomaly> found = new ArrayList<>(checks.linearizability());
+            found.addAll(checks.durabilityAndAtomicity(finals));
+            found.addAll(HistoryChecks.identical(finals));
+            for (Anomaly a : found) {
+                anomalies.add(a.toString());
+            }
+            for (String u : sim.uncaught()) {
+                anomalies.add("exception escaped a thread: " + u);
+            }
+            cluster.closing = true;
+            for (SimReplica r : cluster.replicas.values()) {
+                if (r.host != null) {
+                    sim.kill(r.host);
+                }
+            }
+            sim.kill(clientHost);
+            sim.runUntil(Long.MAX_VALUE);
+        } catch (Sim.SimulationStuck e) {
+            anomalies.add("stuck: " + e.getMessage());
+        } finally {
+            sim.close();
+        }
+        return new Outcome(seed, setup, anomalies, transactions, operations, faults, sim.steps(), sim.now(),
+                System.nanoTime() - wall, trace.digest(), trace.lines(), trace.tail());
+    }
+}

@@ -1,0 +1,97 @@
+package chorus.sim;
+
+import chorus.api.model.Decision;
+import chorus.api.model.TxId;
+import chorus.server.protocol.CommitRecord;
+import chorus.server.protocol.PreparedRecord;
+import chorus.server.protocol.StoredValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * One replica's disk in the simulated world: a log of write batches, of which only those synced
+ * survive a crash for certain. A crash keeps the synced prefix and a random number of the whole
+ * batches written after it (a write-ahead log torn at a batch boundary), and loses the rest.
+ */
+final class SimDisk {
+
+    /** What the disk holds: the data, the protocol's records, and the incarnation counter. */
+    static final class Image {
+        final TreeMap<String, StoredValue> data = new TreeMap<>();
+        final TreeMap<TxId, PreparedRecord> prepared = new TreeMap<>();
+        final TreeMap<TxId, CommitRecord> commits = new TreeMap<>();
+        final LinkedHashMap<TxId, Outcome> outcomes = new LinkedHashMap<>();
+        long incarnation;
+
+        Image copy() {
+            Image c = new Image();
+            c.data.putAll(data);
+            c.prepared.putAll(prepared);
+            c.commits.putAll(commits);
+            c.outcomes.putAll(outcomes);
+            c.incarnation = incarnation;
+            return c;
+        }
+    }
+
+    record Outcome(Decision decision, long atMillis) {
+    }
+
+    private Image durable = new Image();
+    private Image live = new Image();
+    private final List<Consumer<Image>> unsynced = new ArrayList<>();
+    private long written;
+    private long synced;
+
+    Image live() {
+        return live;
+    }
+
+    /** Appends one atomic batch; durable when {@code sync} (with every batch before it). */
+    void write(Consumer<Image> batch, boolean sync) {
+        batch.accept(live);
+        unsynced.add(batch);
+        written++;
+        if (sync) {
+            sync();
+        }
+    }
+
+    void sync() {
+        for (Consumer<Image> b : unsynced) {
+            b.accept(durable);
+        }
+        unsynced.clear();
+        synced = written;
+    }
+
+    long written() {
+        return written;
+    }
+
+    long synced() {
+        return synced;
+    }
+
+    /** A power loss: keeps the synced state and a random prefix of the later batches; says what it kept. */
+    String crash(SplittableRandom random) {
+        int n = unsynced.size();
+        int kept = n == 0 ? 0 : random.nextInt(n + 1);
+        for (Consumer<Image> b : unsynced.subList(0, kept)) {
+            b.accept(durable);
+        }
+        unsynced.clear();
+        live = durable.copy();
+        written = synced = synced + kept;
+        return n == 0 ? "nothing unsynced" : "kept " + kept + " of " + n + " unsynced writes";
+    }
+
+    Map<String, StoredValue> data() {
+        return live.data;
+    }
+}

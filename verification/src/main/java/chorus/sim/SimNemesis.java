@@ -1,0 +1,154 @@
+package chorus.sim;
+
+import chorus.chaos.History;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The faults of one lifetime, drawn from its seed: crashes (at a random moment, at a protocol
+ * fault point, or just before or after a synced write), pauses, and partitions one way or both
+ * ways; each healed after a while, and all healed at the end.
+ */
+final class SimNemesis implements SimCluster.CrashChooser {
+
+    /** The fault rates of one lifetime. */
+    record Rates(long meanGapNanos, double pointCrash, int maxDown) {
+    }
+
+    private final Sim sim;
+    private final History history;
+    private final Rates rates;
+    private final SplittableRandom random;
+    private SimCluster cluster;
+    private boolean active = true;
+    private final Map<String, Integer> injected = new TreeMap<>();
+
+    SimNemesis(Sim sim, History history, Rates rates) {
+        this.sim = sim;
+        this.history = history;
+        this.rates = rates;
+        this.random = sim.random.split();
+    }
+
+    void attach(SimCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    Map<String, Integer> injected() {
+        return injected;
+    }
+
+    int faults() {
+        return injected.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Starts injecting faults. */
+    void start() {
+        scheduleNext();
+    }
+
+    private void scheduleNext() {
+        long gap = (long) (-Math.log(1 - random.nextDouble()) * rates.meanGapNanos());
+        sim.after(gap, () -> {
+            if (active) {
+                inject();
+                scheduleNext();
+            }
+        });
+    }
+
+    private int down() {
+        int n = 0;
+        for (int id : cluster.config.ids()) {
+            if (!cluster.up(id) || cluster.paused(id)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void inject() {
+        List<Integer> ids = cluster.config.ids();
+        int r = ids.get(random.nextInt(ids.size()));
+        int dice = random.nextInt(100);
+        if (dice < 30) {
+            if (down() < rates.maxDown() && cluster.running(r)) {
+                note("crash", "replica " + r);
+                cluster.crash(r, "by the nemesis");
+                restartLater(r);
+            }
+        } else if (dice < 50) {
+            if (down() < rates.maxDown() && cluster.up(r) && !cluster.paused(r)) {
+                note("pause", "replica " + r);
+                cluster.pause(r);
+                sim.after(10_000_000 + random.nextLong(2_000_000_000L), () -> cluster.resume(r));
+            }
+        } else if (!cluster.network.anyCut()) {
+            List<Integer> side = new ArrayList<>();
+            for (int id : ids) {
+                if (random.nextBoolean()) {
+                    side.add(id);
+                }
+            }
+            if (side.isEmpty() || side.size() == ids.size()) {
+                return;
+            }
+            boolean oneWay = random.nextInt(4) == 0;
+            for (int a : side) {
+                for (int b : ids) {
+                    if (!side.contains(b)) {
+                        cluster.network.cut(a, b);
+                        if (!oneWay) {
+                            cluster.network.cut(b, a);
+                        }
+                    }
+                }
+            }
+            note(oneWay ? "one-way partition" : "partition", side + (oneWay ? " cannot send to" : " | ") + " the others");
+            sim.after(50_000_000 + random.nextLong(2_000_000_000L), () -> {
+                cluster.network.healAll();
+                sim.trace.line(sim.now(), "net", "partition healed");
+            });
+        }
+    }
+
+    private void restartLater(int r) {
+        sim.after(10_000_000 + random.nextLong(2_000_000_000L), () -> {
+            if (!cluster.running(r)) {
+                cluster.start(r);
+            }
+        });
+    }
+
+    @Override
+    public boolean crashAt(SimReplica r, String where) {
+        if (!active || random.nextDouble() >= rates.pointCrash() || down() >= rates.maxDown()) {
+            return false;
+        }
+        note("crash at a point", "replica " + r.id + " at " + where);
+        restartLater(r.id);
+        return true;
+    }
+
+    private void note(String kind, String what) {
+        injected.merge(kind, 1, Integer::sum);
+        history.nemesis(kind, what);
+        sim.trace.line(sim.now(), "nemesis", kind + ": " + what);
+    }
+
+    /** Stops the faults and heals everything: every replica running, resumed, reachable. */
+    void healAll() {
+        active = false;
+        cluster.network.healAll();
+        for (int id : cluster.config.ids()) {
+            cluster.resume(id);
+            if (!cluster.running(id)) {
+                cluster.start(id);
+            }
+        }
+        sim.trace.line(sim.now(), "nemesis", "healed everything");
+    }
+}

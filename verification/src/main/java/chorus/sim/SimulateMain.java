@@ -1,0 +1,159 @@
+package chorus.sim;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code launch/simulate}: runs seeded lifetimes of the real protocol in the simulator and reports
+ * each; a failing seed comes with the command that replays it and the trace of its last steps.
+ * Exit code 0: every seed clean; 1: some seed found an anomaly; 2: bad usage; 3: the simulator failed.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs seeded lifetimes of the Chorus protocol in a deterministic simulator and checks each.")
+public final class SimulateMain implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--seeds", paramLabel = "N", description = "lifetimes to run (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    int seeds;
+
+    @Option(names = "--seed", paramLabel = "S", description = "the first seed; the others follow it (default: ${DEFAULT-VALUE})",
+            defaultValue = "1")
+    long seed;
+
+    @Option(names = "--steps", paramLabel = "K", description = "simulated events in each lifetime's faulty phase "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "" + Simulation.DEFAULT_STEPS)
+    long steps;
+
+    @Option(names = "--jobs", paramLabel = "J", description = "lifetimes run at once (default: the number of cores)")
+    Integer jobs;
+
+    @Option(names = "--trace-lines", paramLabel = "L", description = "trace lines shown for a failing seed (default: ${DEFAULT-VALUE})",
+            defaultValue = "80")
+    int traceLines;
+
+    @Option(names = "--verbose", description = "each seed's setup under its line")
+    boolean verbose;
+
+    @Option(names = "--quiet", description = "no line for a passing seed: only failures and the summary")
+    boolean quiet;
+
+    @Option(names = "--trace", description = "print the kept trace lines of every seed, passing ones included")
+    boolean printTrace;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    SimulateMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        Simulation.quietLogs();
+        System.exit(run(System.out, System.err, args));
+    }
+
+    static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cl = new CommandLine(new SimulateMain(out, err));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExpandAtFiles(false);
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (seeds < 1 || steps < 1 || traceLines < 0 || jobs != null && jobs < 1) {
+            err.println("error: --seeds, --steps and --jobs must be at least 1, --trace-lines at least 0");
+            return 2;
+        }
+        int workers = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "simulating %d lifetimes from seed %d, %d steps each, %d at a time%n", seeds, seed, steps, workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "lifetime");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<Lifetime.Outcome>> runs = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            long s = seed + i;
+            runs.add(pool.submit(() -> Lifetime.run(s, steps, traceLines)));
+        }
+        long wall = System.nanoTime();
+        Simulation.Totals totals = new Simulation.Totals();
+        List<Long> failed = new ArrayList<>();
+        try {
+            for (int i = 0; i < runs.size(); i++) {
+                Lifetime.Outcome o = runs.get(i).get();
+                totals.add(o);
+                if (!o.ok()) {
+                    failed.add(o.seed());
+                    progressClear();
+                    report(o);
+                } else if (!quiet || printTrace) {
+                    progressClear();
+                    out.println(Simulation.line(o) + (verbose ? "\n         " + o.setup() : ""));
+                    if (printTrace) {
+                        o.trace().forEach(l -> out.println("    " + l));
+                    }
+                }
+                progress(i + 1, failed.size());
+            }
+        } catch (ExecutionException e) {
+            progressClear();
+            err.println("error: the simulator itself failed: " + e.getCause());
+            e.getCause().printStackTrace(err);
+            return 3;
+        } finally {
+            pool.shutdownNow();
+        }
+        progressClear();
+        out.println(totals.summary(System.nanoTime() - wall));
+        if (!failed.isEmpty()) {
+            out.println("failing seeds: " + failed);
+        }
+        out.printf("%d passed, %d failed%n", seeds - failed.size(), failed.size());
+        return failed.isEmpty() ? 0 : 1;
+    }
+
+    private void report(Lifetime.Outcome o) {
+        out.println("SEED " + o.seed() + " FAILED (" + o.setup() + ")");
+        for (String a : o.anomalies()) {
+            out.println("  anomaly: " + a.replace("\n", "\n    "));
+        }
+        out.println("  replay: launch/simulate --seeds 1 --seed " + o.seed() + " --steps " + steps + " --trace-lines 400");
+        out.println("  the last " + o.trace().size() + " of " + o.traceLines() + " trace lines (trace digest "
+                + Long.toHexString(o.digest()) + "):");
+        for (String l : o.trace()) {
+            out.println("    " + l);
+        }
+    }
+
+    private boolean interactive() {
+        return System.console() != null && out == System.out;
+    }
+
+    private void progress(int done, int failures) {
+        if (!interactive()) {
+            return;
+        }
+        int width = 40;
+        int filled = (int) ((long) done * width / seeds);
+        out.printf("\r[%s%s] %d/%d seeds, %d failed", "#".repeat(filled), ".".repeat(width - filled), done, seeds, failures);
+        out.flush();
+    }
+
+    private void progressClear() {
+        if (interactive()) {
+            out.print("\r" + " ".repeat(70) + "\r");
+        }
+    }
+}
