@@ -1,6 +1,10 @@
 package chorus.sim;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +43,10 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
             defaultValue = "80")
     int traceLines;
 
+    @Option(names = "--trace-dir", paramLabel = "DIR", description = "where a failing seed's whole trace is written "
+            + "(default: $CHORUS_RUN_DIR/simulate, else run/simulate)")
+    Path traceDir;
+
     @Option(names = "--verbose", description = "each seed's setup under its line")
     boolean verbose;
 
@@ -50,6 +58,8 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
 
     private final PrintStream out;
     private final PrintStream err;
+    /** Bugs put back, for tests of this command's report; never set from the command line. */
+    Bugs bugs = Bugs.NONE;
 
     SimulateMain(PrintStream out, PrintStream err) {
         this.out = out;
@@ -62,7 +72,13 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
     }
 
     static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cl = new CommandLine(new SimulateMain(out, err));
+        return run(out, err, Bugs.NONE, args);
+    }
+
+    static int run(PrintStream out, PrintStream err, Bugs bugs, String... args) {
+        SimulateMain command = new SimulateMain(out, err);
+        command.bugs = bugs;
+        CommandLine cl = new CommandLine(command);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExpandAtFiles(false);
@@ -85,7 +101,7 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
         List<Future<Lifetime.Outcome>> runs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             long s = seed + i;
-            runs.add(pool.submit(() -> Lifetime.run(s, steps, traceLines)));
+            runs.add(pool.submit(() -> Lifetime.run(s, steps, traceLines, bugs)));
         }
         long wall = System.nanoTime();
         Simulation.Totals totals = new Simulation.Totals();
@@ -130,10 +146,39 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
             out.println("  anomaly: " + a.replace("\n", "\n    "));
         }
         out.println("  replay: launch/simulate --seeds 1 --seed " + o.seed() + " --steps " + steps + " --trace-lines 400");
+        replay(o);
         out.println("  the last " + o.trace().size() + " of " + o.traceLines() + " trace lines (trace digest "
                 + Long.toHexString(o.digest()) + "):");
         for (String l : o.trace()) {
             out.println("    " + l);
+        }
+    }
+
+    /**
+     * Runs the failing seed again keeping every trace line, writes them to a file (the anomalies
+     * name operations by their times; the file has every step up to them), and checks that the
+     * replay is the same run.
+     */
+    private void replay(Lifetime.Outcome o) {
+        Lifetime.Outcome again = Lifetime.run(o.seed(), steps, Integer.MAX_VALUE, bugs);
+        if (again.digest() != o.digest()) {
+            out.println("  NOT REPRODUCIBLE: the replay traced " + again.traceLines() + " lines (digest "
+                    + Long.toHexString(again.digest()) + "), the run " + o.traceLines() + " (digest " + Long.toHexString(o.digest())
+                    + "): something in the simulated world is not drawn from the seed");
+        }
+        Path dir = traceDir != null ? traceDir
+                : Path.of(System.getenv().getOrDefault("CHORUS_RUN_DIR", "run")).resolve("simulate");
+        Path file = dir.resolve("seed-" + o.seed() + ".trace");
+        try {
+            Files.createDirectories(dir);
+            List<String> lines = new ArrayList<>();
+            lines.add("# launch/simulate --seeds 1 --seed " + o.seed() + " --steps " + steps + "  (" + o.setup() + ")");
+            o.anomalies().forEach(a -> lines.add("# anomaly: " + a.replace("\n", "\n#   ")));
+            lines.addAll(again.trace());
+            Files.write(file, lines, StandardCharsets.UTF_8);
+            out.println("  the whole trace (" + again.traceLines() + " lines): " + file);
+        } catch (IOException e) {
+            out.println("  could not write the whole trace to " + file + ": " + e.getMessage());
         }
     }
 
