@@ -6,6 +6,7 @@ import chorus.api.config.Timeouts;
 import chorus.chaos.Anomaly;
 import chorus.chaos.History;
 import chorus.chaos.HistoryChecks;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,26 @@ public final class Lifetime {
     private Lifetime() {
     }
 
+    /**
+     * Short timeouts, drawn from the seed, that slow messages (up to 200 ms) and pauses often
+     * outlast: more votes, acknowledgements and decisions time out, and more transactions go
+     * through termination and doubt, than with the defaults.
+     */
+    static Timeouts tight(java.util.random.RandomGenerator random) {
+        long vote = 200 + random.nextLong(800);
+        long ack = 100 + random.nextLong(500);
+        return new Timeouts(Duration.ofMillis(1000), Duration.ofMillis(vote + ack + 500 + random.nextLong(3000)), Duration.ofMillis(vote),
+                Duration.ofMillis(ack), Duration.ofMillis(200 + random.nextLong(1500)), Duration.ofMillis(300 + random.nextLong(2000)),
+                Duration.ofMillis(50 + random.nextLong(vote - 60)), Duration.ofMillis(1 + random.nextLong(5)),
+                Duration.ofMillis(100 + random.nextLong(900)), 20);
+    }
+
+    private static String describe(Timeouts t) {
+        return String.format("vote %d, ack %d, prepared %d, read %d, read-wait %d, lock-wait %d, resolve %d ms", t.vote().toMillis(),
+                t.ack().toMillis(), t.prepared().toMillis(), t.read().toMillis(), t.readWait().toMillis(), t.lockWait().toMillis(),
+                t.resolveInterval().toMillis());
+    }
+
     public static Outcome run(long seed, long steps, int traceLines) {
         return run(seed, steps, traceLines, Bugs.NONE);
     }
@@ -63,10 +84,12 @@ public final class Lifetime {
                     random.nextDouble() * 0.02, 20_000 + random.nextLong(200_000));
             SimNemesis.Rates rates = new SimNemesis.Rates(1_500_000_000 + random.nextLong(4_500_000_000L),
                     0.0005 + random.nextDouble() * 0.01, 1 + random.nextInt(2));
-            ClusterConfig config = ClusterConfig.localhost(5, 7101, Timeouts.DEFAULTS).withCoordination(coordination);
+            Timeouts timeouts = random.nextBoolean() ? Timeouts.DEFAULTS : tight(random);
+            ClusterConfig config = ClusterConfig.localhost(5, 7101, timeouts).withCoordination(coordination);
             setup = String.format("coordination=%s clients=%d keys=%d loss=%.3f dup=%.3f slow=%.3f fault-gap=%d ms "
-                            + "point-crash=%.4f max-down=%d", coordination.name().toLowerCase(), clients, keys.size(), weather.loss(),
-                    weather.duplication(), weather.slow(), rates.meanGapNanos() / 1_000_000, rates.pointCrash(), rates.maxDown());
+                            + "point-crash=%.4f max-down=%d timeouts=%s", coordination.name().toLowerCase(), clients, keys.size(),
+                    weather.loss(), weather.duplication(), weather.slow(), rates.meanGapNanos() / 1_000_000, rates.pointCrash(),
+                    rates.maxDown(), timeouts == Timeouts.DEFAULTS ? "default" : describe(timeouts));
             trace.line(0, "sim", "seed " + seed + ": " + setup);
 
             History history = new History(sim::now);
