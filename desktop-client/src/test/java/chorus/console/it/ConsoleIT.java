@@ -321,6 +321,14 @@ class ConsoleIT {
         awaitCommittedEverywhere("console-it-4", "after restart");
     }
 
+    /**
+     * A call to the frozen replica made on the FX thread would hold it for the read timeout (8 s in
+     * tests; its kernel still accepts the connection): any gap this long is such a call. A shorter
+     * bound (it was 100 ms) also caught a loaded machine's GC and scheduling pauses (111 ms seen
+     * with other builds running), which are not what this test is about.
+     */
+    private static final long BLOCKED_FX_MILLIS = 1_000;
+
     @Test
     @Order(7)
     void theFxThreadIsNeverBlockedWhileAReplicaIsFrozen() throws Exception {
@@ -364,7 +372,7 @@ class ConsoleIT {
             System.out.println("longest gap between FX pulses while replica 2 was frozen: " + worstMillis + " ms; the FX thread meanwhile:"
                     + System.lineSeparator() + sampler.during(worstEndedAt.get() - worst.get(), worstEndedAt.get()));
             assertThat(worstMillis).as("longest gap between two pulses on the FX thread, ms; the FX thread meanwhile:%n%s",
-                    sampler.during(worstEndedAt.get() - worst.get(), worstEndedAt.get())).isLessThan(100);
+                    sampler.during(worstEndedAt.get() - worst.get(), worstEndedAt.get())).isLessThan(BLOCKED_FX_MILLIS);
         } finally {
             sampler.stop();
             cluster.resume(2);
