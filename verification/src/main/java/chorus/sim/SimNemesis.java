@@ -139,10 +139,10 @@ final class SimNemesis implements SimCluster.CrashChooser {
         sim.trace.line(sim.now(), "nemesis", kind + ": " + what);
     }
 
-    /** Stops the faults and heals everything: every replica running, resumed, reachable. */
+    /** Stops the faults and heals everything: every replica running, resumed, reachable, no message lost any more. */
     void healAll() {
         active = false;
-        cluster.network.healAll();
+        cluster.network.calm();
         for (int id : cluster.config.ids()) {
             cluster.resume(id);
             if (!cluster.running(id)) {

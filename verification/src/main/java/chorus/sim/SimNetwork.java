@@ -64,6 +64,8 @@ final class SimNetwork {
     private final Weather weather;
     /** Cut links, as from * 100 + to. */
     private final Set<Integer> cut = new HashSet<>();
+    /** After healing: no message is lost, duplicated or slow any more. */
+    private boolean calm;
     private long messages;
     private long dropped;
 
@@ -89,6 +91,16 @@ final class SimNetwork {
         cut.clear();
     }
 
+    /** From now on every message arrives once, after the base latency: the network is healed for good. */
+    void calm() {
+        calm = true;
+        cut.clear();
+    }
+
+    private boolean lost() {
+        return !calm && sim.random.nextDouble() < weather.loss();
+    }
+
     boolean anyCut() {
         return !cut.isEmpty();
     }
@@ -99,7 +111,7 @@ final class SimNetwork {
 
     private long latency() {
         long l = weather.baseLatencyNanos() + sim.random.nextLong(weather.baseLatencyNanos() * 4 + 1);
-        if (sim.random.nextDouble() < weather.slow()) {
+        if (!calm && sim.random.nextDouble() < weather.slow()) {
             l += 1_000_000 + sim.random.nextLong(200_000_000); // a slow message: 1-200 ms more
         }
         return l;
@@ -129,7 +141,7 @@ final class SimNetwork {
         } else {
             Host server = target.host;
             sim.after(latency(), () -> deliver(x, from, target, server, what, serve));
-            if (duplicable && sim.random.nextDouble() < weather.duplication()) {
+            if (duplicable && !calm && sim.random.nextDouble() < weather.duplication()) {
                 sim.after(latency() * 3, () -> deliver(x, from, target, server, what + " (duplicate)", serve));
             }
         }
@@ -151,7 +163,7 @@ final class SimNetwork {
     private <T> void deliver(Exchange<T> x, int from, SimReplica target, Host server, String what, Serve<T> serve) {
         // Delivered even if the caller has given up: a request already sent is read and served, as
         // RMI's server reads it off the socket before it notices the caller is gone.
-        if (blocked(from, target.id) || sim.random.nextDouble() < weather.loss()) {
+        if (blocked(from, target.id) || lost()) {
             dropped++;
             sim.trace.line(sim.now(), who(from), what + " to " + who(target.id) + " lost");
             return;
@@ -182,7 +194,7 @@ final class SimNetwork {
             if (x.done) {
                 return;
             }
-            if (!certain && (blocked(server, client) || sim.random.nextDouble() < weather.loss())) {
+            if (!certain && (blocked(server, client) || lost())) {
                 dropped++;
                 sim.trace.line(sim.now(), who(server), "reply to " + who(client) + " lost");
                 return;
