@@ -125,6 +125,10 @@ public final class KvMain implements Callable<Integer> {
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         KvMain main = new KvMain();
         CommandLine cl = new CommandLine(main);
+        // picocli would read "@word" as a file of further arguments, even after "--": "kv put k
+        // @/etc/shadow" would store that file, and a file could slip in options. Every argument
+        // is taken as typed.
+        cl.setExpandAtFiles(false);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {

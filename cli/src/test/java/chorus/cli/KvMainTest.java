@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Argument parsing and exit codes of {@code kv} that need no replica: either the input is
@@ -140,5 +142,23 @@ class KvMainTest {
         KvRun r = kv("--config", config, "fail", "2", "sometimes");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("expected on or off, got 'sometimes'");
+    }
+
+    @Test
+    void anAtWordIsNotReadAsAFileOfOptions() throws IOException {
+        Path options = Files.writeString(dir.resolve("options"), "--version\n");
+        KvRun r = kv("@" + options);
+        assertThat(r.out()).doesNotContain("kv (Chorus)");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().lines()).hasSize(1).first().asString().startsWith("error: ");
+    }
+
+    @Test
+    void anAtWordIsALiteralValueBeforeAndAfterDoubleDash() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "the file's contents\n");
+        for (String[] args : new String[][] {{"put", "k", "@" + secret}, {"put", "k", "--", "@" + secret}}) {
+            ParseResult parsed = KvMain.commandLine(KvRun.sink(), KvRun.sink()).parseArgs(args);
+            assertThat(parsed.subcommand().matchedPositionalValue(1, "none")).as(Arrays.toString(args)).isEqualTo("@" + secret);
+        }
     }
 }

@@ -26,4 +26,9 @@ public record KvRun(int exit, String out, String err) {
         all.addAll(List.of(args));
         return of(all.toArray(String[]::new));
     }
+
+    /** A writer that drops what it is given. */
+    static PrintWriter sink() {
+        return new PrintWriter(java.io.Writer.nullWriter());
+    }
 }

@@ -10,9 +10,12 @@ import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kv} run in-process against five real replica JVMs (one cluster for the class). */
 class KvCommandsIT {
@@ -171,5 +174,16 @@ class KvCommandsIT {
         KvRun r = kv("--connect", "127.0.0.1:" + port, "get", "k");
         assertThat(r.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(r.err()).isEqualTo("error: 127.0.0.1:" + port + ": unreachable: connection refused (is the replica running?)\n");
+    }
+
+    @Test
+    void anAtWordIsStoredLiterallyNotReplacedByAFilesContents(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret"), "not for the cluster");
+        assertThat(kv("put", "at-word", "@" + secret).exit()).isZero();
+        assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@" + secret + "\t1\n");
+        assertThat(kv("put", "at-word", "--", "@" + secret).exit()).isZero();
+        assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@" + secret + "\t2\n");
+        assertThat(kv("put", "at-word", "@x").exit()).isZero();
+        assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@x\t3\n");
     }
 }
