@@ -3,6 +3,7 @@ package chorus.cli;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ConfigException;
 import chorus.api.config.ReplicaAddress;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,9 @@ public final class KvMain implements Callable<Integer> {
     CommandSpec spec;
 
     private ClusterClient client;
+
+    /** Where {@code --value-file -} reads from. */
+    InputStream stdin = System.in;
 
     @Override
     public Integer call() {
@@ -153,7 +157,13 @@ public final class KvMain implements Callable<Integer> {
 
     /** Runs {@code kv} with the given arguments and returns the exit code; for tests and {@link #main}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(System.in, out, err, args);
+    }
+
+    /** The same, reading standard input from {@code in}. */
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = commandLine(out, err);
+        ((KvMain) cl.getCommand()).stdin = in;
         try {
             return cl.execute(args);
         } finally {

@@ -2,8 +2,10 @@ package chorus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chorus.api.Limits;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -70,7 +72,8 @@ class KvMainTest {
 
         KvRun missing = kv("--config", config, "put", "k");
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(missing.err()).isEqualTo("error: Missing required parameter: 'VALUE' (see: kv put --help)" + System.lineSeparator());
+        assertThat(missing.err())
+                .isEqualTo("error: Missing required parameter: 'VALUE' or --value-file FILE (see: kv put --help)" + System.lineSeparator());
     }
 
     @Test
@@ -160,5 +163,53 @@ class KvMainTest {
             ParseResult parsed = KvMain.commandLine(KvRun.sink(), KvRun.sink()).parseArgs(args);
             assertThat(parsed.subcommand().matchedPositionalValue(1, "none")).as(Arrays.toString(args)).isEqualTo("@" + secret);
         }
+    }
+
+    @Test
+    void aValueFileOverTheLimitIsInvalidInputNamingTheLimitAndSendsNothing() throws IOException {
+        Path big = Files.write(dir.resolve("big"), "x".repeat(Limits.MAX_VALUE_BYTES + 1).getBytes(StandardCharsets.UTF_8));
+        // The replicas of the cluster file are down: anything sent would be exit 5.
+        for (String[] args : new String[][] {{"put", "k", "--value-file", big.toString()},
+                {"cas", "k", "0", "--value-file", big.toString()}}) {
+            KvRun r = kv(concat(args));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+            assertThat(r.err().lines()).hasSize(1).first().asString()
+                    .startsWith("error: ").contains(big.toString(), String.valueOf(Limits.MAX_VALUE_BYTES));
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void aValueFileThatIsNotUtf8IsRefusedNotAltered() throws IOException {
+        Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'c', 'a', 'f', (byte) 0xE9});
+        KvRun r = kv("--config", config, "put", "k", "--value-file", latin1.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).isEqualTo("error: value file " + latin1 + " is not valid UTF-8: malformed byte 0xE9 at byte offset 3"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aValueFromStdinThatIsNotUtf8IsRefused() {
+        KvRun r = KvRun.withStdin(new byte[] {'o', 'k', (byte) 0xFF, '\n'}, "--config", config, "put", "k", "--value-file", "-");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).startsWith("error: value from stdin is not valid UTF-8: malformed byte 0xFF at byte offset 2");
+    }
+
+    @Test
+    void aValueAndAValueFileExcludeEachOther() throws IOException {
+        Path file = Files.writeString(dir.resolve("small"), "v");
+        KvRun both = kv("--config", config, "put", "k", "v", "--value-file", file.toString());
+        assertThat(both.exit()).isEqualTo(ExitCodes.USAGE);
+        KvRun neither = kv("--config", config, "cas", "k", "0");
+        assertThat(neither.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(neither.err().lines()).hasSize(1);
+    }
+
+    private static String[] concat(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--config";
+        all[1] = config;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return all;
     }
 }

@@ -1,5 +1,7 @@
 package chorus.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -14,9 +16,15 @@ public record KvRun(int exit, String out, String err) {
     }
 
     public static KvRun of(String... args) {
+        return withStdin(new byte[0], args);
+    }
+
+    /** The same with {@code stdin} as standard input (for {@code --value-file -}). */
+    public static KvRun withStdin(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), args);
+        InputStream in = new ByteArrayInputStream(stdin);
+        int exit = KvMain.run(in, new PrintWriter(out), new PrintWriter(err), args);
         return new KvRun(exit, out.toString(), err.toString());
     }
 

@@ -3,6 +3,7 @@ package chorus.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import chorus.api.Limits;
 import chorus.api.model.EventType;
 import chorus.cli.ExitCodes;
 import chorus.cli.KvRun;
@@ -10,6 +11,7 @@ import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,5 +187,32 @@ class KvCommandsIT {
         assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@" + secret + "\t2\n");
         assertThat(kv("put", "at-word", "@x").exit()).isZero();
         assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@x\t3\n");
+    }
+
+    @Test
+    void aValueFileUpToTheLimitIsWrittenWholeByPutAndCas(@TempDir Path dir) throws Exception {
+        // 1 MiB exactly, multi-byte, ending in a line break that is kept: far more than an argument list holds.
+        String big = "\u20ac".repeat((Limits.MAX_VALUE_BYTES - 1) / 3) + "\n";
+        assertThat(big.getBytes(StandardCharsets.UTF_8)).hasSize(Limits.MAX_VALUE_BYTES);
+        Path file = Files.writeString(dir.resolve("big"), big, StandardCharsets.UTF_8);
+        KvRun put = kv("put", "value-file", "--value-file", file.toString());
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(put.out()).contains(" version=1 ");
+        assertThat(cluster.connection(3).kv().get("value-file").value()).isEqualTo(big);
+
+        Path second = Files.writeString(dir.resolve("second"), "second\n");
+        KvRun cas = kv("cas", "value-file", "1", "--value-file", second.toString());
+        assertThat(cas.exit()).as(cas.err()).isZero();
+        assertThat(cas.out()).contains(" version=2 ");
+        assertThat(cluster.connection(4).kv().get("value-file").value()).isEqualTo("second\n");
+    }
+
+    @Test
+    void aValueFileOverTheLimitWritesNothing(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("too-big"), "y".repeat(Limits.MAX_VALUE_BYTES + 1));
+        KvRun put = kv("put", "too-big", "--value-file", file.toString());
+        assertThat(put.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(put.err()).contains("the limit is " + Limits.MAX_VALUE_BYTES + " bytes");
+        assertThat(kv("get", "too-big").out()).startsWith("NOT_FOUND version=0 ");
     }
 }
