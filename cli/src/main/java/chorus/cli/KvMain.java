@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -162,6 +163,18 @@ public final class KvMain implements Callable<Integer> {
 
     /** The same, reading standard input from {@code in}. */
     public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        return run(in, out, err, Optional.empty(), args);
+    }
+
+    /** {@code raw}: the bytes the arguments were decoded from, where known ({@link ArgumentText}). */
+    private static int run(InputStream in, PrintWriter out, PrintWriter err, Optional<List<byte[]>> raw, String... args) {
+        try {
+            ArgumentText.check(args, raw);
+        } catch (CliException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        }
         CommandLine cl = commandLine(out, err);
         ((KvMain) cl.getCommand()).stdin = in;
         try {
@@ -180,6 +193,6 @@ public final class KvMain implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         // System.exit also ends RMI's non-daemon threads, so kv never lingers after its answer.
-        System.exit(run(out, err, args));
+        System.exit(run(System.in, out, err, ArgumentText.rawArguments(args), args));
     }
 }

@@ -205,6 +205,15 @@ class KvMainTest {
         assertThat(neither.err().lines()).hasSize(1);
     }
 
+    @Test
+    void anArgumentTheJvmCouldNotDecodeIsRefusedNotStoredAsReplacementCharacters() {
+        // What Java makes of the bytes "v\xff" on the command line under a UTF-8 locale.
+        KvRun r = kv("--config", config, "put", "k", "v\uFFFD");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err().lines()).hasSize(1).first().asString().startsWith("error: argument 5 ").contains("not valid");
+        assertThat(r.out()).isEmpty();
+    }
+
     private static String[] concat(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--config";

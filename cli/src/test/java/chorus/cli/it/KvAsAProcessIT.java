@@ -76,6 +76,24 @@ class KvAsAProcessIT {
     }
 
     @Test
+    void argumentBytesThatAreNotUtf8AreRefusedAndNothingIsWritten() throws Exception {
+        Run put = kv("put argv-bad \"$(printf 'v\\377')\"");
+        assertThat(put.exit()).as(put.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(put.err().lines()).hasSize(1).first().asString().startsWith("error: argument 5 ").contains("not valid UTF-8");
+        assertThat(put.out()).isEmpty();
+        Run key = kv("put \"$(printf 'k\\300\\200')\" v");
+        assertThat(key.exit()).as(key.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(get("argv-bad")).startsWith("NOT_FOUND version=0 ");
+    }
+
+    @Test
+    void aReplacementCharacterTypedAsValidUtf8IsStoredAsTyped() throws Exception {
+        Run put = kv("put argv-fffd \"$(printf 'v\\357\\277\\275')\"");
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(cluster.connection(1).kv().get("argv-fffd").value()).isEqualTo("v\uFFFD");
+    }
+
+    @Test
     void aValueFromStdinIsStoredByteForByteAndMalformedStdinIsRefused() throws Exception {
         String value = "line 1\n\tcaf\u00e9 \u20ac\nline 3\n";
         Run put = kv(cluster.configFile(), "put stdin-key --value-file -", value.getBytes(StandardCharsets.UTF_8));
