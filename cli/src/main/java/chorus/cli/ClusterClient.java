@@ -41,6 +41,7 @@ public final class ClusterClient implements AutoCloseable {
 
     private final Optional<ClusterConfig> config;
     private final Target target;
+    private final boolean connectOnly;
     private final ReplicaConnector connector;
     private final Duration adminWait;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -48,11 +49,17 @@ public final class ClusterClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<ReplicaAddress, ReplicaConnection> connections = new ConcurrentHashMap<>();
+    /** Stubs by host:port: a bare --connect address and the same replica under its id share them. */
+    private final Map<String, ReplicaConnection> connections = new ConcurrentHashMap<>();
 
-    public ClusterClient(Optional<ClusterConfig> config, Target target, Duration adminWait) {
+    /**
+     * @param connectOnly the target was named with {@code --connect}: the commands that inspect
+     *                    replicas ({@link #inspected()}) ask only that one
+     */
+    public ClusterClient(Optional<ClusterConfig> config, Target target, boolean connectOnly, Duration adminWait) {
         this.config = config;
         this.target = target;
+        this.connectOnly = connectOnly;
         this.adminWait = adminWait;
         this.connector = config.map(ReplicaConnector::new).orElseGet(() -> new ReplicaConnector(Timeouts.DEFAULTS));
     }
@@ -75,6 +82,32 @@ public final class ClusterClient implements AutoCloseable {
             return config.get().replicas();
         }
         return callWithin(target, adminWait, c -> c.admin().membership()).replicas();
+    }
+
+    /** True when the target was named with {@code --connect}. */
+    public boolean connectOnly() {
+        return connectOnly;
+    }
+
+    /**
+     * The replicas that {@code status}, {@code dump} and {@code in-doubt} inspect: with
+     * {@code --connect} only that replica (an operator who names an address means that replica,
+     * not the cluster file's others), else every member.
+     */
+    public List<ReplicaAddress> inspected() throws CliException {
+        return connectOnly ? List.of(identifiedTarget().address()) : members();
+    }
+
+    /**
+     * The target with its replica id: a bare {@code --connect} address learns it from the replica's
+     * status, so that a replica that does not answer fails here, naming the address.
+     */
+    public Target identifiedTarget() throws CliException {
+        if (target.id().isPresent()) {
+            return target;
+        }
+        int id = callWithin(target, adminWait, c -> c.admin().status()).id();
+        return Target.of(new ReplicaAddress(id, target.address().host(), target.address().port()));
     }
 
     /** The replica with this id among {@link #members()}. */
@@ -151,17 +184,17 @@ public final class ClusterClient implements AutoCloseable {
 
     private ReplicaConnection connection(Target t) throws RemoteException {
         // Not under a lock: a lookup on a paused replica must not hold up the others' lookups.
-        ReplicaConnection c = connections.get(t.address());
+        ReplicaConnection c = connections.get(t.address().hostPort());
         if (c == null) {
             c = connector.connect(t.address());
-            connections.putIfAbsent(t.address(), c);
+            connections.putIfAbsent(t.address().hostPort(), c);
         }
         return c;
     }
 
     /** Forgets the stubs of {@code t}, so that the next call looks the replica up again (after a restart). */
     public void forget(Target t) {
-        connections.remove(t.address());
+        connections.remove(t.address().hostPort());
     }
 
     @Override

@@ -59,7 +59,8 @@ public final class KvMain implements Callable<Integer> {
     Integer replica;
 
     @Option(names = "--connect", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "Talk to the replica at HOST:PORT (the cluster file is optional then).")
+            description = "Talk to the replica at HOST:PORT (the cluster file is optional then); "
+                    + "status, dump and in-doubt then show that replica only.")
     String connect;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "3000", scope = ScopeType.INHERIT,
@@ -123,7 +124,7 @@ public final class KvMain implements Callable<Integer> {
             }
             target = Target.of(a);
         }
-        return new ClusterClient(cluster, target, Duration.ofMillis(timeoutMs));
+        return new ClusterClient(cluster, target, connect != null, Duration.ofMillis(timeoutMs));
     }
 
     /** A configured command line that prints to {@code out} and {@code err}. */

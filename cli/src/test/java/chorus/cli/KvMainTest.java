@@ -214,6 +214,21 @@ class KvMainTest {
         assertThat(r.out()).isEmpty();
     }
 
+    @Test
+    void connectLimitsStatusDumpAndInDoubtToThatReplicaAndFailsWhenItIsDown() throws IOException {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        for (String command : new String[] {"status", "dump", "in-doubt"}) {
+            KvRun r = kv("--config", config, "--connect", "127.0.0.1:" + dead, command);
+            assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(r.out()).as(command).isEmpty();
+            assertThat(r.err()).as(command).isEqualTo("error: 127.0.0.1:" + dead
+                    + ": unreachable: connection refused (is the replica running?)" + System.lineSeparator());
+        }
+    }
+
     private static String[] concat(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--config";

@@ -215,4 +215,31 @@ class KvCommandsIT {
         assertThat(put.err()).contains("the limit is " + Limits.MAX_VALUE_BYTES + " bytes");
         assertThat(kv("get", "too-big").out()).startsWith("NOT_FOUND version=0 ");
     }
+
+    @Test
+    void connectLimitsStatusDumpAndInDoubtToThatReplica() {
+        kv("put", "connected", "v");
+        String two = cluster.address(2).hostPort();
+        KvRun status = kv("--connect", two, "status");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.lines()).hasSize(2);
+        assertThat(status.lines().get(1).split(" +")).startsWith("2", two, "up");
+
+        // Without a cluster file the replica's id is the one it answers with.
+        KvRun bare = KvRun.of("--connect", two, "status");
+        assertThat(bare.exit()).as(bare.err()).isZero();
+        assertThat(bare.lines()).hasSize(2);
+        assertThat(bare.lines().get(1).split(" +")).startsWith("2", two, "up");
+
+        KvRun dump = kv("--connect", two, "dump");
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(dump.lines().get(0)).isEqualTo("KEY\tr2\tAGREE");
+        assertThat(dump.lines()).contains("connected\t1:v\tsame");
+        assertThat(dump.lines().get(dump.lines().size() - 1)).endsWith(" unreadable=0");
+
+        KvRun inDoubt = kv("--connect", two, "in-doubt");
+        assertThat(inDoubt.exit()).as(inDoubt.err()).isZero();
+        assertThat(inDoubt.lines()).containsExactly("# REPLICA\tTX\tCOORDINATOR\tAGE_MS\tKEYS\tLAST_ATTEMPT");
+        assertThat(inDoubt.err()).isEmpty();
+    }
 }
