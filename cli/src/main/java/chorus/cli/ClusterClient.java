@@ -1,8 +1,10 @@
 package chorus.cli;
 
 import chorus.api.ChorusException;
+import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Security;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
@@ -39,10 +41,17 @@ public final class ClusterClient implements AutoCloseable {
         T on(ReplicaConnection c) throws ChorusException, RemoteException;
     }
 
+    /** A state-changing call on one replica's admin interface, made with the operator's rights. */
+    @FunctionalInterface
+    public interface OperatorCall {
+        void on(ReplicaAdmin operator) throws ChorusException, RemoteException;
+    }
+
     private final Optional<ClusterConfig> config;
     private final Target target;
     private final boolean connectOnly;
     private final ReplicaConnector connector;
+    private final Security security;
     private final Duration adminWait;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kv-call");
@@ -61,7 +70,11 @@ public final class ClusterClient implements AutoCloseable {
         this.target = target;
         this.connectOnly = connectOnly;
         this.adminWait = adminWait;
-        this.connector = config.map(ReplicaConnector::new).orElseGet(() -> new ReplicaConnector(Timeouts.DEFAULTS));
+        this.security = config.map(ClusterConfig::security).orElse(Security.NONE);
+        // The operator token is presented only by operatorCallWithin: reads need none, and a wrong
+        // token must fail the call that needs it (exit 4), not every lookup as if the replica were down.
+        Security withoutToken = new Security(security.tls(), security.keyStore(), security.trustStore(), security.passwordFile(), null);
+        this.connector = new ReplicaConnector(config.map(ClusterConfig::timeouts).orElse(Timeouts.DEFAULTS), withoutToken);
     }
 
     /** The replica chosen with {@code --replica} or {@code --connect}, else the first of the cluster file. */
@@ -144,6 +157,19 @@ public final class ClusterClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERNAL, "interrupted");
         }
+    }
+
+    /**
+     * Calls {@code t}'s admin interface as the operator, within {@code wait}: where the cluster
+     * file sets an operator token, it is presented first ({@link ReplicaAdmin#withToken}); a
+     * replica that refuses it fails the call as not permitted ({@link ExitCodes#FAILED}).
+     */
+    public void operatorCallWithin(Target t, Duration wait, OperatorCall call) throws CliException {
+        callWithin(t, wait, c -> {
+            Optional<String> token = security.readToken();
+            call.on(token.isPresent() ? c.admin().withToken(token.get()) : c.admin());
+            return null;
+        });
     }
 
     /** Asks every replica for its status at once; a replica that fails or is slow is a "down" probe. */
