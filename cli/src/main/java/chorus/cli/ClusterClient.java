@@ -70,11 +70,33 @@ public final class ClusterClient implements AutoCloseable {
         this.target = target;
         this.connectOnly = connectOnly;
         this.adminWait = adminWait;
+        Timeouts timeouts = config.map(ClusterConfig::timeouts).orElse(Timeouts.DEFAULTS);
+        boundRmiHandshake(timeouts.read());
         this.security = config.map(ClusterConfig::security).orElse(Security.NONE);
         // The operator token is presented only by operatorCallWithin: reads need none, and a wrong
         // token must fail the call that needs it (exit 4), not every lookup as if the replica were down.
         Security withoutToken = new Security(security.tls(), security.keyStore(), security.trustStore(), security.passwordFile(), null);
-        this.connector = new ReplicaConnector(config.map(ClusterConfig::timeouts).orElse(Timeouts.DEFAULTS), withoutToken);
+        this.connector = new ReplicaConnector(timeouts, withoutToken);
+    }
+
+    /** The JDK's wait for the protocol acknowledgement of a new RMI connection; 60 s by default. */
+    static final String HANDSHAKE_TIMEOUT = "sun.rmi.transport.tcp.handshakeTimeout";
+
+    /**
+     * Bounds the handshake of every new RMI connection by the cluster's read timeout. While RMI
+     * waits for a new connection's acknowledgement it replaces the socket's read timeout with its
+     * handshake timeout (60 s), so a replica that accepts connections but never answers (a paused
+     * process, another service on the port) held kv for a minute whatever the cluster file said.
+     * The read timeout that TimeoutClientSocketFactory sets on the socket does not help: RMI
+     * overrides it for the handshake (KvAsAProcessIT took 61 s with it at 2 s). The
+     * JDK reads this property once, when its TCP transport class initialises, i.e. on the first
+     * connection of the JVM: set before any, by the first client (kv has one per run). A value
+     * given with -D on the java command line is kept.
+     */
+    static void boundRmiHandshake(Duration read) {
+        if (System.getProperty(HANDSHAKE_TIMEOUT) == null) {
+            System.setProperty(HANDSHAKE_TIMEOUT, String.valueOf(read.toMillis()));
+        }
     }
 
     /** The replica chosen with {@code --replica} or {@code --connect}, else the first of the cluster file. */

@@ -6,11 +6,17 @@ import chorus.cli.ExitCodes;
 import chorus.cli.KvRun;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,5 +110,37 @@ class KvAsAProcessIT {
         assertThat(bad.exit()).as(bad.err()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(bad.err()).isEqualTo("error: value from stdin is not valid UTF-8: malformed byte 0xE9 at byte offset 3\n");
         assertThat(get("stdin-bad")).startsWith("NOT_FOUND version=0 ");
+    }
+
+    @Test
+    void aReplicaThatAcceptsButNeverAnswersFailsWithinTheReadTimeoutNotRmisMinute() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // and never a byte back
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-replica");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Path config = Files.writeString(dir.resolve("silent.properties"), "replica.1 = 127.0.0.1:" + silent.getLocalPort() + "\n"
+                    + "timeout.read.ms = 2000\ntimeout.vote.ms = 500\ntimeout.ack.ms = 500\ntimeout.lock-wait.ms = 400\n");
+
+            Run get = kv(config, "get k", new byte[0]);
+            assertThat(get.exit()).as(get.err()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(get.err()).isEqualTo("error: replica 1 (127.0.0.1:" + silent.getLocalPort()
+                    + "): unreachable: no answer within the read timeout\n");
+            // A 2 s read timeout, a JVM start and a loaded machine: far below RMI's 60 s handshake wait.
+            assertThat(get.took()).isLessThan(Duration.ofSeconds(20));
+            assertThat(held).isNotEmpty();
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
     }
 }
