@@ -40,9 +40,10 @@ import picocli.CommandLine.Spec;
             "  1  internal error of kv",
             "  2  usage: unknown command/option, missing argument, bad cluster file,",
             "     unknown replica id",
-            "  3  invalid input (key, value, version, batch): nothing sent or changed",
+            "  3  invalid input (key, value, version, batch; an argument or value",
+            "     file that is not UTF-8, a value file over 1 MiB): nothing sent",
             "  4  the replica refused or aborted the request (write aborted, read",
-            "     timed out)",
+            "     timed out, admin call not permitted, operator token refused)",
             "  5  the replica is unreachable or did not answer in time",
             "  6  outcome unknown: the write may or may not have been applied"})
 public final class KvMain implements Callable<Integer> {
