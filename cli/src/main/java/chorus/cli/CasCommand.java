@@ -4,12 +4,13 @@ import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "cas", header = "Write a key if it is at an expected version.", mixinStandardHelpOptions = true, description = {
-    "Writes VALUE under KEY only if KEY is at EXPECTED_VERSION (0: the key",
-    "must not exist). A mismatch aborts the write: exit 4, nothing changed.",
-    "Prints COMMITTED tx=TX version=N ... as put does."})
+    "Writes VALUE (or the contents of --value-file) under KEY only if KEY is at",
+    "EXPECTED_VERSION (0: the key must not exist). A mismatch aborts the write:",
+    "exit 4, nothing changed. Prints COMMITTED tx=TX version=N ... as put does."})
 final class CasCommand extends KvCommand {
 
     @Parameters(index = "0", paramLabel = "KEY")
@@ -18,14 +19,20 @@ final class CasCommand extends KvCommand {
     @Parameters(index = "1", paramLabel = "EXPECTED_VERSION")
     String expected;
 
-    @Parameters(index = "2", paramLabel = "VALUE")
-    String value;
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "The value, unless --value-file is given.")
+    String argument;
+
+    @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from FILE (- for standard input): "
+            + "its bytes as they are, trailing line break included; valid UTF-8, at most 1 MiB.")
+    String valueFile;
+
+    private String value;
 
     @Override
     void validate() throws CliException {
         Inputs.key(key);
         Inputs.version(expected);
-        Inputs.value(value);
+        value = Inputs.value("cas", argument, valueFile, kv.stdin);
     }
 
     @Override

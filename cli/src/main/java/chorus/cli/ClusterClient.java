@@ -1,8 +1,10 @@
 package chorus.cli;
 
 import chorus.api.ChorusException;
+import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Security;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
@@ -39,22 +41,62 @@ public final class ClusterClient implements AutoCloseable {
         T on(ReplicaConnection c) throws ChorusException, RemoteException;
     }
 
+    /** A state-changing call on one replica's admin interface, made with the operator's rights. */
+    @FunctionalInterface
+    public interface OperatorCall {
+        void on(ReplicaAdmin operator) throws ChorusException, RemoteException;
+    }
+
     private final Optional<ClusterConfig> config;
     private final Target target;
+    private final boolean connectOnly;
     private final ReplicaConnector connector;
+    private final Security security;
     private final Duration adminWait;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kv-call");
         t.setDaemon(true);
         return t;
     });
-    private final Map<ReplicaAddress, ReplicaConnection> connections = new ConcurrentHashMap<>();
+    /** Stubs by host:port: a bare --connect address and the same replica under its id share them. */
+    private final Map<String, ReplicaConnection> connections = new ConcurrentHashMap<>();
 
-    public ClusterClient(Optional<ClusterConfig> config, Target target, Duration adminWait) {
+    /**
+     * @param connectOnly the target was named with {@code --connect}: the commands that inspect
+     *                    replicas ({@link #inspected()}) ask only that one
+     */
+    public ClusterClient(Optional<ClusterConfig> config, Target target, boolean connectOnly, Duration adminWait) {
         this.config = config;
         this.target = target;
+        this.connectOnly = connectOnly;
         this.adminWait = adminWait;
-        this.connector = config.map(ReplicaConnector::new).orElseGet(() -> new ReplicaConnector(Timeouts.DEFAULTS));
+        Timeouts timeouts = config.map(ClusterConfig::timeouts).orElse(Timeouts.DEFAULTS);
+        boundRmiHandshake(timeouts.read());
+        this.security = config.map(ClusterConfig::security).orElse(Security.NONE);
+        // The operator token is presented only by operatorCallWithin: reads need none, and a wrong
+        // token must fail the call that needs it (exit 4), not every lookup as if the replica were down.
+        Security withoutToken = new Security(security.tls(), security.keyStore(), security.trustStore(), security.passwordFile(), null);
+        this.connector = new ReplicaConnector(timeouts, withoutToken);
+    }
+
+    /** The JDK's wait for the protocol acknowledgement of a new RMI connection; 60 s by default. */
+    static final String HANDSHAKE_TIMEOUT = "sun.rmi.transport.tcp.handshakeTimeout";
+
+    /**
+     * Bounds the handshake of every new RMI connection by the cluster's read timeout. While RMI
+     * waits for a new connection's acknowledgement it replaces the socket's read timeout with its
+     * handshake timeout (60 s), so a replica that accepts connections but never answers (a paused
+     * process, another service on the port) held kv for a minute whatever the cluster file said.
+     * The read timeout that TimeoutClientSocketFactory sets on the socket does not help: RMI
+     * overrides it for the handshake (KvAsAProcessIT took 61 s with it at 2 s). The
+     * JDK reads this property once, when its TCP transport class initialises, i.e. on the first
+     * connection of the JVM: set before any, by the first client (kv has one per run). A value
+     * given with -D on the java command line is kept.
+     */
+    static void boundRmiHandshake(Duration read) {
+        if (System.getProperty(HANDSHAKE_TIMEOUT) == null) {
+            System.setProperty(HANDSHAKE_TIMEOUT, String.valueOf(read.toMillis()));
+        }
     }
 
     /** The replica chosen with {@code --replica} or {@code --connect}, else the first of the cluster file. */
@@ -75,6 +117,32 @@ public final class ClusterClient implements AutoCloseable {
             return config.get().replicas();
         }
         return callWithin(target, adminWait, c -> c.admin().membership()).replicas();
+    }
+
+    /** True when the target was named with {@code --connect}. */
+    public boolean connectOnly() {
+        return connectOnly;
+    }
+
+    /**
+     * The replicas that {@code status}, {@code dump} and {@code in-doubt} inspect: with
+     * {@code --connect} only that replica (an operator who names an address means that replica,
+     * not the cluster file's others), else every member.
+     */
+    public List<ReplicaAddress> inspected() throws CliException {
+        return connectOnly ? List.of(identifiedTarget().address()) : members();
+    }
+
+    /**
+     * The target with its replica id: a bare {@code --connect} address learns it from the replica's
+     * status, so that a replica that does not answer fails here, naming the address.
+     */
+    public Target identifiedTarget() throws CliException {
+        if (target.id().isPresent()) {
+            return target;
+        }
+        int id = callWithin(target, adminWait, c -> c.admin().status()).id();
+        return Target.of(new ReplicaAddress(id, target.address().host(), target.address().port()));
     }
 
     /** The replica with this id among {@link #members()}. */
@@ -111,6 +179,19 @@ public final class ClusterClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERNAL, "interrupted");
         }
+    }
+
+    /**
+     * Calls {@code t}'s admin interface as the operator, within {@code wait}: where the cluster
+     * file sets an operator token, it is presented first ({@link ReplicaAdmin#withToken}); a
+     * replica that refuses it fails the call as not permitted ({@link ExitCodes#FAILED}).
+     */
+    public void operatorCallWithin(Target t, Duration wait, OperatorCall call) throws CliException {
+        callWithin(t, wait, c -> {
+            Optional<String> token = security.readToken();
+            call.on(token.isPresent() ? c.admin().withToken(token.get()) : c.admin());
+            return null;
+        });
     }
 
     /** Asks every replica for its status at once; a replica that fails or is slow is a "down" probe. */
@@ -151,17 +232,17 @@ public final class ClusterClient implements AutoCloseable {
 
     private ReplicaConnection connection(Target t) throws RemoteException {
         // Not under a lock: a lookup on a paused replica must not hold up the others' lookups.
-        ReplicaConnection c = connections.get(t.address());
+        ReplicaConnection c = connections.get(t.address().hostPort());
         if (c == null) {
             c = connector.connect(t.address());
-            connections.putIfAbsent(t.address(), c);
+            connections.putIfAbsent(t.address().hostPort(), c);
         }
         return c;
     }
 
     /** Forgets the stubs of {@code t}, so that the next call looks the replica up again (after a restart). */
     public void forget(Target t) {
-        connections.remove(t.address());
+        connections.remove(t.address().hostPort());
     }
 
     @Override

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     "prepared, - (the replica does not hold the key) or ? (replica unreadable).",
     "With --per-replica: REPLICA<TAB>KEY<TAB>VERSION<TAB>VALUE<TAB>PENDING rows.",
     "Lines starting with # are comments; unreadable replicas are named on",
-    "stderr. Exit 5 only when no replica could be read."})
+    "stderr. Exit 5 only when no replica could be read.",
+    "With --connect: that replica only, and exit 5 when it cannot be read."})
 final class DumpCommand extends KvCommand {
 
     @Option(names = "--per-replica", description = "List each replica's contents in turn instead of side by side.")
@@ -39,7 +40,7 @@ final class DumpCommand extends KvCommand {
 
     @Override
     int run(ClusterClient client) throws CliException {
-        List<ReplicaAddress> members = client.members();
+        List<ReplicaAddress> members = client.inspected();
         List<Integer> ids = members.stream().map(ReplicaAddress::id).toList();
         int readable = 0;
         if (perReplica) {
@@ -84,8 +85,11 @@ final class DumpCommand extends KvCommand {
         return ExitCodes.OK;
     }
 
-    /** Pages through one replica; false (with a warning) if it could not be read to the end. */
-    private boolean read(ClusterClient client, ReplicaAddress a, Consumer<KeyEntry> sink) {
+    /**
+     * Pages through one replica; false (with a warning) if it could not be read to the end, or,
+     * with {@code --connect}, the failure itself.
+     */
+    private boolean read(ClusterClient client, ReplicaAddress a, Consumer<KeyEntry> sink) throws CliException {
         Target t = Target.of(a);
         String after = "";
         List<KeyEntry> buffered = new ArrayList<>();
@@ -102,6 +106,9 @@ final class DumpCommand extends KvCommand {
                 after = next;
             }
         } catch (CliException e) {
+            if (client.connectOnly()) {
+                throw e; // the one replica asked for
+            }
             err().println("warning: " + e.getMessage());
             return false;
         }

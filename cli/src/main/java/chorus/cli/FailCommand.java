@@ -29,10 +29,7 @@ final class FailCommand extends KvCommand {
         String s = state.toLowerCase(Locale.ROOT);
         boolean on = s.equals("on");
         Target t = client.member(replica);
-        client.callWithin(t, client.adminWait(), c -> {
-            c.admin().setSimulatedFailure(on);
-            return null;
-        });
+        client.operatorCallWithin(t, client.adminWait(), admin -> admin.setSimulatedFailure(on));
         out().println("SIMULATED_FAILURE replica=" + replica + " state=" + s);
         return ExitCodes.OK;
     }

@@ -44,10 +44,7 @@ final class ForceCommand extends KvCommand {
     int run(ClusterClient client) throws CliException {
         TxId id = TxId.parse(tx);
         Decision d = decision.equalsIgnoreCase("commit") ? Decision.COMMIT : Decision.ABORT;
-        client.callWithin(client.member(replica), client.adminWait(), c -> {
-            c.admin().forceDecision(id, d, note);
-            return null;
-        });
+        client.operatorCallWithin(client.member(replica), client.adminWait(), admin -> admin.forceDecision(id, d, note));
         out().println("FORCED replica=" + replica + " tx=" + id + " decision=" + d);
         return ExitCodes.OK;
     }

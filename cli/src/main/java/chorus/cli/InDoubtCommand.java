@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     "Asks every replica for the transactions it holds prepared while it does not",
     "know their outcome (its locks stay held). Prints one tab-separated line per",
     "replica and transaction: REPLICA TX COORDINATOR AGE_MS KEYS LAST_ATTEMPT.",
-    "A replica that does not answer is reported on stderr; exit 0 unless none answered."})
+    "A replica that does not answer is reported on stderr; exit 0 unless none answered.",
+    "With --connect: that replica only, and exit 5 when it does not answer."})
 final class InDoubtCommand extends KvCommand {
 
     static final String HEADER = "# REPLICA\tTX\tCOORDINATOR\tAGE_MS\tKEYS\tLAST_ATTEMPT";
@@ -21,11 +22,14 @@ final class InDoubtCommand extends KvCommand {
         List<String> lines = new ArrayList<>();
         int answered = 0;
         long now = System.currentTimeMillis();
-        for (ReplicaAddress a : client.members()) {
+        for (ReplicaAddress a : client.inspected()) {
             List<InDoubtTransaction> txs;
             try {
                 txs = client.callWithin(Target.of(a), client.adminWait(), c -> c.admin().inDoubt());
             } catch (CliException e) {
+                if (client.connectOnly()) {
+                    throw e; // the one replica asked for
+                }
                 err().println("warning: " + e.getMessage());
                 continue;
             }

@@ -3,11 +3,13 @@ package chorus.cli;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ConfigException;
 import chorus.api.config.ReplicaAddress;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -38,9 +40,10 @@ import picocli.CommandLine.Spec;
             "  1  internal error of kv",
             "  2  usage: unknown command/option, missing argument, bad cluster file,",
             "     unknown replica id",
-            "  3  invalid input (key, value, version, batch): nothing sent or changed",
+            "  3  invalid input (key, value, version, batch; an argument or value",
+            "     file that is not UTF-8, a value file over 1 MiB): nothing sent",
             "  4  the replica refused or aborted the request (write aborted, read",
-            "     timed out)",
+            "     timed out, admin call not permitted, operator token refused)",
             "  5  the replica is unreachable or did not answer in time",
             "  6  outcome unknown: the write may or may not have been applied"})
 public final class KvMain implements Callable<Integer> {
@@ -57,7 +60,8 @@ public final class KvMain implements Callable<Integer> {
     Integer replica;
 
     @Option(names = "--connect", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "Talk to the replica at HOST:PORT (the cluster file is optional then).")
+            description = "Talk to the replica at HOST:PORT (the cluster file is optional then); "
+                    + "status, dump and in-doubt then show that replica only.")
     String connect;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "3000", scope = ScopeType.INHERIT,
@@ -68,6 +72,9 @@ public final class KvMain implements Callable<Integer> {
     CommandSpec spec;
 
     private ClusterClient client;
+
+    /** Where {@code --value-file -} reads from. */
+    InputStream stdin = System.in;
 
     @Override
     public Integer call() {
@@ -118,13 +125,17 @@ public final class KvMain implements Callable<Integer> {
             }
             target = Target.of(a);
         }
-        return new ClusterClient(cluster, target, Duration.ofMillis(timeoutMs));
+        return new ClusterClient(cluster, target, connect != null, Duration.ofMillis(timeoutMs));
     }
 
     /** A configured command line that prints to {@code out} and {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         KvMain main = new KvMain();
         CommandLine cl = new CommandLine(main);
+        // picocli would read "@word" as a file of further arguments, even after "--": "kv put k
+        // @/etc/shadow" would store that file, and a file could slip in options. Every argument
+        // is taken as typed.
+        cl.setExpandAtFiles(false);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -149,7 +160,25 @@ public final class KvMain implements Callable<Integer> {
 
     /** Runs {@code kv} with the given arguments and returns the exit code; for tests and {@link #main}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(System.in, out, err, args);
+    }
+
+    /** The same, reading standard input from {@code in}. */
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        return run(in, out, err, Optional.empty(), args);
+    }
+
+    /** {@code raw}: the bytes the arguments were decoded from, where known ({@link ArgumentText}). */
+    private static int run(InputStream in, PrintWriter out, PrintWriter err, Optional<List<byte[]>> raw, String... args) {
+        try {
+            ArgumentText.check(args, raw);
+        } catch (CliException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        }
         CommandLine cl = commandLine(out, err);
+        ((KvMain) cl.getCommand()).stdin = in;
         try {
             return cl.execute(args);
         } finally {
@@ -166,6 +195,6 @@ public final class KvMain implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         // System.exit also ends RMI's non-daemon threads, so kv never lingers after its answer.
-        System.exit(run(out, err, args));
+        System.exit(run(System.in, out, err, ArgumentText.rawArguments(args), args));
     }
 }

@@ -2,10 +2,12 @@ package chorus.cli;
 
 import chorus.api.model.WriteResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "put", header = "Write a key.", mixinStandardHelpOptions = true, description = {
-    "Writes VALUE under KEY; the replica coordinates the two-phase commit.",
+    "Writes VALUE (or the contents of --value-file) under KEY; the replica",
+    "coordinates the two-phase commit.",
     "Prints COMMITTED tx=TX version=N latency_ms=X rtt_ms=Y attempts=A",
     "coordinator=C (latency_ms measured by the coordinator, rtt_ms by kv)."})
 final class PutCommand extends KvCommand {
@@ -13,13 +15,19 @@ final class PutCommand extends KvCommand {
     @Parameters(index = "0", paramLabel = "KEY")
     String key;
 
-    @Parameters(index = "1", paramLabel = "VALUE")
-    String value;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE", description = "The value, unless --value-file is given.")
+    String argument;
+
+    @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from FILE (- for standard input): "
+            + "its bytes as they are, trailing line break included; valid UTF-8, at most 1 MiB.")
+    String valueFile;
+
+    private String value;
 
     @Override
     void validate() throws CliException {
         Inputs.key(key);
-        Inputs.value(value);
+        value = Inputs.value("put", argument, valueFile, kv.stdin);
     }
 
     @Override

@@ -2,13 +2,17 @@ package chorus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chorus.api.Limits;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Argument parsing and exit codes of {@code kv} that need no replica: either the input is
@@ -68,7 +72,8 @@ class KvMainTest {
 
         KvRun missing = kv("--config", config, "put", "k");
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(missing.err()).isEqualTo("error: Missing required parameter: 'VALUE' (see: kv put --help)" + System.lineSeparator());
+        assertThat(missing.err())
+                .isEqualTo("error: Missing required parameter: 'VALUE' or --value-file FILE (see: kv put --help)" + System.lineSeparator());
     }
 
     @Test
@@ -140,5 +145,95 @@ class KvMainTest {
         KvRun r = kv("--config", config, "fail", "2", "sometimes");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("expected on or off, got 'sometimes'");
+    }
+
+    @Test
+    void anAtWordIsNotReadAsAFileOfOptions() throws IOException {
+        Path options = Files.writeString(dir.resolve("options"), "--version\n");
+        KvRun r = kv("@" + options);
+        assertThat(r.out()).doesNotContain("kv (Chorus)");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().lines()).hasSize(1).first().asString().startsWith("error: ");
+    }
+
+    @Test
+    void anAtWordIsALiteralValueBeforeAndAfterDoubleDash() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "the file's contents\n");
+        for (String[] args : new String[][] {{"put", "k", "@" + secret}, {"put", "k", "--", "@" + secret}}) {
+            ParseResult parsed = KvMain.commandLine(KvRun.sink(), KvRun.sink()).parseArgs(args);
+            assertThat(parsed.subcommand().matchedPositionalValue(1, "none")).as(Arrays.toString(args)).isEqualTo("@" + secret);
+        }
+    }
+
+    @Test
+    void aValueFileOverTheLimitIsInvalidInputNamingTheLimitAndSendsNothing() throws IOException {
+        Path big = Files.write(dir.resolve("big"), "x".repeat(Limits.MAX_VALUE_BYTES + 1).getBytes(StandardCharsets.UTF_8));
+        // The replicas of the cluster file are down: anything sent would be exit 5.
+        for (String[] args : new String[][] {{"put", "k", "--value-file", big.toString()},
+                {"cas", "k", "0", "--value-file", big.toString()}}) {
+            KvRun r = kv(concat(args));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+            assertThat(r.err().lines()).hasSize(1).first().asString()
+                    .startsWith("error: ").contains(big.toString(), String.valueOf(Limits.MAX_VALUE_BYTES));
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void aValueFileThatIsNotUtf8IsRefusedNotAltered() throws IOException {
+        Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'c', 'a', 'f', (byte) 0xE9});
+        KvRun r = kv("--config", config, "put", "k", "--value-file", latin1.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).isEqualTo("error: value file " + latin1 + " is not valid UTF-8: malformed byte 0xE9 at byte offset 3"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aValueFromStdinThatIsNotUtf8IsRefused() {
+        KvRun r = KvRun.withStdin(new byte[] {'o', 'k', (byte) 0xFF, '\n'}, "--config", config, "put", "k", "--value-file", "-");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).startsWith("error: value from stdin is not valid UTF-8: malformed byte 0xFF at byte offset 2");
+    }
+
+    @Test
+    void aValueAndAValueFileExcludeEachOther() throws IOException {
+        Path file = Files.writeString(dir.resolve("small"), "v");
+        KvRun both = kv("--config", config, "put", "k", "v", "--value-file", file.toString());
+        assertThat(both.exit()).isEqualTo(ExitCodes.USAGE);
+        KvRun neither = kv("--config", config, "cas", "k", "0");
+        assertThat(neither.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(neither.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void anArgumentTheJvmCouldNotDecodeIsRefusedNotStoredAsReplacementCharacters() {
+        // What Java makes of the bytes "v\xff" on the command line under a UTF-8 locale.
+        KvRun r = kv("--config", config, "put", "k", "v\uFFFD");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err().lines()).hasSize(1).first().asString().startsWith("error: argument 5 ").contains("not valid");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void connectLimitsStatusDumpAndInDoubtToThatReplicaAndFailsWhenItIsDown() throws IOException {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        for (String command : new String[] {"status", "dump", "in-doubt"}) {
+            KvRun r = kv("--config", config, "--connect", "127.0.0.1:" + dead, command);
+            assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(r.out()).as(command).isEmpty();
+            assertThat(r.err()).as(command).isEqualTo("error: 127.0.0.1:" + dead
+                    + ": unreachable: connection refused (is the replica running?)" + System.lineSeparator());
+        }
+    }
+
+    private static String[] concat(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--config";
+        all[1] = config;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return all;
     }
 }

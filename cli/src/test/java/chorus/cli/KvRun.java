@@ -1,5 +1,7 @@
 package chorus.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -14,9 +16,15 @@ public record KvRun(int exit, String out, String err) {
     }
 
     public static KvRun of(String... args) {
+        return withStdin(new byte[0], args);
+    }
+
+    /** The same with {@code stdin} as standard input (for {@code --value-file -}). */
+    public static KvRun withStdin(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = KvMain.run(new PrintWriter(out), new PrintWriter(err), args);
+        InputStream in = new ByteArrayInputStream(stdin);
+        int exit = KvMain.run(in, new PrintWriter(out), new PrintWriter(err), args);
         return new KvRun(exit, out.toString(), err.toString());
     }
 
@@ -25,5 +33,10 @@ public record KvRun(int exit, String out, String err) {
         List<String> all = new ArrayList<>(List.of("--config", configFile.toString()));
         all.addAll(List.of(args));
         return of(all.toArray(String[]::new));
+    }
+
+    /** A writer that drops what it is given. */
+    static PrintWriter sink() {
+        return new PrintWriter(java.io.Writer.nullWriter());
     }
 }

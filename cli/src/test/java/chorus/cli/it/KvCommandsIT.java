@@ -3,6 +3,7 @@ package chorus.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import chorus.api.Limits;
 import chorus.api.model.EventType;
 import chorus.cli.ExitCodes;
 import chorus.cli.KvRun;
@@ -10,9 +11,13 @@ import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kv} run in-process against five real replica JVMs (one cluster for the class). */
 class KvCommandsIT {
@@ -171,5 +176,70 @@ class KvCommandsIT {
         KvRun r = kv("--connect", "127.0.0.1:" + port, "get", "k");
         assertThat(r.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(r.err()).isEqualTo("error: 127.0.0.1:" + port + ": unreachable: connection refused (is the replica running?)\n");
+    }
+
+    @Test
+    void anAtWordIsStoredLiterallyNotReplacedByAFilesContents(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret"), "not for the cluster");
+        assertThat(kv("put", "at-word", "@" + secret).exit()).isZero();
+        assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@" + secret + "\t1\n");
+        assertThat(kv("put", "at-word", "--", "@" + secret).exit()).isZero();
+        assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@" + secret + "\t2\n");
+        assertThat(kv("put", "at-word", "@x").exit()).isZero();
+        assertThat(kv("get", "at-word").out()).isEqualTo("at-word\t@x\t3\n");
+    }
+
+    @Test
+    void aValueFileUpToTheLimitIsWrittenWholeByPutAndCas(@TempDir Path dir) throws Exception {
+        // 1 MiB exactly, multi-byte, ending in a line break that is kept: far more than an argument list holds.
+        String big = "\u20ac".repeat((Limits.MAX_VALUE_BYTES - 1) / 3) + "\n";
+        assertThat(big.getBytes(StandardCharsets.UTF_8)).hasSize(Limits.MAX_VALUE_BYTES);
+        Path file = Files.writeString(dir.resolve("big"), big, StandardCharsets.UTF_8);
+        KvRun put = kv("put", "value-file", "--value-file", file.toString());
+        assertThat(put.exit()).as(put.err()).isZero();
+        assertThat(put.out()).contains(" version=1 ");
+        assertThat(cluster.connection(3).kv().get("value-file").value()).isEqualTo(big);
+
+        Path second = Files.writeString(dir.resolve("second"), "second\n");
+        KvRun cas = kv("cas", "value-file", "1", "--value-file", second.toString());
+        assertThat(cas.exit()).as(cas.err()).isZero();
+        assertThat(cas.out()).contains(" version=2 ");
+        assertThat(cluster.connection(4).kv().get("value-file").value()).isEqualTo("second\n");
+    }
+
+    @Test
+    void aValueFileOverTheLimitWritesNothing(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("too-big"), "y".repeat(Limits.MAX_VALUE_BYTES + 1));
+        KvRun put = kv("put", "too-big", "--value-file", file.toString());
+        assertThat(put.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(put.err()).contains("the limit is " + Limits.MAX_VALUE_BYTES + " bytes");
+        assertThat(kv("get", "too-big").out()).startsWith("NOT_FOUND version=0 ");
+    }
+
+    @Test
+    void connectLimitsStatusDumpAndInDoubtToThatReplica() {
+        kv("put", "connected", "v");
+        String two = cluster.address(2).hostPort();
+        KvRun status = kv("--connect", two, "status");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.lines()).hasSize(2);
+        assertThat(status.lines().get(1).split(" +")).startsWith("2", two, "up");
+
+        // Without a cluster file the replica's id is the one it answers with.
+        KvRun bare = KvRun.of("--connect", two, "status");
+        assertThat(bare.exit()).as(bare.err()).isZero();
+        assertThat(bare.lines()).hasSize(2);
+        assertThat(bare.lines().get(1).split(" +")).startsWith("2", two, "up");
+
+        KvRun dump = kv("--connect", two, "dump");
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(dump.lines().get(0)).isEqualTo("KEY\tr2\tAGREE");
+        assertThat(dump.lines()).contains("connected\t1:v\tsame");
+        assertThat(dump.lines().get(dump.lines().size() - 1)).endsWith(" unreadable=0");
+
+        KvRun inDoubt = kv("--connect", two, "in-doubt");
+        assertThat(inDoubt.exit()).as(inDoubt.err()).isZero();
+        assertThat(inDoubt.lines()).containsExactly("# REPLICA\tTX\tCOORDINATOR\tAGE_MS\tKEYS\tLAST_ATTEMPT");
+        assertThat(inDoubt.err()).isEmpty();
     }
 }
