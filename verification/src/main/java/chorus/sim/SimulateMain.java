@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * each; a failing seed comes with the command that replays it and the trace of its last steps.
  * Exit code 0: every seed clean; 1: some seed found an anomaly; 2: bad usage; 3: the simulator failed.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false, version = "chorus simulate 0.1.0",
         description = "Runs seeded lifetimes of the Chorus protocol in a deterministic simulator and checks each.")
 public final class SimulateMain implements java.util.concurrent.Callable<Integer> {
 
@@ -87,8 +87,12 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() throws InterruptedException {
-        if (seeds < 1 || steps < 1 || traceLines < 0 || jobs != null && jobs < 1) {
-            err.println("error: --seeds, --steps and --jobs must be at least 1, --trace-lines at least 0");
+        String bad = seeds < 1 ? "--seeds must be at least 1, not " + seeds
+                : steps < 1 ? "--steps must be at least 1, not " + steps
+                : jobs != null && jobs < 1 ? "--jobs must be at least 1, not " + jobs
+                : traceLines < 0 ? "--trace-lines must not be negative, not " + traceLines : null;
+        if (bad != null) {
+            err.println("error: " + bad);
             return 2;
         }
         int workers = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();

@@ -55,7 +55,7 @@ class SimulateMainTest {
     @Test
     void badUsageExitsTwoNamingTheProblem() {
         assertThat(run(Bugs.NONE, "--seeds", "0")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seeds");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seeds must be at least 1, not 0");
         assertThat(run(Bugs.NONE, "--steps", "many")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("many");
     }
