@@ -16,8 +16,6 @@ final class Host {
     final String name;
     /** The replica's id, or 0 for the clients. */
     final int replica;
-    /** Counts restarts of the same replica: 1 for its first process. */
-    final int generation;
     /** This process's clock reads the simulated time plus this offset (clocks of machines differ). */
     final long clockOffsetNanos;
     final Set<SimThread> threads = new LinkedHashSet<>();
@@ -28,10 +26,9 @@ final class Host {
     /** Told of every place where the simulator may crash this process (a fault point, a synced write). */
     Consumer<String> crashPoints = where -> { };
 
-    Host(String name, int replica, int generation, long clockOffsetNanos) {
+    Host(String name, int replica, long clockOffsetNanos) {
         this.name = name;
         this.replica = replica;
-        this.generation = generation;
         this.clockOffsetNanos = clockOffsetNanos;
     }
 

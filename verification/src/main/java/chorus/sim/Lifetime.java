@@ -102,7 +102,7 @@ public final class Lifetime {
                 cluster.start(id);
             }
             boolean[] stop = {false};
-            Host clientHost = new Host("client", SimNetwork.CLIENTS, 1, 0);
+            Host clientHost = new Host("client", SimNetwork.CLIENTS, 0);
             List<SimClient> all = new ArrayList<>();
             for (int c = 1; c <= clients; c++) {
                 SimClient client = new SimClient(c, sim, clientHost, cluster, history, keys, () -> stop[0]);

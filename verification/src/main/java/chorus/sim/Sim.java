@@ -270,7 +270,7 @@ public final class Sim implements AutoCloseable {
      * {@code timeoutNanos} (negative: no limit). Returns why it woke; throws {@link SimCrash} if its
      * host died meanwhile.
      */
-    SimThread.Wake park(SimThread t, long token, long timeoutNanos, boolean interruptible, Object blocker) {
+    SimThread.Wake park(SimThread t, long token, long timeoutNanos, boolean interruptible) {
         if (t.killed) {
             throw new SimCrash(t.host + " is down");
         }
@@ -285,11 +285,9 @@ public final class Sim implements AutoCloseable {
             }
             t.state = SimThread.State.PARKED;
             t.interruptible = interruptible;
-            t.blocker = blocker;
             if (loop(t, false)) {
                 t.turn.acquireUninterruptibly();
             }
-            t.blocker = null;
             w = t.wake;
         }
         t.preWoken = null;
@@ -372,10 +370,6 @@ public final class Sim implements AutoCloseable {
         for (Runnable r : held) {
             after(jitter(), r);
         }
-    }
-
-    SimThread running() {
-        return running;
     }
 
     /** Kills everything still running and lets the carriers go. */

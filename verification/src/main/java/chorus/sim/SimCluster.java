@@ -31,9 +31,6 @@ final class SimCluster {
     private final Bugs bugs;
     /** Set for the teardown: no process starts any more. */
     boolean closing;
-    private int crashes;
-    private int pointCrashes;
-    private final Map<String, Integer> crashPlaces = new TreeMap<>();
 
     SimCluster(Sim sim, ClusterConfig config, SimNetwork.Weather weather, CrashChooser chooser, Bugs bugs) {
         this.sim = sim;
@@ -46,14 +43,6 @@ final class SimCluster {
         this.network = new SimNetwork(sim, replicas, weather);
     }
 
-    int crashes() {
-        return crashes;
-    }
-
-    Map<String, Integer> crashPlaces() {
-        return crashPlaces;
-    }
-
     /** Starts a new process of replica {@code id} over its disk; it serves once recovered. */
     void start(int id) {
         SimReplica r = replicas.get(id);
@@ -62,8 +51,7 @@ final class SimCluster {
         }
         r.generation++;
         // Clocks of different machines differ by up to 50 ms.
-        Host host = new Host("r" + id + (r.generation > 1 ? "." + r.generation : ""), id, r.generation,
-                sim.random.nextLong(50_000_000));
+        Host host = new Host("r" + id + (r.generation > 1 ? "." + r.generation : ""), id, sim.random.nextLong(50_000_000));
         host.crashPoints = where -> {
             if (chooser.crashAt(r, where)) {
                 crashHere(r, where);
@@ -105,8 +93,6 @@ final class SimCluster {
         if (r.host == null || !r.host.alive) {
             return;
         }
-        crashes++;
-        crashPlaces.merge(why.replaceAll(" (of|for) t\\S+| \\(t\\S+\\)", ""), 1, Integer::sum);
         if (r.node != null) {
             r.pastTransactions += transactions(r.node);
         }
@@ -119,7 +105,6 @@ final class SimCluster {
 
     /** A crash decided at a place the running thread of {@code r} just reached: it dies there. */
     private void crashHere(SimReplica r, String where) {
-        pointCrashes++;
         crash(r.id, "at " + where);
         throw new SimCrash(r.host + " crashed at " + where);
     }

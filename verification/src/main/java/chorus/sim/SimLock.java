@@ -42,7 +42,7 @@ final class SimLock implements Lock {
         try {
             while (owner != t) {
                 long token = sim.beginPark(t);
-                sim.park(t, token, -1, false, this);
+                sim.park(t, token, -1, false);
             }
         } catch (SimCrash c) {
             queue.remove(t);
@@ -150,7 +150,7 @@ final class SimLock implements Lock {
             long token = sim.beginPark(t);
             SimThread.Wake w;
             try {
-                w = sim.park(t, token, nanos, true, this);
+                w = sim.park(t, token, nanos, true);
             } finally {
                 waiters.remove(t);
             }

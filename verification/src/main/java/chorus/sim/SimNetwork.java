@@ -66,21 +66,11 @@ final class SimNetwork {
     private final Set<Integer> cut = new HashSet<>();
     /** After healing: no message is lost, duplicated or slow any more. */
     private boolean calm;
-    private long messages;
-    private long dropped;
 
     SimNetwork(Sim sim, Map<Integer, SimReplica> replicas, Weather weather) {
         this.sim = sim;
         this.replicas = replicas;
         this.weather = weather;
-    }
-
-    long messages() {
-        return messages;
-    }
-
-    long dropped() {
-        return dropped;
     }
 
     void cut(int from, int to) {
@@ -134,7 +124,6 @@ final class SimNetwork {
         SimThread caller = SimThread.current();
         long token = sim.beginPark(caller);
         Exchange<T> x = new Exchange<>(caller, token);
-        messages++;
         if (!target.up()) {
             sim.after(latency(), () -> reply(x, to, from, null, new ConnectException("Connection refused to host: " + who(to),
                     new java.net.ConnectException("Connection refused")), true));
@@ -145,7 +134,7 @@ final class SimNetwork {
                 sim.after(latency() * 3, () -> deliver(x, from, target, server, what + " (duplicate)", serve));
             }
         }
-        SimThread.Wake w = sim.park(caller, token, timeout.toNanos(), false, x);
+        SimThread.Wake w = sim.park(caller, token, timeout.toNanos(), false);
         if (!x.done) {
             x.done = true; // abandoned: a late reply finds nobody
             if (w != SimThread.Wake.TIMEOUT) {
@@ -164,7 +153,6 @@ final class SimNetwork {
         // Delivered even if the caller has given up: a request already sent is read and served, as
         // RMI's server reads it off the socket before it notices the caller is gone.
         if (blocked(from, target.id) || lost()) {
-            dropped++;
             sim.trace.line(sim.now(), who(from), what + " to " + who(target.id) + " lost");
             return;
         }
@@ -195,7 +183,6 @@ final class SimNetwork {
                 return;
             }
             if (!certain && (blocked(server, client) || lost())) {
-                dropped++;
                 sim.trace.line(sim.now(), who(server), "reply to " + who(client) + " lost");
                 return;
             }

@@ -76,7 +76,7 @@ final class SimScheduler implements Scheduler {
             } else {
                 throw new IllegalArgumentException("a simulated thread cannot wait for " + future.getClass().getName());
             }
-            if (sim.park(t, token, left, true, future) == SimThread.Wake.INTERRUPT) {
+            if (sim.park(t, token, left, true) == SimThread.Wake.INTERRUPT) {
                 throw new InterruptedException();
             }
         }
@@ -89,7 +89,7 @@ final class SimScheduler implements Scheduler {
         long deadline = sim.now() + Math.max(0, nanos);
         while (sim.now() < deadline) {
             long token = sim.beginPark(t);
-            if (sim.park(t, token, deadline - sim.now(), true, "sleep") == SimThread.Wake.INTERRUPT) {
+            if (sim.park(t, token, deadline - sim.now(), true) == SimThread.Wake.INTERRUPT) {
                 throw new InterruptedException();
             }
         }

@@ -34,8 +34,6 @@ final class SimThread {
     /** An interrupt that arrived while parked where interrupts are not heard. */
     boolean pendingInterrupt;
     boolean killed;
-    /** What it waits on, for a trace of a stuck world. */
-    Object blocker;
     Thread carrier;
     boolean started;
 

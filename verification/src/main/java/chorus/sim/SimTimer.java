@@ -58,11 +58,11 @@ final class SimTimer implements Timer {
             Task next = tasks.peek();
             long token = sim.beginPark(me);
             if (next == null) {
-                sim.park(me, token, -1, true, this);
+                sim.park(me, token, -1, true);
                 continue;
             }
             if (next.due > sim.now()) {
-                sim.park(me, token, next.due - sim.now(), true, this);
+                sim.park(me, token, next.due - sim.now(), true);
                 continue;
             }
             tasks.poll();

@@ -9,9 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,22 +95,11 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
         }
         int workers = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         out.printf(Locale.ROOT, "simulating %d lifetimes from seed %d, %d steps each, %d at a time%n", seeds, seed, steps, workers);
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "lifetime");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<Lifetime.Outcome>> runs = new ArrayList<>();
-        for (int i = 0; i < seeds; i++) {
-            long s = seed + i;
-            runs.add(pool.submit(() -> Lifetime.run(s, steps, traceLines, bugs)));
-        }
         long wall = System.nanoTime();
         Simulation.Totals totals = new Simulation.Totals();
         List<Long> failed = new ArrayList<>();
         try {
-            for (int i = 0; i < runs.size(); i++) {
-                Lifetime.Outcome o = runs.get(i).get();
+            Simulation.runAll(LongStream.range(seed, seed + seeds).boxed().toList(), steps, traceLines, bugs, workers, o -> {
                 totals.add(o);
                 if (!o.ok()) {
                     failed.add(o.seed());
@@ -125,15 +112,13 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
                         o.trace().forEach(l -> out.println("    " + l));
                     }
                 }
-                progress(i + 1, failed.size());
-            }
+                progress(totals.lifetimes, failed.size());
+            });
         } catch (ExecutionException e) {
             progressClear();
             err.println("error: the simulator itself failed: " + e.getCause());
             e.getCause().printStackTrace(err);
             return 3;
-        } finally {
-            pool.shutdownNow();
         }
         progressClear();
         out.println(totals.summary(System.nanoTime() - wall));
@@ -190,7 +175,7 @@ public final class SimulateMain implements java.util.concurrent.Callable<Integer
         return System.console() != null && out == System.out;
     }
 
-    private void progress(int done, int failures) {
+    private void progress(long done, int failures) {
         if (!interactive()) {
             return;
         }

@@ -1,6 +1,13 @@
 package chorus.sim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /** Shared pieces of the simulator's command line and tests: defaults, the report lines, quiet logs. */
 final class Simulation {
@@ -11,27 +18,37 @@ final class Simulation {
     private Simulation() {
     }
 
-    /** Runs the lifetimes of {@code seeds}, {@code jobs} at a time; their outcomes in seed order. */
-    static java.util.List<Lifetime.Outcome> runAll(java.util.List<Long> seeds, long steps, int traceLines, Bugs bugs, int jobs)
-            throws InterruptedException, java.util.concurrent.ExecutionException {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs, r -> {
+    /**
+     * Runs the lifetimes of {@code seeds}, {@code jobs} at a time, and hands each outcome to
+     * {@code each} in seed order as soon as it and those before it are done; returns them all.
+     */
+    static List<Lifetime.Outcome> runAll(List<Long> seeds, long steps, int traceLines, Bugs bugs, int jobs,
+                                         Consumer<Lifetime.Outcome> each) throws InterruptedException, ExecutionException {
+        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
             Thread t = new Thread(r, "lifetime");
             t.setDaemon(true);
             return t;
         });
         try {
-            java.util.List<java.util.concurrent.Future<Lifetime.Outcome>> runs = new java.util.ArrayList<>();
+            List<Future<Lifetime.Outcome>> runs = new ArrayList<>();
             for (long seed : seeds) {
                 runs.add(pool.submit(() -> Lifetime.run(seed, steps, traceLines, bugs)));
             }
-            java.util.List<Lifetime.Outcome> out = new java.util.ArrayList<>();
-            for (var f : runs) {
-                out.add(f.get());
+            List<Lifetime.Outcome> out = new ArrayList<>();
+            for (Future<Lifetime.Outcome> f : runs) {
+                Lifetime.Outcome o = f.get();
+                each.accept(o);
+                out.add(o);
             }
             return out;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    static List<Lifetime.Outcome> runAll(List<Long> seeds, long steps, int traceLines, Bugs bugs, int jobs)
+            throws InterruptedException, ExecutionException {
+        return runAll(seeds, steps, traceLines, bugs, jobs, o -> { });
     }
 
     /** One lifetime in one line. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SimSchedulerTest {
 
     private final Sim sim = new Sim(42, new Trace(100));
-    private final Host host = new Host("r1", 1, 1, 0);
+    private final Host host = new Host("r1", 1, 0);
     private final SimScheduler scheduler = new SimScheduler(sim, host);
     private final List<String> log = new ArrayList<>();
 
