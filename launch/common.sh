@@ -104,3 +104,30 @@ chorus_replicas() {
     sed -n -E 's/^[[:space:]]*replica\.([0-9]+)[[:space:]]*[=:][[:space:]]*([^[:space:]#]+)[[:space:]]*$/\1 \2/p' "$1" \
         | sort -n
 }
+
+# The value of setting $2 in cluster file $1 (the last one given), empty if absent.
+chorus_setting() {
+    sed -n -E "s/^[[:space:]]*${2//./\\.}[[:space:]]*[=:][[:space:]]*(.*[^[:space:]])[[:space:]]*$/\\1/p" "$1" | tail -n 1
+}
+
+# The file that setting $2 of cluster file $1 names, resolved against the cluster file's
+# directory as the replicas resolve it; empty if the setting is absent.
+chorus_setting_path() {
+    local value
+    value="$(chorus_setting "$1" "$2")"
+    [[ -n "$value" ]] || return 0
+    if [[ "$value" == /* ]]; then
+        printf '%s\n' "$value"
+    else
+        printf '%s/%s\n' "$(dirname "$1")" "$value"
+    fi
+}
+
+# Writes 32 random bytes as hex to file $1, readable by its owner only, unless it exists.
+chorus_create_secret() {
+    [[ -e "$1" ]] && return 0
+    mkdir -p "$(dirname "$1")"
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$1" && echo >>"$1") \
+        || chorus_die "cannot create $1"
+    echo "created $1 (mode 0600)" >&2
+}

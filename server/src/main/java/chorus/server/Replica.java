@@ -32,10 +32,12 @@ public final class Replica implements AutoCloseable {
     /** @param allowFaults accept injected faults over the admin interface (failure drills and chaos tests only) */
     public static Replica start(int id, ClusterConfig cluster, Path dataDir, boolean allowFaults) throws RemoteException {
         cluster.require(id);
+        // Read before anything is opened: without the secret the replica could not talk to its peers.
+        String peerSecret = cluster.security().readPeerSecret();
         RocksStore store = RocksStore.open(dataDir, System::currentTimeMillis);
         ReplicaNode node = null;
         try {
-            RmiPeerChannel channel = new RmiPeerChannel(id, cluster);
+            RmiPeerChannel channel = new RmiPeerChannel(id, cluster, peerSecret);
             node = new ReplicaNode(id, cluster, store, channel, Scheduler.threads(), 20_000);
             channel.attach(node);
             if (allowFaults) {
@@ -45,7 +47,7 @@ public final class Replica implements AutoCloseable {
             node.start();
             // TLS identity for both directions: peers' stubs use it when this replica calls them.
             SSLContext tls = cluster.security().tls() ? TlsSockets.install(cluster.security()) : null;
-            RmiServer rmi = RmiServer.start(node, tls, cluster.security().readToken());
+            RmiServer rmi = RmiServer.start(node, tls, cluster.security().readToken(), peerSecret);
             channel.connectAllInBackground(Duration.ofSeconds(60));
             return new Replica(store, node, rmi);
         } catch (RemoteException | RuntimeException e) {

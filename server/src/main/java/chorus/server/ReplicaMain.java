@@ -4,6 +4,7 @@ import chorus.api.config.ClusterConfig;
 import chorus.api.config.ConfigException;
 import chorus.api.config.ReplicaAddress;
 import chorus.server.protocol.StorageException;
+import chorus.server.transport.RmiServer;
 import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.rmi.server.ExportException;
@@ -29,9 +30,13 @@ public final class ReplicaMain implements Callable<Integer> {
      * large machine it was committed at its 256 MB cap from the start, and a replica under
      * sustained writes sat at 310-320 MB resident, against 215-225 MB so, at no cost in
      * throughput. The cap stays for bursts such as batches at the size limit
-     * ({@code ReplicatedWritesIT}).
+     * ({@code ReplicatedWritesIT}). The export lets the replica's read-only registry extend the
+     * JDK's ({@code ReadOnlyRegistry}); {@link #REQUIRED_JVM_OPTIONS} are those a replica cannot
+     * start without.
      */
-    public static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto");
+    public static final List<String> REQUIRED_JVM_OPTIONS = List.of("--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED");
+    public static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto",
+            REQUIRED_JVM_OPTIONS.get(0));
 
     static final int EXIT_CONFIG = 2;
     static final int EXIT_STORAGE = 3;
@@ -76,6 +81,12 @@ public final class ReplicaMain implements Callable<Integer> {
         // process that dies, and TCP keep-alive (BoundServerSocketFactory) those of a lost machine.
         if (System.getProperty("sun.rmi.transport.tcp.readTimeout") == null) {
             System.setProperty("sun.rmi.transport.tcp.readTimeout", "0");
+        }
+        try {
+            RmiServer.requireRegistryAccess();
+        } catch (IllegalAccessError e) {
+            return fail(EXIT_CONFIG, "replica " + id + " needs the JVM option " + String.join(" ", REQUIRED_JVM_OPTIONS)
+                    + " (its registry is made read-only by extending the JDK's): " + e.getMessage());
         }
         Replica replica;
         try {

@@ -8,6 +8,7 @@ import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.server.ChildProcesses;
 import chorus.server.LoopbackPorts;
+import chorus.server.PeerSecrets;
 import chorus.server.ReplicaMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,8 @@ final class ChaosCluster implements AutoCloseable {
     ChaosCluster(Path workDir, int replicas, Timeouts timeouts, Coordination coordination) throws IOException {
         this.workDir = workDir;
         Files.createDirectories(workDir);
-        this.config = new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts).withCoordination(coordination);
+        this.config = PeerSecrets.ensure(new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts).withCoordination(coordination),
+                workDir);
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
         this.connector = new ReplicaConnector(timeouts);

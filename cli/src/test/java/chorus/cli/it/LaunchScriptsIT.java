@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +49,8 @@ class LaunchScriptsIT {
         }
         // LocalCluster's short timeouts: failures show within seconds on a busy machine.
         sb.append("timeout.read.ms = 8000\ntimeout.vote.ms = 1500\ntimeout.ack.ms = 800\ntimeout.lock-wait.ms = 700\n");
+        // As conf/cluster.properties names them: in the run directory, created by launch/cluster start.
+        sb.append("peer.secret-file = run/peer-secret\nadmin.token-file = run/operator-token\n");
         config = dir.resolve("cluster.properties");
         Files.writeString(config, sb.toString(), StandardCharsets.UTF_8);
         runDir = dir.resolve("run");
@@ -134,6 +137,14 @@ class LaunchScriptsIT {
 
         Run start = cluster("start");
         assertThat(start.exit()).as(start.err()).isZero();
+        // The cluster secret and the operator token: created, random, for the owner's eyes only.
+        for (String secret : List.of("peer-secret", "operator-token")) {
+            Path file = runDir.resolve(secret);
+            assertThat(start.err()).contains("created " + file + " (mode 0600)");
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(file).strip()).matches("[0-9a-f]{64}");
+        }
+        assertThat(Files.readString(runDir.resolve("peer-secret"))).isNotEqualTo(Files.readString(runDir.resolve("operator-token")));
         for (int id = 1; id <= REPLICAS; id++) {
             assertThat(start.out()).contains("replica " + id + " starting (pid ").containsPattern("replica " + id + " up after \\d+ ms");
             assertThat(runDir.resolve("replica-" + id + ".log")).exists();
@@ -194,6 +205,12 @@ class LaunchScriptsIT {
                     .contains("port already in use");
         }
         Files.writeString(runDir.resolve("replica-3.pid"), "999999999\n");
+        // A cluster file that names no secret: start refuses, naming the setting, and starts nothing.
+        Files.writeString(config, Files.readString(config).replaceAll("(?m)^peer\\.secret-file.*$", ""));
+        Run noSecret = cluster("start", "2");
+        assertThat(noSecret.exit()).isEqualTo(1);
+        assertThat(noSecret.err()).contains("names no peer.secret-file");
+        assertThat(runDir.resolve("replica-2.pid")).doesNotExist();
         Run status = cluster("status");
         assertThat(status.exit()).isZero();
         assertThat(rowOf(status.out(), 3)).containsSubsequence("-", "stopped", "down");

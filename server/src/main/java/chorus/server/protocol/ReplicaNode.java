@@ -368,6 +368,11 @@ public final class ReplicaNode implements AutoCloseable {
         participant.force(txId, decision, note);
     }
 
+    /** Records a caller refused at the door or the registry (the transport says who and why). */
+    public void recordAccessRefused(String reason) {
+        events.record(Role.PARTICIPANT, EventType.ACCESS_REFUSED, null, address.id(), List.of(), "", reason, -1);
+    }
+
     public void setSimulatedFailure(boolean failed) {
         if (simulatedFailure != failed) {
             simulatedFailure = failed;

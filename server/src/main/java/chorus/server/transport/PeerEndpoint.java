@@ -29,11 +29,6 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
-    public String clusterFingerprint() {
-        return node.cluster().fingerprint();
-    }
-
-    @Override
     public Vote lock(PrepareRequest request) throws RemoteException {
         gate.checkPeerCall();
         traffic.locks.increment();

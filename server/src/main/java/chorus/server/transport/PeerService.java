@@ -14,13 +14,11 @@ import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.util.List;
 
-/** Replica-to-replica calls of two-phase commit, exported by every replica next to the client API. */
+/**
+ * Replica-to-replica calls of two-phase commit. Bound in no registry: a replica hands its stub
+ * only to callers that proved the cluster secret at its {@link PeerDoor}.
+ */
 public interface PeerService extends Remote {
-
-    String NAME = "chorus.peer";
-
-    /** {@link chorus.api.config.ClusterConfig#fingerprint()} of the cluster this replica belongs to. */
-    String clusterFingerprint() throws RemoteException;
 
     Vote lock(PrepareRequest request) throws RemoteException;
 

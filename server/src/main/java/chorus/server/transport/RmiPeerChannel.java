@@ -1,6 +1,7 @@
 package chorus.server.transport;
 
 import chorus.api.ChorusException;
+import chorus.api.NotPermittedException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.model.Decision;
@@ -17,6 +18,7 @@ import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
 import chorus.server.protocol.Wire;
+import java.rmi.AccessException;
 import java.rmi.NoSuchObjectException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
@@ -39,12 +41,14 @@ public final class RmiPeerChannel implements PeerChannel {
     private final int self;
     private final ClusterConfig cluster;
     private final TimeoutClientSocketFactory sockets;
+    private final PeerProof proofs;
     private final Map<Integer, PeerService> stubs = new ConcurrentHashMap<>();
     private volatile ReplicaNode local;
 
-    public RmiPeerChannel(int self, ClusterConfig cluster) {
+    public RmiPeerChannel(int self, ClusterConfig cluster, String peerSecret) {
         this.self = self;
         this.cluster = cluster;
+        this.proofs = new PeerProof(peerSecret, cluster.fingerprint());
         this.sockets = new TimeoutClientSocketFactory(Math.toIntExact(cluster.timeouts().connect().toMillis()),
                 Math.toIntExact(cluster.timeouts().read().toMillis()), cluster.security().tls());
     }
@@ -177,18 +181,43 @@ public final class RmiPeerChannel implements PeerChannel {
         if (stub != null) {
             return stub;
         }
+        stub = open(replica);
+        stubs.put(replica, stub);
+        return stub;
+    }
+
+    /**
+     * Opens a peer's service through its door: the peer's challenge answered with proof of the
+     * cluster secret, and the peer's proof in return checked before anything it says is trusted.
+     */
+    private PeerService open(int replica) throws RemoteException {
         ReplicaAddress a = cluster.require(replica);
+        PeerDoor door;
         try {
-            stub = (PeerService) LocateRegistry.getRegistry(a.host(), a.port(), sockets).lookup(PeerService.NAME);
+            door = (PeerDoor) LocateRegistry.getRegistry(a.host(), a.port(), sockets).lookup(PeerDoor.NAME);
         } catch (NotBoundException e) {
             throw new RemoteException(a + " is not serving the peer protocol");
+        } catch (ClassCastException e) {
+            throw new RemoteException(a + " bound something else than a peer door as " + PeerDoor.NAME);
         }
-        String theirs = stub.clusterFingerprint();
+        String theirs = door.clusterFingerprint();
         if (!theirs.equals(cluster.fingerprint())) {
             throw new RemoteException(a + " belongs to another cluster (membership " + theirs + ", ours " + cluster.fingerprint()
                     + "): check the cluster files");
         }
-        stubs.put(replica, stub);
-        return stub;
+        byte[] challenge = door.challenge();
+        byte[] nonce = PeerProof.nonce();
+        PeerPass pass;
+        try {
+            pass = door.open(self, challenge, nonce, proofs.request(self, replica, challenge, nonce));
+        } catch (NotPermittedException e) {
+            throw new AccessException(e.getMessage());
+        }
+        if (pass == null || pass.service() == null || !PeerProof.same(proofs.reply(self, replica, challenge, nonce), pass.proof())) {
+            String why = "replica " + replica + " at " + a.hostPort() + " did not prove the cluster secret: not trusted as a peer";
+            local.recordAccessRefused(why);
+            throw new AccessException(why);
+        }
+        return pass.service();
     }
 }

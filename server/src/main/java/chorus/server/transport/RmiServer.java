@@ -10,52 +10,77 @@ import chorus.server.protocol.ReplicaNode;
 import java.rmi.NoSuchObjectException;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
-import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Exports a replica's three services and its registry on the replica's single port, bound to the
+ * Exports a replica's services and its read-only registry on the replica's port, bound to the
  * configured address, with timeout sockets for callers and the API serialization filter on every
- * incoming call.
+ * incoming call. The registry names the client API, the admin API and the peer door; the operator's
+ * admin object and the peer service are reachable only through the token and the door.
  */
 public final class RmiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RmiServer.class);
 
-    private final Registry registry;
     private final List<Remote> exported = new ArrayList<>();
     private final PeerTraffic traffic = new PeerTraffic();
+    private Registry registry;
 
-    private RmiServer(Registry registry) {
-        this.registry = registry;
+    private RmiServer() {
     }
 
-    /** Starts serving; the caller must have set {@code java.rmi.server.hostname} to the replica's host. */
-    public static RmiServer start(ReplicaNode node, SSLContext tls, Optional<String> operatorToken) throws RemoteException {
+    /**
+     * Fails with {@link IllegalAccessError} unless the JVM lets the read-only registry extend the
+     * JDK's: checked before a replica opens anything, so that the error comes first and alone.
+     */
+    public static void requireRegistryAccess() {
+        try {
+            Class.forName("chorus.server.transport.ReadOnlyRegistry", true, RmiServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the replica's own registry class is missing", e);
+        }
+    }
+
+    /**
+     * Starts serving; the caller must have set {@code java.rmi.server.hostname} to the replica's
+     * host and {@code java.rmi.server.randomIDs} to true (unbound stubs are capabilities).
+     *
+     * @param peerSecret the cluster secret that callers of the peer service must prove
+     */
+    public static RmiServer start(ReplicaNode node, SSLContext tls, Optional<String> operatorToken, String peerSecret)
+            throws RemoteException {
         ReplicaAddress a = node.address();
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
                 Math.toIntExact(t.read().toMillis()), tls != null);
         BoundServerSocketFactory ssf = new BoundServerSocketFactory(a.host(), tls);
-        Registry registry = LocateRegistry.createRegistry(a.port(), csf, ssf);
-        RmiServer server = new RmiServer(registry);
+        RmiServer server = new RmiServer();
         try {
+            Map<String, Remote> names = new LinkedHashMap<>();
             FailureGate gate = new FailureGate(node);
-            server.export(KeyValueService.NAME, new KeyValueEndpoint(node, gate), a.port(), csf, ssf);
+            names.put(KeyValueService.NAME, server.export(new KeyValueEndpoint(node, gate), a.port(), csf, ssf));
             OperatorGate operators = new OperatorGate(a.id(), operatorToken);
-            ReplicaAdmin plain = (ReplicaAdmin) server.export(ReplicaAdmin.NAME, new AdminEndpoint(node, operators, false),
-                    a.port(), csf, ssf);
+            ReplicaAdmin plain = (ReplicaAdmin) server.export(new AdminEndpoint(node, operators, false), a.port(), csf, ssf);
+            names.put(ReplicaAdmin.NAME, plain);
             // Not bound in the registry: reachable only through withToken.
-            ReplicaAdmin operator = (ReplicaAdmin) server.export(null, new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
+            ReplicaAdmin operator = (ReplicaAdmin) server.export(new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
             operators.stubs(plain, operator);
-            server.export(PeerService.NAME, new PeerEndpoint(node, gate, server.traffic), a.port(), csf, ssf);
+            // Not bound either: only a caller that proves the cluster secret at the door gets it.
+            PeerService peers = (PeerService) server.export(new PeerEndpoint(node, gate, server.traffic), a.port(), csf, ssf);
+            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecret, peers), a.port(), csf, ssf));
+            server.registry = new ReadOnlyRegistry(a.id(), a.port(), csf, ssf, SerialFilters.API, names, refusal -> {
+                LOG.warn(refusal);
+                node.recordAccessRefused(refusal);
+            });
         } catch (RemoteException | RuntimeException e) {
             server.close();
             throw e;
@@ -63,13 +88,10 @@ public final class RmiServer implements AutoCloseable {
         return server;
     }
 
-    private Remote export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
+    private Remote export(Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
             throws RemoteException {
         Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, SerialFilters.API);
         exported.add(service);
-        if (name != null) {
-            registry.rebind(name, stub);
-        }
         return stub;
     }
 
@@ -78,7 +100,9 @@ public final class RmiServer implements AutoCloseable {
         for (Remote r : exported) {
             unexport(r);
         }
-        unexport(registry);
+        if (registry != null) {
+            unexport(registry);
+        }
         LOG.info("peer calls served: {}", traffic);
     }
 

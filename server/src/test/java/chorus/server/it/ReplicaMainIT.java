@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import chorus.api.TransactionAbortedException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.rmi.ReplicaConnector;
+import chorus.server.PeerSecrets;
+import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +35,8 @@ class ReplicaMainIT {
 
     private Exit run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain"));
+                "-Xmx128m", ReplicaMain.REQUIRED_JVM_OPTIONS.get(0), "-cp", System.getProperty("java.class.path"),
+                "chorus.server.ReplicaMain"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -44,8 +47,12 @@ class ReplicaMainIT {
         return new Exit(p.exitValue(), out);
     }
 
+    /** A cluster file of {@code text} and, unless it names one, a cluster secret. */
     private Path config(String text) throws IOException {
         Path f = dir.resolve("cluster-" + System.nanoTime() + ".properties");
+        if (!text.contains("peer.secret-file")) {
+            text += "peer.secret-file = " + PeerSecrets.createIfAbsent(dir.resolve("peer-secret")) + "\n";
+        }
         Files.writeString(f, text);
         return f;
     }
@@ -138,7 +145,7 @@ class ReplicaMainIT {
             // Our replica 2 is configured where the other cluster's replica 1 listens (a stale file).
             Path conf = config("replica.1 = 127.0.0.1:" + port + "\nreplica.2 = " + other.address(1).hostPort() + "\n");
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                    "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain", "--config", conf.toString(),
+                    ReplicaMain.REQUIRED_JVM_OPTIONS.get(0), "-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain", "--config", conf.toString(),
                     "--id", "1", "--data", dir.resolve("ours").toString());
             Process ours = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("ours.log").toFile()).start();

@@ -15,6 +15,7 @@ import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.server.ChildProcesses;
 import chorus.server.LoopbackPorts;
+import chorus.server.PeerSecrets;
 import chorus.server.ReplicaMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,10 +51,10 @@ public final class LocalCluster implements AutoCloseable {
 
     private LocalCluster(Path workDir, ClusterConfig config) throws IOException {
         this.workDir = workDir;
-        this.config = config;
+        this.config = PeerSecrets.ensure(config, workDir);
         this.configFile = workDir.resolve("cluster.properties");
-        Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
-        this.connector = new ReplicaConnector(config);
+        Files.writeString(configFile, this.config.toProperties(), StandardCharsets.UTF_8);
+        this.connector = new ReplicaConnector(this.config);
     }
 
     public static LocalCluster start(int replicas, Path workDir) {

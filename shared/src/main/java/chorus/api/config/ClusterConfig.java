@@ -45,7 +45,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
 
     /** Settings of {@link Security}; paths are relative to the cluster file's directory. */
     private static final List<String> SECURITY_KEYS = List.of(
-            "tls.enabled", "tls.keystore", "tls.truststore", "tls.password-file", "admin.token-file");
+            "tls.enabled", "tls.keystore", "tls.truststore", "tls.password-file", "admin.token-file", "peer.secret-file");
 
     public ClusterConfig {
         if (replicas == null || replicas.isEmpty()) {
@@ -195,6 +195,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         if (security.tokenFile() != null) {
             sb.append("admin.token-file = ").append(escape(security.tokenFile())).append('\n');
         }
+        if (security.peerSecretFile() != null) {
+            sb.append("peer.secret-file = ").append(escape(security.peerSecretFile())).append('\n');
+        }
         sb.append(COORDINATION_KEY).append(" = ").append(coordination.text()).append('\n');
         return sb.toString();
     }
@@ -262,7 +265,8 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             throw new ConfigException("tls.enabled = '" + enabled + "' must be true or false");
         }
         return new Security(Boolean.parseBoolean(enabled), path(s.get("tls.keystore"), base), path(s.get("tls.truststore"), base),
-                path(s.get("tls.password-file"), base), path(s.get("admin.token-file"), base));
+                path(s.get("tls.password-file"), base), path(s.get("admin.token-file"), base),
+                path(s.get("peer.secret-file"), base));
     }
 
     private static String path(String value, Path base) {

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Optional protection of a cluster: mutual TLS on every RMI connection (clients and peers), and an
- * operator token that guards the admin calls that change state. Both are off by default. Paths are
- * held as strings so that the record stays serializable; secrets are never held here, only the
- * files they are read from.
+ * Protection of a cluster: the cluster secret that replicas prove to each other before any peer
+ * call (required of every replica), mutual TLS on every RMI connection (clients and peers), and an
+ * operator token that guards the admin calls that change state. Paths are held as strings so that
+ * the record stays serializable; secrets are never held here, only the files they are read from.
  *
  * @param tls          every connection is TLS with client authentication; both sides present the
  *                     cluster's certificate and trust only the cluster's trust store
@@ -19,16 +19,50 @@ import java.util.Optional;
  * @param trustStore   PKCS12 trust store with the certificates this process accepts
  * @param passwordFile file holding the password of both stores
  * @param tokenFile    file holding the operator token, or null for no token
+ * @param peerSecretFile file holding the cluster secret (replicas only; clients never read it), or
+ *                     null where no replica is started from this configuration
  */
-public record Security(boolean tls, String keyStore, String trustStore, String passwordFile, String tokenFile)
-        implements Serializable {
+public record Security(boolean tls, String keyStore, String trustStore, String passwordFile, String tokenFile,
+                       String peerSecretFile) implements Serializable {
 
-    public static final Security NONE = new Security(false, null, null, null, null);
+    public static final Security NONE = new Security(false, null, null, null, null, null);
+
+    /** Shortest cluster secret accepted, in characters (launch/cluster writes 64 hex digits). */
+    public static final int MIN_PEER_SECRET_CHARS = 32;
 
     public Security {
         if (tls && (keyStore == null || trustStore == null || passwordFile == null)) {
             throw new ConfigException("tls.enabled = true needs tls.keystore, tls.truststore and tls.password-file");
         }
+    }
+
+    public Security(boolean tls, String keyStore, String trustStore, String passwordFile, String tokenFile) {
+        this(tls, keyStore, trustStore, passwordFile, tokenFile, null);
+    }
+
+    public Security withPeerSecretFile(String file) {
+        return new Security(tls, keyStore, trustStore, passwordFile, tokenFile, file);
+    }
+
+    public Security withTokenFile(String file) {
+        return new Security(tls, keyStore, trustStore, passwordFile, file, peerSecretFile);
+    }
+
+    /**
+     * The cluster secret, read from its file now. A replica cannot run without one: it is what
+     * keeps anyone but the cluster's replicas from making peer calls.
+     */
+    public String readPeerSecret() {
+        if (peerSecretFile == null) {
+            throw new ConfigException("the cluster file names no peer.secret-file: replicas prove a shared secret to each other "
+                    + "before any peer call (launch/cluster start creates the file named there)");
+        }
+        String secret = readSecret(peerSecretFile, "peer.secret-file");
+        if (secret.length() < MIN_PEER_SECRET_CHARS) {
+            throw new ConfigException("peer.secret-file " + peerSecretFile + " holds " + secret.length() + " characters; at least "
+                    + MIN_PEER_SECRET_CHARS + " are needed (for example 64 hex digits from /dev/urandom)");
+        }
+        return secret;
     }
 
     /** The password of the key and trust stores, read from its file now (never kept in config). */
@@ -55,6 +89,6 @@ public record Security(boolean tls, String keyStore, String trustStore, String p
 
     @Override
     public String toString() {
-        return "Security[tls=" + tls + ", token=" + (tokenFile != null) + "]";
+        return "Security[tls=" + tls + ", token=" + (tokenFile != null) + ", peerSecret=" + (peerSecretFile != null) + "]";
     }
 }

@@ -45,7 +45,12 @@ public enum EventType {
     /** The replica reached an armed fault point and is crashing or hanging there. */
     FAULT_HIT,
     /** An operator cleared every injected fault. */
-    FAULTS_CLEARED;
+    FAULTS_CLEARED,
+    /**
+     * A caller was refused before it could change anything: a peer call without proof of the
+     * cluster secret, or a replica that could not prove it in return.
+     */
+    ACCESS_REFUSED;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {
