@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Exports a replica's three services and its registry on the replica's single port, bound to the
- * configured address, with timeout sockets for callers and the API serialization filter on every
- * incoming call.
+ * Exports a replica's registry and its client and admin services on the replica's port, and its
+ * peer service on a listener of its own (the peer port), both bound to the configured address,
+ * with timeout sockets for callers and the API serialization filter on every incoming call. The
+ * peer service's own listener keeps peers' connections apart from clients': a flood of client
+ * connections never takes the slots the protocol needs.
  */
 public final class RmiServer implements AutoCloseable {
 
@@ -43,7 +45,7 @@ public final class RmiServer implements AutoCloseable {
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
                 Math.toIntExact(t.read().toMillis()), tls != null);
-        BoundServerSocketFactory ssf = new BoundServerSocketFactory(a.host(), tls);
+        BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls);
         Registry registry = LocateRegistry.createRegistry(a.port(), csf, ssf);
         RmiServer server = new RmiServer(registry);
         try {
@@ -55,12 +57,19 @@ public final class RmiServer implements AutoCloseable {
             // Not bound in the registry: reachable only through withToken.
             ReplicaAdmin operator = (ReplicaAdmin) server.export(null, new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
             operators.stubs(plain, operator);
-            server.export(PeerService.NAME, new PeerEndpoint(node, gate, server.traffic), a.port(), csf, ssf);
+            server.exportPeerService(new PeerEndpoint(node, gate, server.traffic), a.peerPort(), csf,
+                    new BoundServerSocketFactory("peer", a.host(), tls));
         } catch (RemoteException | RuntimeException e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    /** The peer service on its own listener ({@code port} 0: an ephemeral one); peers find it through the registry. */
+    private void exportPeerService(PeerEndpoint peers, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory peerSockets)
+            throws RemoteException {
+        export(PeerService.NAME, peers, port, csf, peerSockets);
     }
 
     private Remote export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
