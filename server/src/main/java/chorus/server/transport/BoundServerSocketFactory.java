@@ -11,18 +11,26 @@ import javax.net.ssl.SSLServerSocket;
 
 /**
  * Listens on the configured address only (loopback by default), never on every interface.
- * {@code equals} lets the registry and every exported object share one port. Accepted plain
+ * {@code equals} lets the registry and every exported object of one listener share one port; the
+ * listener's name keeps two listeners apart (RMI reuses the listener of an equal factory for an
+ * object exported on port 0). Accepted plain
  * connections have TCP keep-alive on: a replica waits for a caller's next call without a read
  * timeout (see {@code ReplicaMain}), so keep-alive is what ends the connection of a caller whose
  * machine is gone.
  */
 final class BoundServerSocketFactory implements RMIServerSocketFactory {
 
+    private final String listener;
     private final String host;
     private final SSLContext tls;
 
-    /** @param tls the replica's TLS identity, or null for plain TCP */
-    BoundServerSocketFactory(String host, SSLContext tls) {
+    /**
+     * @param listener which of the replica's listeners this is ("client", "peer"): factories of
+     *                 different listeners are never equal
+     * @param tls the replica's TLS identity, or null for plain TCP
+     */
+    BoundServerSocketFactory(String listener, String host, SSLContext tls) {
+        this.listener = listener;
         this.host = host;
         this.tls = tls;
     }
@@ -50,12 +58,12 @@ final class BoundServerSocketFactory implements RMIServerSocketFactory {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BoundServerSocketFactory f && f.host.equals(host) && f.tls == tls;
+        return o instanceof BoundServerSocketFactory f && f.listener.equals(listener) && f.host.equals(host) && f.tls == tls;
     }
 
     @Override
     public int hashCode() {
-        return host.hashCode();
+        return 31 * listener.hashCode() + host.hashCode();
     }
 
     /** A server socket whose accepted connections have TCP keep-alive on. */

@@ -22,10 +22,13 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Exports a replica's services and its read-only registry on the replica's port, bound to the
+ * Exports a replica's read-only registry and its client and admin services on the replica's port,
+ * and its peer door and peer service on a listener of their own (the peer port), both bound to the
  * configured address, with timeout sockets for callers and the API serialization filter on every
  * incoming call. The registry names the client API, the admin API and the peer door; the operator's
- * admin object and the peer service are reachable only through the token and the door.
+ * admin object and the peer service are reachable only through the token and the door. The peer
+ * port keeps peers' connections apart from clients': a flood of client connections never takes the
+ * slots the protocol needs.
  */
 public final class RmiServer implements AutoCloseable {
 
@@ -62,7 +65,8 @@ public final class RmiServer implements AutoCloseable {
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
                 Math.toIntExact(t.read().toMillis()), tls != null);
-        BoundServerSocketFactory ssf = new BoundServerSocketFactory(a.host(), tls);
+        BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls);
+        BoundServerSocketFactory peerSockets = new BoundServerSocketFactory("peer", a.host(), tls);
         RmiServer server = new RmiServer();
         try {
             Map<String, Remote> names = new LinkedHashMap<>();
@@ -74,9 +78,11 @@ public final class RmiServer implements AutoCloseable {
             // Not bound in the registry: reachable only through withToken.
             ReplicaAdmin operator = (ReplicaAdmin) server.export(new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
             operators.stubs(plain, operator);
-            // Not bound either: only a caller that proves the cluster secret at the door gets it.
-            PeerService peers = (PeerService) server.export(new PeerEndpoint(node, gate, server.traffic), a.port(), csf, ssf);
-            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecret, peers), a.port(), csf, ssf));
+            // Not bound either, and on the peer port: only a caller that proves the cluster secret at
+            // the door gets it.
+            PeerService peers = (PeerService) server.export(new PeerEndpoint(node, gate, server.traffic), a.peerPort(), csf,
+                    peerSockets);
+            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecret, peers), a.peerPort(), csf, peerSockets));
             server.registry = new ReadOnlyRegistry(a.id(), a.port(), csf, ssf, SerialFilters.API, names, refusal -> {
                 LOG.warn(refusal);
                 node.recordAccessRefused(refusal);

@@ -123,6 +123,19 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts every replica of {@code config} (addresses, ports and settings as given, for example
+     * peer ports or limits a test needs) and returns once every one answers.
+     */
+    public static LocalCluster start(ClusterConfig config, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            return startAll(new LocalCluster(workDir, config), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Replicas started from now on accept injected faults ({@code --allow-faults}). */
     public LocalCluster allowFaults(boolean allow) {
         this.allowFaults = allow;

@@ -12,7 +12,7 @@ class BoundServerSocketFactoryTest {
 
     @Test
     void listensOnTheConfiguredAddressAndAcceptedConnectionsHaveKeepAliveOn() throws Exception {
-        try (ServerSocket server = new BoundServerSocketFactory("127.0.0.1", null).createServerSocket(0);
+        try (ServerSocket server = new BoundServerSocketFactory("client", "127.0.0.1", null).createServerSocket(0);
              Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
              Socket accepted = server.accept()) {
             assertThat(server.getInetAddress().getHostAddress()).isEqualTo("127.0.0.1");

@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * <pre>
  * replica.1 = 127.0.0.1:7101
  * replica.2 = 127.0.0.1:7102
+ * replica.2.peer-port = 7202
  * timeout.vote.ms = 2000
  * coordination = receiver
  * </pre>
@@ -42,6 +43,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             "conflict.retries");
 
     private static final String COORDINATION_KEY = "coordination";
+
+    /** {@code replica.<id>.peer-port}: where the replica's peer service listens (0 or absent: any free port). */
+    private static final String PEER_PORT_SUFFIX = ".peer-port";
 
     /** Settings of {@link Security}; paths are relative to the cluster file's directory. */
     private static final List<String> SECURITY_KEYS = List.of(
@@ -64,6 +68,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             }
             if (!endpoints.add(r.host() + ":" + r.port())) {
                 throw new ConfigException("two replicas share the address " + r.hostPort());
+            }
+            if (r.peerPort() != 0 && !endpoints.add(r.host() + ":" + r.peerPort())) {
+                throw new ConfigException("replica " + r.id() + "'s peer port " + r.peerPort() + " is already used on " + r.host());
             }
         }
         replicas = List.copyOf(sorted);
@@ -121,12 +128,16 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             throw new ConfigException(source + ": malformed line: " + e.getMessage());
         }
         TreeMap<Integer, ReplicaAddress> replicas = new TreeMap<>();
+        Map<Integer, Integer> peerPorts = new TreeMap<>();
         long[] settings = settingsOf(Timeouts.DEFAULTS);
         Map<String, String> security = new java.util.HashMap<>();
         Coordination coordination = Coordination.RECEIVER;
         for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
             String value = p.getProperty(key).trim();
-            if (key.startsWith("replica.")) {
+            if (key.startsWith("replica.") && key.endsWith(PEER_PORT_SUFFIX)) {
+                peerPorts.put(replicaId(key, key.substring("replica.".length(), key.length() - PEER_PORT_SUFFIX.length()), source),
+                        peerPort(key, value, source));
+            } else if (key.startsWith("replica.")) {
                 int id;
                 try {
                     id = Integer.parseInt(key.substring("replica.".length()));
@@ -153,8 +164,19 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                     throw new ConfigException(source + ": " + e.getMessage());
                 }
             } else {
-                throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, "
+                throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, replica.<id>" + PEER_PORT_SUFFIX + ", "
                         + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + COORDINATION_KEY);
+            }
+        }
+        for (Map.Entry<Integer, Integer> e : peerPorts.entrySet()) {
+            ReplicaAddress r = replicas.get(e.getKey());
+            if (r == null) {
+                throw new ConfigException(source + ": replica." + e.getKey() + PEER_PORT_SUFFIX + " is set but replica." + e.getKey() + " is not");
+            }
+            try {
+                replicas.put(r.id(), r.withPeerPort(e.getValue()));
+            } catch (IllegalArgumentException x) {
+                throw new ConfigException(source + ": replica." + r.id() + PEER_PORT_SUFFIX + ": " + x.getMessage());
             }
         }
         Timeouts timeouts;
@@ -181,6 +203,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         StringBuilder sb = new StringBuilder("# Chorus cluster file\n");
         for (ReplicaAddress r : replicas) {
             sb.append("replica.").append(r.id()).append(" = ").append(r.hostPort()).append('\n');
+            if (r.peerPort() != 0) {
+                sb.append("replica.").append(r.id()).append(PEER_PORT_SUFFIX).append(" = ").append(r.peerPort()).append('\n');
+            }
         }
         long[] settings = settingsOf(timeouts);
         for (int i = 0; i < TIMEOUT_KEYS.size(); i++) {
@@ -252,6 +277,22 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
     /** The replica that coordinates the writes it receives; under {@link Coordination#LEADER}, every write. */
     public int coordinatorFor(int receiver) {
         return coordination == Coordination.LEADER ? replicas.get(0).id() : receiver;
+    }
+
+    private static int replicaId(String key, String id, String source) {
+        try {
+            return Integer.parseInt(id);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + ": '" + key + "' should be replica.<id>" + PEER_PORT_SUFFIX + " with a number 1.." + MAX_REPLICAS);
+        }
+    }
+
+    private static int peerPort(String key, String value, String source) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + ": " + key + " = '" + value + "' is not a port number (0: any free port)");
+        }
     }
 
     /** Properties files treat backslashes as escapes (Windows paths). */

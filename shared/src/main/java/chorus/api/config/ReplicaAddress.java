@@ -2,8 +2,13 @@ package chorus.api.config;
 
 import java.io.Serializable;
 
-/** Where one replica listens: its id in the cluster and its RMI host and port. */
-public record ReplicaAddress(int id, String host, int port) implements Serializable {
+/**
+ * Where one replica listens: its id in the cluster, its RMI host and port (registry, clients'
+ * services), and the port of its peer service, which has a listener of its own so that clients
+ * never compete with peers for connections. {@code peerPort} 0 means an ephemeral port on the same
+ * host; peers find it through the registry either way.
+ */
+public record ReplicaAddress(int id, String host, int port, int peerPort) implements Serializable {
 
     public ReplicaAddress {
         if (id < 1 || id > ClusterConfig.MAX_REPLICAS) {
@@ -15,6 +20,22 @@ public record ReplicaAddress(int id, String host, int port) implements Serializa
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("replica " + id + " has port " + port + ", outside 1..65535");
         }
+        if (peerPort < 0 || peerPort > 65535) {
+            throw new IllegalArgumentException("replica " + id + " has peer port " + peerPort + ", outside 1..65535 (or 0: any free port)");
+        }
+        if (peerPort == port) {
+            throw new IllegalArgumentException("replica " + id + " has peer port " + peerPort + ", the same as its client port");
+        }
+    }
+
+    /** A replica whose peer service listens on an ephemeral port. */
+    public ReplicaAddress(int id, String host, int port) {
+        this(id, host, port, 0);
+    }
+
+    /** The same replica with its peer service on {@code peerPort} (0: any free port). */
+    public ReplicaAddress withPeerPort(int peerPort) {
+        return new ReplicaAddress(id, host, port, peerPort);
     }
 
     /** Parses {@code host:port} (IPv6 hosts in brackets: {@code [::1]:7101}). */

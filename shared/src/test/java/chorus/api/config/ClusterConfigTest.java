@@ -115,4 +115,26 @@ class ClusterConfigTest {
         ClusterConfig c = ClusterConfig.localhost(3, 7101, Timeouts.DEFAULTS);
         assertThatThrownBy(() -> c.require(7)).hasMessage("unknown replica id 7; the cluster has 1, 2, 3");
     }
+
+    @Test
+    void aReplicaMayNameThePortOfItsPeerService() {
+        ClusterConfig c = ClusterConfig.parse("replica.1=127.0.0.1:7101\nreplica.1.peer-port=7201\nreplica.2=127.0.0.1:7102\n", "f");
+        assertThat(c.require(1).peerPort()).isEqualTo(7201);
+        assertThat(c.require(2).peerPort()).as("absent: any free port").isZero();
+        assertThat(ClusterConfig.parse(c.toProperties(), "again")).isEqualTo(c);
+    }
+
+    @Test
+    void badPeerPortsAreRejectedWithTheKeyNamed() {
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.peer-port=x", "f"))
+                .hasMessageContaining("replica.1.peer-port").hasMessageContaining("not a port number");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.peer-port=70000", "f"))
+                .hasMessageContaining("replica.1.peer-port").hasMessageContaining("outside 1..65535");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2.peer-port=7", "f"))
+                .hasMessageContaining("replica.2.peer-port is set but replica.2 is not");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.peer-port=1", "f"))
+                .hasMessageContaining("same as its client port");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2=a:2\nreplica.1.peer-port=2", "f"))
+                .hasMessageContaining("a:2");
+    }
 }
