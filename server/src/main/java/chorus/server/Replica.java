@@ -1,6 +1,7 @@
 package chorus.server;
 
 import chorus.api.config.ClusterConfig;
+import chorus.api.config.Security;
 import chorus.api.rmi.TlsSockets;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.Scheduler;
@@ -11,9 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.rmi.RemoteException;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One running replica: storage, protocol and RMI, started in that order and closed in reverse. */
 public final class Replica implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
 
     private final RocksStore store;
     private final ReplicaNode node;
@@ -46,8 +51,18 @@ public final class Replica implements AutoCloseable {
             // Recover before serving, so that no client sees a key whose prepared write is not yet locked again.
             node.start();
             // TLS identity for both directions: peers' stubs use it when this replica calls them.
-            SSLContext tls = cluster.security().tls() ? TlsSockets.install(cluster.security()) : null;
-            RmiServer rmi = RmiServer.start(node, tls, cluster.security().readToken(), peerSecret);
+            Security security = cluster.security().forReplica(id);
+            SSLContext tls = null;
+            SSLContext peerTls = null;
+            if (security.tls()) {
+                tls = TlsSockets.install(security);
+                ReplicaNode n = node;
+                peerTls = TlsSockets.loadForPeerPort(security, refusal -> {
+                    LOG.warn("replica {}: {}", id, refusal);
+                    n.recordAccessRefused("replica " + id + " refused " + refusal);
+                });
+            }
+            RmiServer rmi = RmiServer.start(node, tls, peerTls, security.readToken(), peerSecret);
             channel.connectAllInBackground(Duration.ofSeconds(60));
             return new Replica(store, node, rmi);
         } catch (RemoteException | RuntimeException e) {

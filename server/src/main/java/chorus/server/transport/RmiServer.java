@@ -57,16 +57,19 @@ public final class RmiServer implements AutoCloseable {
      * Starts serving; the caller must have set {@code java.rmi.server.hostname} to the replica's
      * host and {@code java.rmi.server.randomIDs} to true (unbound stubs are capabilities).
      *
+     * @param tls        the replica's TLS identity, or null for plain TCP
+     * @param peerTls    the same for the peer port, which accepts replicas' certificates only
      * @param peerSecret the cluster secret that callers of the peer service must prove
      */
-    public static RmiServer start(ReplicaNode node, SSLContext tls, Optional<String> operatorToken, String peerSecret)
+    public static RmiServer start(ReplicaNode node, SSLContext tls, SSLContext peerTls, Optional<String> operatorToken,
+                                  String peerSecret)
             throws RemoteException {
         ReplicaAddress a = node.address();
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
                 Math.toIntExact(t.read().toMillis()), tls != null);
         BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls);
-        BoundServerSocketFactory peerSockets = new BoundServerSocketFactory("peer", a.host(), tls);
+        BoundServerSocketFactory peerSockets = new BoundServerSocketFactory("peer", a.host(), peerTls);
         RmiServer server = new RmiServer();
         try {
             Map<String, Remote> names = new LinkedHashMap<>();

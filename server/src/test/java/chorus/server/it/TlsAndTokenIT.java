@@ -2,22 +2,34 @@ package chorus.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import chorus.api.NotPermittedException;
+import chorus.api.config.ClusterConfig;
 import chorus.api.config.Security;
+import chorus.api.model.EventType;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
+import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.api.rmi.TlsSockets;
+import chorus.server.LoopbackPorts;
 import chorus.server.testing.LocalCluster;
+import chorus.server.testing.TlsMaterial;
+import chorus.server.transport.PeerDoor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.RemoteException;
+import java.rmi.registry.LocateRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,19 +46,13 @@ class TlsAndTokenIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Path tls = dir.resolve("tls");
-        Files.createDirectories(tls);
-        Files.writeString(tls.resolve("password"), "test-password-1\n");
-        Files.writeString(tls.resolve("token"), "the-operator-token\n");
-        identity(tls, "chorus");
-        keytool(tls, "-exportcert", "-alias", "chorus", "-keystore", "chorus.p12", "-storepass", "test-password-1", "-file", "chorus.crt");
-        keytool(tls, "-importcert", "-noprompt", "-alias", "chorus", "-file", "chorus.crt", "-keystore", "trust.p12",
-                "-storetype", "PKCS12", "-storepass", "test-password-1");
+        ClusterConfig made = TlsMaterial.create(new ClusterConfig(LoopbackPorts.replicas(3), LocalCluster.TEST_TIMEOUTS),
+                dir.resolve("run"));
+        security = made.security();
+        Path tls = dir.resolve("run").resolve("tls");
         // A stranger: a key pair of its own that trusts the cluster, but that the cluster does not trust.
         identity(tls, "stranger");
-        security = new Security(true, tls.resolve("chorus.p12").toString(), tls.resolve("trust.p12").toString(),
-                tls.resolve("password").toString(), tls.resolve("token").toString());
-        cluster = LocalCluster.start(3, dir.resolve("cluster"), LocalCluster.TEST_TIMEOUTS, security);
+        cluster = LocalCluster.start(made, dir.resolve("cluster"));
     }
 
     @AfterAll
@@ -67,7 +73,7 @@ class TlsAndTokenIT {
 
     @Test
     void aClientWhoseCertificateTheClusterDoesNotTrustIsRefused() throws Exception {
-        Path tls = dir.resolve("tls");
+        Path tls = dir.resolve("run").resolve("tls");
         Security strangerSecurity = new Security(true, tls.resolve("stranger.p12").toString(), tls.resolve("trust.p12").toString(),
                 tls.resolve("password").toString(), null);
         SSLContext stranger = TlsSockets.load(strangerSecurity);
@@ -112,13 +118,64 @@ class TlsAndTokenIT {
         operator.admin().setSimulatedFailure(false);
         assertThat(cluster.status(3).simulatedFailure()).isFalse();
         // The replica's log never shows the token.
-        assertThat(Files.readString(cluster.logFile(3))).doesNotContain("the-operator-token");
+        assertThat(Files.readString(cluster.logFile(3))).doesNotContain(security.readToken().orElseThrow());
+    }
+
+    /**
+     * The probe's attack in TLS mode: with the client certificate (from the cluster's own CA) it
+     * reached the peer service. Now the door and the peer service listen on the peer port, which
+     * takes replicas' certificates only.
+     */
+    @Test
+    void aClientCertificateOfferedToThePeerPortIsRefused() throws Exception {
+        ReplicaConnection client = new ReplicaConnector(LocalCluster.TEST_TIMEOUTS, security.withTokenFile(null))
+                .connect(cluster.address(2));
+        assertThat(client.admin().status().id()).isEqualTo(2);
+        var a = cluster.address(2);
+        PeerDoor door = (PeerDoor) LocateRegistry.getRegistry(a.host(), a.port(), new TimeoutClientSocketFactory(1000, 8000, true))
+                .lookup(PeerDoor.NAME);
+        assertThatThrownBy(door::challenge).isInstanceOf(RemoteException.class);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.events(2))
+                .anySatisfy(e -> {
+                    assertThat(e.type()).isEqualTo(EventType.ACCESS_REFUSED);
+                    assertThat(e.reason()).contains("a caller of the peer port presented the certificate CN=chorus client");
+                }));
+        // Writes between the replicas, whose certificates are replicas', go on.
+        assertThat(cluster.connection(2).kv().put("after-peer-probe", "ok").version()).isPositive();
+        assertThat(cluster.connection(3).kv().get("after-peer-probe").value()).isEqualTo("ok");
+    }
+
+    /** Nor can a client certificate pose as a replica: servers must present a replica's. */
+    @Test
+    void aServerWithAClientCertificateIsNotTakenForAReplica() throws Exception {
+        SSLContext asClient = TlsSockets.load(security);
+        try (SSLServerSocket impostor = (SSLServerSocket) asClient.getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread serve = new Thread(() -> {
+                try (SSLSocket s = (SSLSocket) impostor.accept()) {
+                    s.setSoTimeout(5000);
+                    s.startHandshake();
+                } catch (IOException expected) {
+                    // the caller refuses the certificate
+                }
+            }, "impostor");
+            serve.start();
+            try (SSLSocket s = (SSLSocket) asClient.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                    impostor.getLocalPort())) {
+                s.setSoTimeout(5000);
+                // The client certificate's extended key usage (clientAuth only) refuses it first;
+                // a certificate without that limit would be refused for not naming a replica.
+                assertThatThrownBy(s::startHandshake).isInstanceOf(SSLHandshakeException.class)
+                        .hasStackTraceContaining("ClusterTrust.checkServerTrusted");
+            }
+            serve.join(10_000);
+        }
     }
 
     private static void identity(Path tls, String name) throws Exception {
         keytool(tls, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
                 "-validity", "30", "-dname", "CN=" + name, "-keystore", name + ".p12", "-storetype", "PKCS12",
-                "-storepass", "test-password-1", "-keypass", "test-password-1");
+                "-storepass:file", "password", "-keypass:file", "password");
     }
 
     private static void keytool(Path cwd, String... args) throws Exception {

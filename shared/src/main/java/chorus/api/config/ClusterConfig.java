@@ -49,7 +49,8 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
 
     /** Settings of {@link Security}; paths are relative to the cluster file's directory. */
     private static final List<String> SECURITY_KEYS = List.of(
-            "tls.enabled", "tls.keystore", "tls.truststore", "tls.password-file", "admin.token-file", "peer.secret-file");
+            "tls.enabled", "tls.keystore", "tls.replica-keystore", "tls.truststore", "tls.password-file", "admin.token-file",
+            "peer.secret-file");
 
     public ClusterConfig {
         if (replicas == null || replicas.isEmpty()) {
@@ -216,6 +217,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
               .append("tls.keystore = ").append(escape(security.keyStore())).append('\n')
               .append("tls.truststore = ").append(escape(security.trustStore())).append('\n')
               .append("tls.password-file = ").append(escape(security.passwordFile())).append('\n');
+            if (security.replicaKeyStore() != null) {
+                sb.append("tls.replica-keystore = ").append(escape(security.replicaKeyStore())).append('\n');
+            }
         }
         if (security.tokenFile() != null) {
             sb.append("admin.token-file = ").append(escape(security.tokenFile())).append('\n');
@@ -307,7 +311,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         }
         return new Security(Boolean.parseBoolean(enabled), path(s.get("tls.keystore"), base), path(s.get("tls.truststore"), base),
                 path(s.get("tls.password-file"), base), path(s.get("admin.token-file"), base),
-                path(s.get("peer.secret-file"), base));
+                path(s.get("peer.secret-file"), base), path(s.get("tls.replica-keystore"), base));
     }
 
     private static String path(String value, Path base) {

@@ -13,9 +13,13 @@ import java.util.Optional;
  * operator token that guards the admin calls that change state. Paths are held as strings so that
  * the record stays serializable; secrets are never held here, only the files they are read from.
  *
- * @param tls          every connection is TLS with client authentication; both sides present the
- *                     cluster's certificate and trust only the cluster's trust store
- * @param keyStore     PKCS12 key store with this process's key and certificate
+ * @param tls          every connection is TLS with client authentication; both sides present a
+ *                     certificate from the cluster's CA and trust only the cluster's trust store;
+ *                     a replica's certificate names it ({@code CN=chorus replica N}), and only
+ *                     such certificates are accepted on the peer port and from servers
+ * @param keyStore     PKCS12 key store with this process's key and certificate (a client's)
+ * @param replicaKeyStore PKCS12 key store of a replica, {@code {id}} standing for its id; replicas
+ *                     use it instead of {@code keyStore}
  * @param trustStore   PKCS12 trust store with the certificates this process accepts
  * @param passwordFile file holding the password of both stores
  * @param tokenFile    file holding the operator token, or null for no token
@@ -23,9 +27,9 @@ import java.util.Optional;
  *                     null where no replica is started from this configuration
  */
 public record Security(boolean tls, String keyStore, String trustStore, String passwordFile, String tokenFile,
-                       String peerSecretFile) implements Serializable {
+                       String peerSecretFile, String replicaKeyStore) implements Serializable {
 
-    public static final Security NONE = new Security(false, null, null, null, null, null);
+    public static final Security NONE = new Security(false, null, null, null, null, null, null);
 
     /** Shortest cluster secret accepted, in characters (launch/cluster writes 64 hex digits). */
     public static final int MIN_PEER_SECRET_CHARS = 32;
@@ -37,15 +41,24 @@ public record Security(boolean tls, String keyStore, String trustStore, String p
     }
 
     public Security(boolean tls, String keyStore, String trustStore, String passwordFile, String tokenFile) {
-        this(tls, keyStore, trustStore, passwordFile, tokenFile, null);
+        this(tls, keyStore, trustStore, passwordFile, tokenFile, null, null);
     }
 
     public Security withPeerSecretFile(String file) {
-        return new Security(tls, keyStore, trustStore, passwordFile, tokenFile, file);
+        return new Security(tls, keyStore, trustStore, passwordFile, tokenFile, file, replicaKeyStore);
     }
 
     public Security withTokenFile(String file) {
-        return new Security(tls, keyStore, trustStore, passwordFile, file, peerSecretFile);
+        return new Security(tls, keyStore, trustStore, passwordFile, file, peerSecretFile, replicaKeyStore);
+    }
+
+    /** The settings replica {@code id} runs with: its own key store in place of the clients'. */
+    public Security forReplica(int id) {
+        if (replicaKeyStore == null) {
+            return this;
+        }
+        return new Security(tls, replicaKeyStore.replace("{id}", String.valueOf(id)), trustStore, passwordFile, tokenFile,
+                peerSecretFile, null);
     }
 
     /**

@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * This process's TLS identity, for the cluster's mutual TLS. Client socket factories travel inside
@@ -42,15 +45,37 @@ public final class TlsSockets {
         return ctx;
     }
 
+    /** This process's identity; servers it talks to must present a replica's certificate. */
     public static SSLContext load(Security security) {
+        return load(security, false, refusal -> { });
+    }
+
+    /**
+     * The identity of a replica's peer port, which accepts replicas' certificates only; each
+     * refused caller is told to {@code refusals}.
+     */
+    public static SSLContext loadForPeerPort(Security security, Consumer<String> refusals) {
+        return load(security, true, refusals);
+    }
+
+    private static SSLContext load(Security security, boolean callersMustBeReplicas, Consumer<String> refusals) {
         char[] password = security.readPassword();
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store(security.keyStore(), password, "tls.keystore"), password);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store(security.trustStore(), password, "tls.truststore"));
+            X509ExtendedTrustManager ca = null;
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) {
+                    ca = x;
+                }
+            }
+            if (ca == null) {
+                throw new ConfigException("cannot set up TLS: the platform offers no X.509 trust manager");
+            }
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new ClusterTrust(ca, callersMustBeReplicas, refusals)}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new ConfigException("cannot set up TLS: " + e.getMessage());
