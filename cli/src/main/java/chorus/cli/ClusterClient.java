@@ -62,20 +62,22 @@ public final class ClusterClient implements AutoCloseable {
     private final Map<String, ReplicaConnection> connections = new ConcurrentHashMap<>();
 
     /**
+     * @param security    the cluster file's security settings, with {@code --token-file} applied
      * @param connectOnly the target was named with {@code --connect}: the commands that inspect
      *                    replicas ({@link #inspected()}) ask only that one
      */
-    public ClusterClient(Optional<ClusterConfig> config, Target target, boolean connectOnly, Duration adminWait) {
+    public ClusterClient(Optional<ClusterConfig> config, Security security, Target target, boolean connectOnly,
+                         Duration adminWait) {
         this.config = config;
         this.target = target;
         this.connectOnly = connectOnly;
         this.adminWait = adminWait;
         Timeouts timeouts = config.map(ClusterConfig::timeouts).orElse(Timeouts.DEFAULTS);
         boundRmiHandshake(timeouts.read());
-        this.security = config.map(ClusterConfig::security).orElse(Security.NONE);
+        this.security = security;
         // The operator token is presented only by operatorCallWithin: reads need none, and a wrong
         // token must fail the call that needs it (exit 4), not every lookup as if the replica were down.
-        Security withoutToken = new Security(security.tls(), security.keyStore(), security.trustStore(), security.passwordFile(), null);
+        Security withoutToken = security.withTokenFile(null);
         this.connector = new ReplicaConnector(timeouts, withoutToken);
     }
 

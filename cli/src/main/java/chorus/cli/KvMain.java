@@ -3,6 +3,7 @@ package chorus.cli;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ConfigException;
 import chorus.api.config.ReplicaAddress;
+import chorus.api.config.Security;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,10 @@ public final class KvMain implements Callable<Integer> {
             description = "Talk to the replica at HOST:PORT (the cluster file is optional then); "
                     + "status, dump and in-doubt then show that replica only.")
     String connect;
+
+    @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The operator token for fail and force, in place of the cluster file's admin.token-file.")
+    Path tokenFile;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "3000", scope = ScopeType.INHERIT,
             description = "Bound on admin calls of status, dump, events, fail (default: ${DEFAULT-VALUE}).")
@@ -125,7 +130,17 @@ public final class KvMain implements Callable<Integer> {
             }
             target = Target.of(a);
         }
-        return new ClusterClient(cluster, target, connect != null, Duration.ofMillis(timeoutMs));
+        Security security = cluster.map(ClusterConfig::security).orElse(Security.NONE);
+        if (tokenFile != null) {
+            security = security.withTokenFile(tokenFile.toAbsolutePath().toString());
+            // Read now, so that a missing or empty file is a usage error before anything is sent.
+            try {
+                security.readToken();
+            } catch (ConfigException e) {
+                throw CliException.usage(e.getMessage().replace("admin.token-file", "--token-file"));
+            }
+        }
+        return new ClusterClient(cluster, security, target, connect != null, Duration.ofMillis(timeoutMs));
     }
 
     /** A configured command line that prints to {@code out} and {@code err}. */

@@ -75,4 +75,24 @@ class KvOperatorTokenIT {
         assertThat(off.exit()).as(off.err()).isZero();
         assertThat(cluster.status(1).simulatedFailure()).isFalse();
     }
+
+    /** --token-file stands in for the cluster file's admin.token-file, either way round. */
+    @Test
+    void theTokenFileOptionOverridesTheClusterFile() throws Exception {
+        KvRun on = KvRun.against(wrongToken, "--token-file", dir.resolve("token").toString(), "fail", "1", "on");
+        assertThat(on.exit()).as(on.err()).isZero();
+        assertThat(cluster.status(1).simulatedFailure()).isTrue();
+        KvRun refused = KvRun.against(cluster.configFile(), "--token-file", dir.resolve("guess").toString(), "fail", "1", "off");
+        assertThat(refused.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(cluster.status(1).simulatedFailure()).isTrue();
+        KvRun off = KvRun.against(cluster.configFile(), "fail", "1", "off");
+        assertThat(off.exit()).as(off.err()).isZero();
+        assertThat(cluster.status(1).simulatedFailure()).isFalse();
+
+        KvRun missing = KvRun.against(cluster.configFile(), "--token-file", dir.resolve("no-such-token").toString(), "fail", "1", "on");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err().lines()).hasSize(1).first().asString()
+                .startsWith("error: cannot read --token-file " + dir.resolve("no-such-token"));
+        assertThat(cluster.status(1).simulatedFailure()).isFalse();
+    }
 }

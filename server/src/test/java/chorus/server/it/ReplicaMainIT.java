@@ -34,9 +34,13 @@ class ReplicaMainIT {
     }
 
     private Exit run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", ReplicaMain.REQUIRED_JVM_OPTIONS.get(0), "-cp", System.getProperty("java.class.path"),
-                "chorus.server.ReplicaMain"));
+        return runWith(ReplicaMain.REQUIRED_JVM_OPTIONS, args);
+    }
+
+    private Exit runWith(List<String> jvmOptions, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "chorus.server.ReplicaMain"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -59,6 +63,26 @@ class ReplicaMainIT {
 
     private static String errorLine(Exit e) {
         return e.output().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(no error line) " + e.output());
+    }
+
+    @Test
+    void aClusterFileThatNamesNoSecretIsRefusedBeforeAnythingIsOpened() throws Exception {
+        Path data = dir.resolve("no-secret-data");
+        Path conf = dir.resolve("no-secret.properties");
+        Files.writeString(conf, "replica.1 = 127.0.0.1:1\n");
+        Exit e = run("--config", conf.toString(), "--id", "1", "--data", data.toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(errorLine(e)).contains("names no peer.secret-file");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void withoutTheRegistryExportTheReplicaSaysWhichOptionItNeeds() throws Exception {
+        Path data = dir.resolve("no-export-data");
+        Exit e = runWith(List.of(), "--config", config("replica.1 = 127.0.0.1:1\n").toString(), "--id", "1", "--data", data.toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(errorLine(e)).contains("needs the JVM option --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED");
+        assertThat(data).doesNotExist();
     }
 
     @Test

@@ -101,6 +101,34 @@ class ClusterConfigTest {
     }
 
     @Test
+    void theClusterSecretAndTheReplicasKeyStoresAreNamedRelativeToTheFile(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path file = dir.resolve("cluster.properties");
+        java.nio.file.Files.writeString(file, "replica.1=127.0.0.1:1\nreplica.2=127.0.0.1:2\ntls.enabled=true\ntls.keystore=client.p12\n"
+                + "tls.replica-keystore=replica-{id}.p12\ntls.truststore=t.p12\ntls.password-file=pw\npeer.secret-file=../run/secret\n");
+        java.nio.file.Files.createDirectories(dir.resolve("../run"));
+        java.nio.file.Files.writeString(dir.resolve("../run/secret"), "0123456789abcdef0123456789abcdef\n");
+        ClusterConfig c = ClusterConfig.load(file);
+        assertThat(c.security().peerSecretFile()).isEqualTo(dir.resolve("../run/secret").normalize().toString());
+        assertThat(c.security().readPeerSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
+        assertThat(c.security().keyStore()).isEqualTo(dir.resolve("client.p12").toString());
+        assertThat(c.security().forReplica(2).keyStore()).isEqualTo(dir.resolve("replica-2.p12").toString());
+        assertThat(c.security().forReplica(2).peerSecretFile()).isEqualTo(c.security().peerSecretFile());
+        assertThat(c.security().toString()).doesNotContain("0123456789");
+        assertThat(ClusterConfig.parse(c.toProperties(), "again").security()).isEqualTo(c.security());
+    }
+
+    @Test
+    void aMissingOrShortClusterSecretIsRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\n", "f").security().readPeerSecret())
+                .hasMessageContaining("names no peer.secret-file");
+        Path shortSecret = java.nio.file.Files.writeString(dir.resolve("short"), "guessable\n");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\npeer.secret-file=" + shortSecret + "\n", "f").security()
+                .readPeerSecret())
+                .hasMessageContaining("holds 9 characters; at least 32 are needed");
+    }
+
+    @Test
     void incompleteOrMalformedSecuritySettingsAreRejected() {
         assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ntls.enabled=true\n", "f"))
                 .hasMessageContaining("tls.enabled = true needs tls.keystore");
