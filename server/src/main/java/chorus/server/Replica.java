@@ -10,6 +10,7 @@ import chorus.server.transport.RmiPeerChannel;
 import chorus.server.transport.RmiServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.rmi.RemoteException;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -38,11 +39,11 @@ public final class Replica implements AutoCloseable {
     public static Replica start(int id, ClusterConfig cluster, Path dataDir, boolean allowFaults) throws RemoteException {
         cluster.require(id);
         // Read before anything is opened: without the secret the replica could not talk to its peers.
-        String peerSecret = cluster.security().readPeerSecret();
+        List<String> peerSecrets = cluster.security().readPeerSecrets();
         RocksStore store = RocksStore.open(dataDir, System::currentTimeMillis);
         ReplicaNode node = null;
         try {
-            RmiPeerChannel channel = new RmiPeerChannel(id, cluster, peerSecret);
+            RmiPeerChannel channel = new RmiPeerChannel(id, cluster, peerSecrets);
             node = new ReplicaNode(id, cluster, store, channel, Scheduler.threads(), 20_000);
             channel.attach(node);
             if (allowFaults) {
@@ -62,7 +63,7 @@ public final class Replica implements AutoCloseable {
                     n.recordAccessRefused("replica " + id + " refused " + refusal);
                 });
             }
-            RmiServer rmi = RmiServer.start(node, tls, peerTls, security.readToken(), peerSecret);
+            RmiServer rmi = RmiServer.start(node, tls, peerTls, security.readToken(), peerSecrets);
             channel.connectAllInBackground(Duration.ofSeconds(60));
             return new Replica(store, node, rmi);
         } catch (RemoteException | RuntimeException e) {

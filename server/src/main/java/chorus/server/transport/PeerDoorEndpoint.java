@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.rmi.server.RemoteServer;
 import java.rmi.server.ServerNotActiveException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,11 @@ final class PeerDoorEndpoint implements PeerDoor {
     private final PeerService service;
     private final Map<ByteBuffer, Long> challenges = new ConcurrentHashMap<>();
 
-    PeerDoorEndpoint(ReplicaNode node, String secret, PeerService service) {
+    PeerDoorEndpoint(ReplicaNode node, List<String> secrets, PeerService service) {
         this.node = node;
         this.self = node.address().id();
         this.cluster = node.cluster();
-        this.proofs = new PeerProof(secret, cluster.fingerprint());
+        this.proofs = new PeerProof(secrets, cluster.fingerprint());
         this.service = service;
     }
 
@@ -78,10 +79,12 @@ final class PeerDoorEndpoint implements PeerDoor {
             throw refuse(from, "the challenge is unknown, already used or older than "
                     + TimeUnit.NANOSECONDS.toSeconds(CHALLENGE_LIFETIME_NANOS) + " s");
         }
-        if (!PeerProof.same(proofs.request(from, self, challenge, callerNonce), proof)) {
+        int secret = proofs.requestSecret(from, self, challenge, callerNonce, proof);
+        if (secret < 0) {
             throw refuse(from, "wrong proof of the cluster secret (check peer.secret-file)");
         }
-        return new PeerPass(service, proofs.reply(from, self, challenge, callerNonce));
+        // Answered under the secret the caller proved, which it is sure to hold.
+        return new PeerPass(service, proofs.reply(secret, from, self, challenge, callerNonce));
     }
 
     private NotPermittedException refuse(int from, String why) {

@@ -5,13 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The proofs of the peer handshake: HMAC-SHA256 under the cluster secret over everything that
  * binds a proof to one exchange (cluster, both replicas, both nonces), with a different label for
- * each direction, so that no proof can be replayed or reflected back to its sender.
+ * each direction, so that no proof can be replayed or reflected back to its sender. A replica may
+ * hold several secrets while the secret is rotated: it proves the first and accepts any.
  */
 final class PeerProof {
 
@@ -20,12 +22,19 @@ final class PeerProof {
     private static final byte[] REPLY = "chorus-peer-reply-v1".getBytes(StandardCharsets.UTF_8);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretKeySpec key;
+    private final List<SecretKeySpec> keys;
     private final String fingerprint;
 
-    PeerProof(String secret, String fingerprint) {
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    PeerProof(List<String> secrets, String fingerprint) {
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("no cluster secret");
+        }
+        this.keys = secrets.stream().map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
         this.fingerprint = fingerprint;
+    }
+
+    PeerProof(String secret, String fingerprint) {
+        this(List.of(secret), fingerprint);
     }
 
     static byte[] nonce() {
@@ -34,14 +43,35 @@ final class PeerProof {
         return b;
     }
 
-    /** What replica {@code from} presents to replica {@code to} to open its peer service. */
+    /** What replica {@code from} presents to replica {@code to} to open its peer service, under its first secret. */
     byte[] request(int from, int to, byte[] challenge, byte[] callerNonce) {
-        return mac(REQUEST, from, to, challenge, callerNonce);
+        return mac(keys.get(0), REQUEST, from, to, challenge, callerNonce);
     }
 
-    /** What replica {@code to} answers, proving to {@code from} that it holds the secret too. */
-    byte[] reply(int from, int to, byte[] challenge, byte[] callerNonce) {
-        return mac(REPLY, from, to, challenge, callerNonce);
+    /** The index of the secret under which {@code proof} is a right request, or -1. */
+    int requestSecret(int from, int to, byte[] challenge, byte[] callerNonce, byte[] proof) {
+        int found = -1;
+        // Every secret is tried, so that timing does not tell which one matched.
+        for (int i = 0; i < keys.size(); i++) {
+            if (same(mac(keys.get(i), REQUEST, from, to, challenge, callerNonce), proof) && found < 0) {
+                found = i;
+            }
+        }
+        return found;
+    }
+
+    /** What replica {@code to} answers under secret {@code secret}, proving to {@code from} that it holds it too. */
+    byte[] reply(int secret, int from, int to, byte[] challenge, byte[] callerNonce) {
+        return mac(keys.get(secret), REPLY, from, to, challenge, callerNonce);
+    }
+
+    /** Whether {@code proof} is a right reply under any of this replica's secrets. */
+    boolean isReply(int from, int to, byte[] challenge, byte[] callerNonce, byte[] proof) {
+        boolean found = false;
+        for (int i = 0; i < keys.size(); i++) {
+            found |= same(reply(i, from, to, challenge, callerNonce), proof);
+        }
+        return found;
     }
 
     /** Compares in constant time, so that timing tells a caller nothing about the expected proof. */
@@ -49,7 +79,7 @@ final class PeerProof {
         return presented != null && MessageDigest.isEqual(expected, presented);
     }
 
-    private byte[] mac(byte[] label, int from, int to, byte[] challenge, byte[] callerNonce) {
+    private byte[] mac(SecretKeySpec key, byte[] label, int from, int to, byte[] challenge, byte[] callerNonce) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(key);

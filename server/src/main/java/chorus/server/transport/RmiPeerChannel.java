@@ -45,10 +45,11 @@ public final class RmiPeerChannel implements PeerChannel {
     private final Map<Integer, PeerService> stubs = new ConcurrentHashMap<>();
     private volatile ReplicaNode local;
 
-    public RmiPeerChannel(int self, ClusterConfig cluster, String peerSecret) {
+    /** @param peerSecrets the cluster secrets: the first is proven, any is accepted in a peer's reply */
+    public RmiPeerChannel(int self, ClusterConfig cluster, List<String> peerSecrets) {
         this.self = self;
         this.cluster = cluster;
-        this.proofs = new PeerProof(peerSecret, cluster.fingerprint());
+        this.proofs = new PeerProof(peerSecrets, cluster.fingerprint());
         this.sockets = new TimeoutClientSocketFactory(Math.toIntExact(cluster.timeouts().connect().toMillis()),
                 Math.toIntExact(cluster.timeouts().read().toMillis()), cluster.security().tls());
     }
@@ -213,7 +214,7 @@ public final class RmiPeerChannel implements PeerChannel {
         } catch (NotPermittedException e) {
             throw new AccessException(e.getMessage());
         }
-        if (pass == null || pass.service() == null || !PeerProof.same(proofs.reply(self, replica, challenge, nonce), pass.proof())) {
+        if (pass == null || pass.service() == null || !proofs.isReply(self, replica, challenge, nonce, pass.proof())) {
             String why = "replica " + replica + " at " + a.hostPort() + " did not prove the cluster secret: not trusted as a peer";
             local.recordAccessRefused(why);
             throw new AccessException(why);

@@ -59,10 +59,10 @@ public final class RmiServer implements AutoCloseable {
      *
      * @param tls        the replica's TLS identity, or null for plain TCP
      * @param peerTls    the same for the peer port, which accepts replicas' certificates only
-     * @param peerSecret the cluster secret that callers of the peer service must prove
+     * @param peerSecrets the cluster secrets, one of which callers of the peer service must prove
      */
     public static RmiServer start(ReplicaNode node, SSLContext tls, SSLContext peerTls, Optional<String> operatorToken,
-                                  String peerSecret)
+                                  List<String> peerSecrets)
             throws RemoteException {
         ReplicaAddress a = node.address();
         Timeouts t = node.cluster().timeouts();
@@ -85,7 +85,7 @@ public final class RmiServer implements AutoCloseable {
             // the door gets it.
             PeerService peers = (PeerService) server.export(new PeerEndpoint(node, gate, server.traffic), a.peerPort(), csf,
                     peerSockets);
-            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecret, peers), a.peerPort(), csf, peerSockets));
+            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecrets, peers), a.peerPort(), csf, peerSockets));
             server.registry = new ReadOnlyRegistry(a.id(), a.port(), csf, ssf, SerialFilters.API, names, refusal -> {
                 LOG.warn(refusal);
                 node.recordAccessRefused(refusal);

@@ -183,8 +183,38 @@ class PeerAccessIT {
         }
     }
 
+    /**
+     * The rotation of docs/security.md, one replica restarted at a time, writes committing on every
+     * replica after each restart: add the next secret second, then make it first, then drop the old.
+     */
+    @Test
+    void theSecretRotatesOneReplicaAtATimeWithoutStoppingWrites() throws Exception {
+        try (LocalCluster trio = LocalCluster.start(3, dir.resolve("trio"))) {
+            Path file = Path.of(trio.config().security().peerSecretFile());
+            String current = Files.readString(file).strip();
+            String next = "f".repeat(64);
+            int round = 0;
+            for (String contents : List.of(current + "\n" + next, next + "\n" + current, next)) {
+                Files.writeString(file, contents + "\n");
+                for (int id = 1; id <= 3; id++) {
+                    trio.restart(id);
+                    String key = "rotation-" + round++;
+                    trio.connection(id).kv().put(key, "v");
+                    for (int r = 1; r <= 3; r++) {
+                        assertThat(trio.connection(r).kv().get(key).value()).as("%s on replica %d", key, r).isEqualTo("v");
+                    }
+                }
+            }
+            assertThat(refusalsOf(trio, 1)).isEmpty();
+        }
+    }
+
+    private static List<ProtocolEvent> refusalsOf(LocalCluster c, int id) {
+        return c.events(id).stream().filter(e -> e.type() == EventType.ACCESS_REFUSED).toList();
+    }
+
     private static List<ProtocolEvent> refusals(int id) {
-        return cluster.events(id).stream().filter(e -> e.type() == EventType.ACCESS_REFUSED).toList();
+        return refusalsOf(cluster, id);
     }
 
     private static byte[] random(int n) {

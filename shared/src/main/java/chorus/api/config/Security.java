@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -62,20 +63,28 @@ public record Security(boolean tls, String keyStore, String trustStore, String p
     }
 
     /**
-     * The cluster secret, read from its file now. A replica cannot run without one: it is what
-     * keeps anyone but the cluster's replicas from making peer calls.
+     * The cluster secrets, read from their file now: one per line, the first the one this replica
+     * proves, every one accepted from peers (a second line lets the secret be rotated one replica
+     * at a time; docs/security.md). A replica cannot run without one: it is what keeps anyone but
+     * the cluster's replicas from making peer calls.
      */
-    public String readPeerSecret() {
+    public List<String> readPeerSecrets() {
         if (peerSecretFile == null) {
             throw new ConfigException("the cluster file names no peer.secret-file: replicas prove a shared secret to each other "
                     + "before any peer call (launch/cluster start creates the file named there)");
         }
-        String secret = readSecret(peerSecretFile, "peer.secret-file");
-        if (secret.length() < MIN_PEER_SECRET_CHARS) {
-            throw new ConfigException("peer.secret-file " + peerSecretFile + " holds " + secret.length() + " characters; at least "
-                    + MIN_PEER_SECRET_CHARS + " are needed (for example 64 hex digits from /dev/urandom)");
+        List<String> secrets = readSecret(peerSecretFile, "peer.secret-file").lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        if (secrets.isEmpty()) {
+            throw new ConfigException("peer.secret-file " + peerSecretFile + " holds no secret");
         }
-        return secret;
+        for (String secret : secrets) {
+            if (secret.length() < MIN_PEER_SECRET_CHARS) {
+                throw new ConfigException("peer.secret-file " + peerSecretFile + " holds a secret of " + secret.length()
+                        + " characters; at least " + MIN_PEER_SECRET_CHARS + " are needed (for example 64 hex digits from /dev/urandom)");
+            }
+        }
+        return secrets;
     }
 
     /** The password of the key and trust stores, read from its file now (never kept in config). */

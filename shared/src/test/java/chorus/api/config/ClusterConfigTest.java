@@ -110,7 +110,7 @@ class ClusterConfigTest {
         java.nio.file.Files.writeString(dir.resolve("../run/secret"), "0123456789abcdef0123456789abcdef\n");
         ClusterConfig c = ClusterConfig.load(file);
         assertThat(c.security().peerSecretFile()).isEqualTo(dir.resolve("../run/secret").normalize().toString());
-        assertThat(c.security().readPeerSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
+        assertThat(c.security().readPeerSecrets()).containsExactly("0123456789abcdef0123456789abcdef");
         assertThat(c.security().keyStore()).isEqualTo(dir.resolve("client.p12").toString());
         assertThat(c.security().forReplica(2).keyStore()).isEqualTo(dir.resolve("replica-2.p12").toString());
         assertThat(c.security().forReplica(2).peerSecretFile()).isEqualTo(c.security().peerSecretFile());
@@ -120,12 +120,16 @@ class ClusterConfigTest {
 
     @Test
     void aMissingOrShortClusterSecretIsRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
-        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\n", "f").security().readPeerSecret())
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\n", "f").security().readPeerSecrets())
                 .hasMessageContaining("names no peer.secret-file");
         Path shortSecret = java.nio.file.Files.writeString(dir.resolve("short"), "guessable\n");
         assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\npeer.secret-file=" + shortSecret + "\n", "f").security()
-                .readPeerSecret())
-                .hasMessageContaining("holds 9 characters; at least 32 are needed");
+                .readPeerSecrets())
+                .hasMessageContaining("holds a secret of 9 characters; at least 32 are needed");
+        Path two = java.nio.file.Files.writeString(dir.resolve("two"),
+                "# next, then current\n" + "b".repeat(64) + "\n\n" + "a".repeat(64) + "\n");
+        assertThat(ClusterConfig.parse("replica.1=a:1\npeer.secret-file=" + two + "\n", "f").security().readPeerSecrets())
+                .containsExactly("b".repeat(64), "a".repeat(64));
     }
 
     @Test
