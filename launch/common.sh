@@ -81,6 +81,11 @@ chorus_build_if_needed() {
     echo "building Chorus: mvn -B -q -Dstyle.color=never -DskipTests package -pl $list -am" >&2
     (cd "$CHORUS_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package -pl "$list" -am) >&2 \
         || chorus_die "the build failed; run the Maven command above in $CHORUS_HOME to see why"
+    # Maven leaves a jar untouched when its module's classes did not change (a change in shared/
+    # alone, say); without this the jar would stay older than its inputs and be rebuilt every run.
+    for m in "${stale[@]}"; do
+        touch "$(chorus_jar "$m")"
+    done
 }
 
 # The Java class path of the given modules: each one's jar and target/lib.
