@@ -166,9 +166,11 @@ public final class RmiPeerChannel implements PeerChannel {
         PeerService stub = stub(replica);
         try {
             return call.apply(stub);
-        } catch (NoSuchObjectException e) {
-            // The peer restarted and exported new objects; the call never ran, so one retry with a
-            // fresh stub is safe and spares the first transaction after a restart an abort.
+        } catch (NoSuchObjectException | java.rmi.ConnectException e) {
+            // The peer restarted: it exported new objects, and its peer port, unless configured,
+            // is a new one, so the old stub finds no object or no listener. The call never ran,
+            // so one retry through the door is safe and spares the first transaction after a
+            // restart an abort; a peer that is really down refuses the lookup as fast.
             stubs.remove(replica, stub);
             return call.apply(stub(replica));
         } catch (RemoteException e) {
