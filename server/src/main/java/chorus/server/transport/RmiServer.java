@@ -2,11 +2,14 @@ package chorus.server.transport;
 
 import chorus.api.KeyValueService;
 import chorus.api.ReplicaAdmin;
+import chorus.api.Limits;
+import chorus.api.config.ConnectionLimits;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.SerialFilters;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.ReplicaNode;
+import java.io.ObjectInputFilter;
 import java.rmi.NoSuchObjectException;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
@@ -32,11 +35,13 @@ public final class RmiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RmiServer.class);
 
     private final Registry registry;
+    private final IdleReaper reaper;
     private final List<Remote> exported = new ArrayList<>();
     private final PeerTraffic traffic = new PeerTraffic();
 
-    private RmiServer(Registry registry) {
+    private RmiServer(Registry registry, IdleReaper reaper) {
         this.registry = registry;
+        this.reaper = reaper;
     }
 
     /** Starts serving; the caller must have set {@code java.rmi.server.hostname} to the replica's host. */
@@ -45,9 +50,16 @@ public final class RmiServer implements AutoCloseable {
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
                 Math.toIntExact(t.read().toMillis()), tls != null);
-        BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls);
+        ConnectionLimits limits = node.cluster().limits();
+        RefusalReport report = new RefusalReport(node::recordRefusal, System::nanoTime);
+        ListenerGuard clients = new ListenerGuard("client", a.id(), limits.maxConnections(), Limits.MAX_REQUEST_BYTES,
+                limits.requestBudgetBytes(), report);
+        // A PREPARE message carries several transactions' batches: a peer call may use the listener's whole budget.
+        ListenerGuard peers = new ListenerGuard("peer", a.id(), limits.maxPeerConnections(), limits.requestBudgetBytes(),
+                limits.requestBudgetBytes(), report);
+        BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls, a.id(), clients);
         Registry registry = LocateRegistry.createRegistry(a.port(), csf, ssf);
-        RmiServer server = new RmiServer(registry);
+        RmiServer server = new RmiServer(registry, new IdleReaper(List.of(clients, peers), limits.idleTimeout(), report));
         try {
             FailureGate gate = new FailureGate(node);
             server.export(KeyValueService.NAME, new KeyValueEndpoint(node, gate), a.port(), csf, ssf);
@@ -58,7 +70,7 @@ public final class RmiServer implements AutoCloseable {
             ReplicaAdmin operator = (ReplicaAdmin) server.export(null, new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
             operators.stubs(plain, operator);
             server.exportPeerService(new PeerEndpoint(node, gate, server.traffic), a.peerPort(), csf,
-                    new BoundServerSocketFactory("peer", a.host(), tls));
+                    new BoundServerSocketFactory("peer", a.host(), tls, a.id(), peers));
         } catch (RemoteException | RuntimeException e) {
             server.close();
             throw e;
@@ -69,12 +81,17 @@ public final class RmiServer implements AutoCloseable {
     /** The peer service on its own listener ({@code port} 0: an ephemeral one); peers find it through the registry. */
     private void exportPeerService(PeerEndpoint peers, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory peerSockets)
             throws RemoteException {
-        export(PeerService.NAME, peers, port, csf, peerSockets);
+        export(PeerService.NAME, peers, port, csf, peerSockets, SerialFilters.PEER);
     }
 
     private Remote export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
             throws RemoteException {
-        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, SerialFilters.API);
+        return export(name, service, port, csf, ssf, SerialFilters.API);
+    }
+
+    private Remote export(String name, Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf,
+                          ObjectInputFilter filter) throws RemoteException {
+        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, filter);
         exported.add(service);
         if (name != null) {
             registry.rebind(name, stub);
@@ -88,6 +105,7 @@ public final class RmiServer implements AutoCloseable {
             unexport(r);
         }
         unexport(registry);
+        reaper.close();
         LOG.info("peer calls served: {}", traffic);
     }
 

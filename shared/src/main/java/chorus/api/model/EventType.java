@@ -45,7 +45,12 @@ public enum EventType {
     /** The replica reached an armed fault point and is crashing or hanging there. */
     FAULT_HIT,
     /** An operator cleared every injected fault. */
-    FAULTS_CLEARED;
+    FAULTS_CLEARED,
+    /**
+     * A listener refused connections (too many) or calls (too large, or over the request budget),
+     * or closed idle connections; counted, at most one event a second per reason.
+     */
+    REFUSED;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {
