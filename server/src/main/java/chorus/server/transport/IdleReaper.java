@@ -59,6 +59,8 @@ final class IdleReaper implements AutoCloseable {
             }
             closed += here;
         }
+        // Refusals counted in the last second of a flood are told even when none follows.
+        report.flush();
         return closed;
     }
 

@@ -27,15 +27,28 @@ final class RefusalReport {
     }
 
     void refused(String listener, String why) {
-        Kind k = kinds.computeIfAbsent(listener + '\0' + why, x -> new Kind());
-        long n = k.count.incrementAndGet();
+        Kind k = kinds.computeIfAbsent(listener + '\0' + why, x -> new Kind(listener, why));
+        k.count.incrementAndGet();
+        report(k, nanoClock.getAsLong());
+    }
+
+    /** Reports the refusals counted since the last report, once that is a second old (the reaper calls this every tick). */
+    void flush() {
         long now = nanoClock.getAsLong();
+        for (Kind k : kinds.values()) {
+            if (k.count.get() > 0) {
+                report(k, now);
+            }
+        }
+    }
+
+    private void report(Kind k, long now) {
         long last = k.reported.get();
         if ((last == Long.MIN_VALUE || now - last >= INTERVAL_NANOS) && k.reported.compareAndSet(last, now)) {
             long since = k.count.getAndSet(0);
-            sink.accept(listener, "refused " + why + (since == 1 ? "" : " (" + since + " such refusals since the last report)"));
-        } else if (n > Long.MAX_VALUE / 2) {
-            k.count.set(0);
+            if (since > 0) {
+                sink.accept(k.listener, "refused " + k.why + (since == 1 ? "" : " (" + since + " such refusals since the last report)"));
+            }
         }
     }
 
@@ -46,7 +59,14 @@ final class RefusalReport {
     }
 
     private static final class Kind {
+        final String listener;
+        final String why;
         final AtomicLong count = new AtomicLong();
         final AtomicLong reported = new AtomicLong(Long.MIN_VALUE);
+
+        Kind(String listener, String why) {
+            this.listener = listener;
+            this.why = why;
+        }
     }
 }
