@@ -161,9 +161,11 @@ public final class RmiPeerChannel implements PeerChannel {
         PeerService stub = stub(replica);
         try {
             return call.apply(stub);
-        } catch (NoSuchObjectException e) {
-            // The peer restarted and exported new objects; the call never ran, so one retry with a
-            // fresh stub is safe and spares the first transaction after a restart an abort.
+        } catch (NoSuchObjectException | java.rmi.ConnectException e) {
+            // The peer restarted and exported new objects, on a new peer port unless one is
+            // configured (a refused connection); the call never ran, so one retry with a fresh stub
+            // is safe and spares the first transaction after a restart an abort. A peer that is
+            // down fails the fresh lookup at once.
             stubs.remove(replica, stub);
             return call.apply(stub(replica));
         } catch (RemoteException e) {
