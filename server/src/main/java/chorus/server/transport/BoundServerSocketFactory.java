@@ -86,9 +86,11 @@ final class BoundServerSocketFactory implements RMIServerSocketFactory {
                     s.setKeepAlive(true);
                     return new GuardedSocket(tls == null ? s : serverTls(s), guard);
                 } catch (IOException | RuntimeException e) {
+                    // This caller's connection broke while it was set up (reset at once, say). Going on
+                    // with the next: RMI's accept loop pauses for seconds after a run of failed accepts,
+                    // which a caller must not be able to cause.
                     guard.abandon();
-                    s.close();
-                    throw e;
+                    closeQuietly(s);
                 }
             }
         }
@@ -105,6 +107,14 @@ final class BoundServerSocketFactory implements RMIServerSocketFactory {
                 out.flush();
             } catch (IOException e) {
                 // the caller is gone already: nothing to tell it
+            }
+        }
+
+        private void closeQuietly(Socket s) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
             }
         }
 
