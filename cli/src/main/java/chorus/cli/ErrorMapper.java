@@ -7,6 +7,7 @@ import chorus.api.OutcomeUnknownException;
 import chorus.api.ReadTimeoutException;
 import chorus.api.TransactionAbortedException;
 import chorus.api.config.ConfigException;
+import chorus.api.rmi.RefusedConnectionException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -44,6 +45,10 @@ public final class ErrorMapper {
                 || t instanceof NotPermittedException || t instanceof ChorusException) {
             return new CliException(ExitCodes.FAILED, who + t.getMessage(), t);
         }
+        if (t instanceof RemoteException r && refusal(r) != null) {
+            // The replica answered, with a refusal of its own (too many connections, a call too large).
+            return new CliException(ExitCodes.UNREACHABLE, who + describe(r), t);
+        }
         if (t instanceof RemoteException r) {
             return new CliException(ExitCodes.UNREACHABLE, who + "unreachable: " + describe(r), t);
         }
@@ -56,6 +61,10 @@ public final class ErrorMapper {
      * answer within the read timeout"), instead of RMI's nested multi-line message.
      */
     public static String describe(Throwable t) {
+        RefusedConnectionException refused = refusal(t);
+        if (refused != null) {
+            return "refused " + refused.what();
+        }
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -80,6 +89,15 @@ public final class ErrorMapper {
             return "connection lost (" + ownMessage(root) + ")";
         }
         return ownMessage(root == t ? t : root);
+    }
+
+    private static RefusedConnectionException refusal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RefusedConnectionException r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The message without RMI's "; nested exception is:" tail. */

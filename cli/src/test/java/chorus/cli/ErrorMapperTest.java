@@ -50,6 +50,17 @@ class ErrorMapperTest {
     }
 
     @Test
+    void aReplicaRefusingTheConnectionSaysWhyInOneLine() {
+        RemoteException r = new java.rmi.ConnectIOException("error during JRMP connection establishment",
+                new chorus.api.rmi.RefusedConnectionException("replica 2", "127.0.0.1:7102",
+                        "the connection: too many client connections (limit 256)"));
+        CliException e = ErrorMapper.map(REPLICA_2, r);
+        assertThat(e.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(e.getMessage()).isEqualTo("replica 2 (127.0.0.1:7102): refused the connection: too many client connections (limit 256)");
+        assertThat(ErrorMapper.describe(r)).isEqualTo("refused the connection: too many client connections (limit 256)");
+    }
+
+    @Test
     void refusedConnectionIsUnreachableInOneLine() {
         RemoteException r = new ConnectException("Connection refused to host: 127.0.0.1",
                 new java.net.ConnectException("Connection refused"));

@@ -78,7 +78,8 @@ public final class ReplicaMain implements Callable<Integer> {
         // The server end of a connection waits for the next call in one blocking read. RMI's
         // default, a two-hour SO_TIMEOUT, makes every such wait EAGAIN, poll and read again. Idle
         // connections still end: callers close theirs after 15 s idle, the kernel closes those of a
-        // process that dies, and TCP keep-alive (BoundServerSocketFactory) those of a lost machine.
+        // process that dies, TCP keep-alive (BoundServerSocketFactory) those of a lost machine, and
+        // the replica's IdleReaper any left waiting past limits.idle-timeout.ms.
         if (System.getProperty("sun.rmi.transport.tcp.readTimeout") == null) {
             System.setProperty("sun.rmi.transport.tcp.readTimeout", "0");
         }

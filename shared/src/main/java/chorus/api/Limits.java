@@ -21,6 +21,15 @@ public final class Limits {
     /** Total UTF-8 bytes of keys and values in one batch. */
     public static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * The most bytes one client call may take on the wire; a replica stops reading a call at this
+     * many (before it is in memory) and drops the connection. Keys and values travel as Java
+     * strings, in modified UTF-8, up to 1.5 times their UTF-8 (a supplementary character: 4 bytes
+     * of UTF-8, 6 of modified UTF-8); each mutation adds its class reference and version (well
+     * under 64 bytes), and the call its RMI header and method (well under 1 MiB).
+     */
+    public static final int MAX_REQUEST_BYTES = MAX_BATCH_BYTES / 2 * 3 + MAX_BATCH_MUTATIONS * 64 + (1 << 20);
+
     private Limits() {
     }
 

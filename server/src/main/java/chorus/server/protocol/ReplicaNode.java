@@ -382,6 +382,11 @@ public final class ReplicaNode implements AutoCloseable {
         }
     }
 
+    /** One of the replica's listeners refused connections or calls, or closed idle ones (its limits): for the operator. */
+    public void recordRefusal(String listener, String what) {
+        events.record(Role.TRANSPORT, EventType.REFUSED, null, 0, List.of(), listener + " listener", what, -1);
+    }
+
     /** Arms a fault; refused unless the replica was started with --allow-faults. */
     public void injectFault(FaultSpec fault) throws NotPermittedException, InvalidRequestException {
         faults.inject(fault);

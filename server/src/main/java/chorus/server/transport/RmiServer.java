@@ -2,11 +2,14 @@ package chorus.server.transport;
 
 import chorus.api.KeyValueService;
 import chorus.api.ReplicaAdmin;
+import chorus.api.Limits;
+import chorus.api.config.ConnectionLimits;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.SerialFilters;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.ReplicaNode;
+import java.io.ObjectInputFilter;
 import java.rmi.NoSuchObjectException;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
@@ -34,11 +37,13 @@ public final class RmiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RmiServer.class);
 
+    private final IdleReaper reaper;
     private final List<Remote> exported = new ArrayList<>();
     private final PeerTraffic traffic = new PeerTraffic();
     private Registry registry;
 
-    private RmiServer() {
+    private RmiServer(IdleReaper reaper) {
+        this.reaper = reaper;
     }
 
     /**
@@ -68,9 +73,16 @@ public final class RmiServer implements AutoCloseable {
         Timeouts t = node.cluster().timeouts();
         TimeoutClientSocketFactory csf = new TimeoutClientSocketFactory(Math.toIntExact(t.connect().toMillis()),
                 Math.toIntExact(t.read().toMillis()), tls != null);
-        BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls);
-        BoundServerSocketFactory peerSockets = new BoundServerSocketFactory("peer", a.host(), peerTls);
-        RmiServer server = new RmiServer();
+        ConnectionLimits limits = node.cluster().limits();
+        RefusalReport report = new RefusalReport(node::recordRefusal, System::nanoTime);
+        ListenerGuard clients = new ListenerGuard("client", a.id(), limits.maxConnections(), Limits.MAX_REQUEST_BYTES,
+                limits.requestBudgetBytes(), report);
+        // A PREPARE message carries several transactions' batches: a peer call may use the listener's whole budget.
+        ListenerGuard peers = new ListenerGuard("peer", a.id(), limits.maxPeerConnections(), limits.requestBudgetBytes(),
+                limits.requestBudgetBytes(), report);
+        BoundServerSocketFactory ssf = new BoundServerSocketFactory("client", a.host(), tls, a.id(), clients);
+        BoundServerSocketFactory peerSockets = new BoundServerSocketFactory("peer", a.host(), peerTls, a.id(), peers);
+        RmiServer server = new RmiServer(new IdleReaper(List.of(clients, peers), limits.idleTimeout(), report));
         try {
             Map<String, Remote> names = new LinkedHashMap<>();
             FailureGate gate = new FailureGate(node);
@@ -82,10 +94,11 @@ public final class RmiServer implements AutoCloseable {
             ReplicaAdmin operator = (ReplicaAdmin) server.export(new AdminEndpoint(node, operators, true), a.port(), csf, ssf);
             operators.stubs(plain, operator);
             // Not bound either, and on the peer port: only a caller that proves the cluster secret at
-            // the door gets it.
-            PeerService peers = (PeerService) server.export(new PeerEndpoint(node, gate, server.traffic), a.peerPort(), csf,
-                    peerSockets);
-            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecrets, peers), a.peerPort(), csf, peerSockets));
+            // the door gets it. The door's own calls are small; the peer service's may carry batches.
+            PeerService peerService = (PeerService) server.export(new PeerEndpoint(node, gate, server.traffic), a.peerPort(), csf,
+                    peerSockets, SerialFilters.PEER);
+            names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecrets, peerService), a.peerPort(), csf,
+                    peerSockets));
             server.registry = new ReadOnlyRegistry(a.id(), a.port(), csf, ssf, SerialFilters.API, names, refusal -> {
                 LOG.warn(refusal);
                 node.recordAccessRefused(refusal);
@@ -99,7 +112,12 @@ public final class RmiServer implements AutoCloseable {
 
     private Remote export(Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf)
             throws RemoteException {
-        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, SerialFilters.API);
+        return export(service, port, csf, ssf, SerialFilters.API);
+    }
+
+    private Remote export(Remote service, int port, TimeoutClientSocketFactory csf, BoundServerSocketFactory ssf,
+                          ObjectInputFilter filter) throws RemoteException {
+        Remote stub = UnicastRemoteObject.exportObject(service, port, csf, ssf, filter);
         exported.add(service);
         return stub;
     }
@@ -112,6 +130,7 @@ public final class RmiServer implements AutoCloseable {
         if (registry != null) {
             unexport(registry);
         }
+        reaper.close();
         LOG.info("peer calls served: {}", traffic);
     }
 

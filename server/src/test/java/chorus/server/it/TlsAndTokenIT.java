@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import chorus.api.NotPermittedException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.Security;
+import chorus.api.config.Timeouts;
 import chorus.api.model.EventType;
+import chorus.api.rmi.RefusedConnectionException;
 import chorus.api.rmi.ReplicaConnection;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.api.rmi.TimeoutClientSocketFactory;
@@ -19,12 +21,14 @@ import chorus.server.transport.PeerDoor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -170,6 +174,33 @@ class TlsAndTokenIT {
             }
             serve.join(10_000);
         }
+    }
+
+    @Test
+    void aConnectionPastTheLimitIsRefusedWithTheReasonOverTlsToo() throws Exception {
+        var a = cluster.address(2);
+        int limit = cluster.config().limits().maxConnections();
+        List<Socket> idle = new ArrayList<>();
+        try {
+            // Plain TCP connections that never start TLS hold slots until they close (or go idle).
+            for (int i = 0; i < limit + 10; i++) {
+                idle.add(new Socket(a.host(), a.port()));
+            }
+            // A client with no connection pooled there (its factory differs from the harness's).
+            Timeouts t = LocalCluster.TEST_TIMEOUTS;
+            Timeouts distinct = new Timeouts(t.connect(), t.read().plusMillis(7), t.vote(), t.ack(), t.prepared(), t.readWait(),
+                    t.lockWait(), t.retryBackoff(), t.resolveInterval(), t.conflictRetries());
+            assertThatThrownBy(() -> new ReplicaConnector(distinct, security).connect(a))
+                    .hasRootCauseInstanceOf(RefusedConnectionException.class)
+                    .rootCause().hasMessage("replica 2 at " + a.hostPort() + " refused the connection: too many client connections (limit "
+                            + limit + ")");
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+        await("replica 2 serving TLS clients again").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(cluster.connection(2).kv().get("secure").replica()).isEqualTo(2));
     }
 
     private static void identity(Path tls, String name) throws Exception {

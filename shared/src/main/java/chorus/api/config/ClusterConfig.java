@@ -31,8 +31,8 @@ import java.util.TreeMap;
  * coordination = receiver
  * </pre>
  */
-public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination)
-        implements Serializable {
+public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination,
+                            ConnectionLimits limits) implements Serializable {
 
     public static final int MAX_REPLICAS = 9;
 
@@ -43,6 +43,10 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             "conflict.retries");
 
     private static final String COORDINATION_KEY = "coordination";
+
+    /** Settings of {@link ConnectionLimits}, in the order of its fields. */
+    private static final List<String> LIMIT_KEYS = List.of(
+            "limits.max-connections", "limits.max-peer-connections", "limits.idle-timeout.ms", "limits.request-budget.bytes");
 
     /** {@code replica.<id>.peer-port}: where the replica's peer service listens (0 or absent: any free port). */
     private static final String PEER_PORT_SUFFIX = ".peer-port";
@@ -84,6 +88,13 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         if (coordination == null) {
             coordination = Coordination.RECEIVER;
         }
+        if (limits == null) {
+            limits = ConnectionLimits.DEFAULTS;
+        }
+    }
+
+    public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination) {
+        this(replicas, timeouts, security, coordination, ConnectionLimits.DEFAULTS);
     }
 
     public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security) {
@@ -133,6 +144,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         long[] settings = settingsOf(Timeouts.DEFAULTS);
         Map<String, String> security = new java.util.HashMap<>();
         Coordination coordination = Coordination.RECEIVER;
+        long[] limits = limitsOf(ConnectionLimits.DEFAULTS);
         for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
             String value = p.getProperty(key).trim();
             if (key.startsWith("replica.") && key.endsWith(PEER_PORT_SUFFIX)) {
@@ -156,6 +168,12 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 } catch (NumberFormatException e) {
                     throw new ConfigException(source + ": " + key + " = '" + value + "' is not a whole number");
                 }
+            } else if (LIMIT_KEYS.contains(key)) {
+                try {
+                    limits[LIMIT_KEYS.indexOf(key)] = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(source + ": " + key + " = '" + value + "' is not a whole number");
+                }
             } else if (SECURITY_KEYS.contains(key)) {
                 security.put(key, value);
             } else if (key.equals(COORDINATION_KEY)) {
@@ -166,7 +184,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 }
             } else {
                 throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, replica.<id>" + PEER_PORT_SUFFIX + ", "
-                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + COORDINATION_KEY);
+                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + String.join(", ", LIMIT_KEYS) + ", " + COORDINATION_KEY);
             }
         }
         for (Map.Entry<Integer, Integer> e : peerPorts.entrySet()) {
@@ -186,6 +204,12 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
+        ConnectionLimits connectionLimits;
+        try {
+            connectionLimits = connectionLimitsOf(limits);
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
         Security sec;
         try {
             sec = securityOf(security, base);
@@ -193,7 +217,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             throw new ConfigException(source + ": " + e.getMessage());
         }
         try {
-            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec, coordination);
+            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec, coordination, connectionLimits);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
@@ -228,6 +252,10 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             sb.append("peer.secret-file = ").append(escape(security.peerSecretFile())).append('\n');
         }
         sb.append(COORDINATION_KEY).append(" = ").append(coordination.text()).append('\n');
+        long[] l = limitsOf(limits);
+        for (int i = 0; i < LIMIT_KEYS.size(); i++) {
+            sb.append(LIMIT_KEYS.get(i)).append(" = ").append(l[i]).append('\n');
+        }
         return sb.toString();
     }
 
@@ -267,15 +295,19 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
     }
 
     public ClusterConfig withTimeouts(Timeouts t) {
-        return new ClusterConfig(replicas, t, security, coordination);
+        return new ClusterConfig(replicas, t, security, coordination, limits);
     }
 
     public ClusterConfig withSecurity(Security s) {
-        return new ClusterConfig(replicas, timeouts, s, coordination);
+        return new ClusterConfig(replicas, timeouts, s, coordination, limits);
     }
 
     public ClusterConfig withCoordination(Coordination c) {
-        return new ClusterConfig(replicas, timeouts, security, c);
+        return new ClusterConfig(replicas, timeouts, security, c, limits);
+    }
+
+    public ClusterConfig withLimits(ConnectionLimits l) {
+        return new ClusterConfig(replicas, timeouts, security, coordination, l);
     }
 
     /** The replica that coordinates the writes it receives; under {@link Coordination#LEADER}, every write. */
@@ -321,6 +353,19 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Map<String, String> unchecked(Properties p) {
         return (Map) p;
+    }
+
+    private static long[] limitsOf(ConnectionLimits l) {
+        return new long[] {l.maxConnections(), l.maxPeerConnections(), l.idleTimeout().toMillis(), l.requestBudgetBytes()};
+    }
+
+    private static ConnectionLimits connectionLimitsOf(long[] l) {
+        for (int i = 0; i < 2; i++) {
+            if (l[i] > Integer.MAX_VALUE) {
+                throw new ConfigException(LIMIT_KEYS.get(i) + " = " + l[i] + " is too large");
+            }
+        }
+        return new ConnectionLimits((int) l[0], (int) l[1], Duration.ofMillis(l[2]), l[3]);
     }
 
     private static long[] settingsOf(Timeouts t) {

@@ -50,7 +50,12 @@ public enum EventType {
      * A caller was refused before it could change anything: a peer call without proof of the
      * cluster secret, or a replica that could not prove it in return.
      */
-    ACCESS_REFUSED;
+    ACCESS_REFUSED,
+    /**
+     * A listener refused connections (too many) or calls (too large, or over the request budget),
+     * or closed idle connections; counted, at most one event a second per reason.
+     */
+    REFUSED;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {

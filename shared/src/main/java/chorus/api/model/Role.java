@@ -9,5 +9,7 @@ public enum Role {
      * coordination), and records what became of them: FORWARDED, or TIMED_OUT / UNREACHABLE.
      */
     FORWARDER,
-    OPERATOR
+    OPERATOR,
+    /** The replica's listeners: connections and calls refused, or idle connections closed, by its limits. */
+    TRANSPORT
 }

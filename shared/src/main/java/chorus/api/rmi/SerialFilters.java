@@ -1,5 +1,6 @@
 package chorus.api.rmi;
 
+import chorus.api.Limits;
 import java.io.ObjectInputFilter;
 
 /**
@@ -10,9 +11,28 @@ import java.io.ObjectInputFilter;
  */
 public final class SerialFilters {
 
-    /** Values are at most 1 MiB and batches at most 16 MiB; leave room for the framing. */
-    public static final String API_PATTERN = String.join(";",
-            "maxdepth=20", "maxrefs=200000", "maxarray=100000", "maxbytes=67108864",
+    /**
+     * Client calls are bounded by {@link Limits#MAX_REQUEST_BYTES} (values at most 1 MiB, batches at
+     * most 16 MiB, in modified UTF-8, with framing). A replica's sockets stop such a call while it
+     * is read; this bound catches the rest, since a long string is read without any filter check.
+     */
+    public static final String API_PATTERN = pattern(Limits.MAX_REQUEST_BYTES);
+
+    /**
+     * Peer calls: one PREPARE message carries the batches of several transactions, each bounded like
+     * a client's call; the peer listener's request budget bounds them all.
+     */
+    public static final String PEER_PATTERN = pattern(64L * 1024 * 1024);
+
+    public static final ObjectInputFilter API = ObjectInputFilter.Config.createFilter(API_PATTERN);
+    public static final ObjectInputFilter PEER = ObjectInputFilter.Config.createFilter(PEER_PATTERN);
+
+    private SerialFilters() {
+    }
+
+    private static String pattern(long maxBytes) {
+        return String.join(";",
+            "maxdepth=20", "maxrefs=200000", "maxarray=100000", "maxbytes=" + maxBytes,
             "chorus.api.**", "chorus.server.transport.**", "chorus.server.protocol.**",
             "java.lang.String", "java.lang.Number", "java.lang.Long", "java.lang.Integer", "java.lang.Boolean",
             "java.lang.Enum", "java.lang.Record", "java.lang.Object",
@@ -22,9 +42,5 @@ public final class SerialFilters {
             "java.util.LinkedHashMap", "java.util.Collections$*",
             "java.rmi.*", "java.rmi.server.*", "java.rmi.dgc.*", "sun.rmi.server.*", "sun.rmi.transport.*",
             "!*");
-
-    public static final ObjectInputFilter API = ObjectInputFilter.Config.createFilter(API_PATTERN);
-
-    private SerialFilters() {
     }
 }

@@ -38,20 +38,26 @@ public final class TimeoutClientSocketFactory implements RMIClientSocketFactory,
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        Socket socket = tls ? TlsSockets.context().getSocketFactory().createSocket() : new Socket();
+        // The TCP socket recognizes a replica's refusal ("too many connections") in both modes; TLS lies on top.
+        Socket tcp = new RefusalAwareSocket(host, port);
+        Socket socket = tcp;
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            socket.setSoTimeout(readTimeoutMillis);
-            if (socket instanceof SSLSocket ssl) {
+            tcp.setTcpNoDelay(true);
+            tcp.setKeepAlive(true);
+            tcp.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+            tcp.setSoTimeout(readTimeoutMillis);
+            if (tls) {
+                SSLSocket ssl = (SSLSocket) TlsSockets.context().getSocketFactory().createSocket(tcp, host, port, true);
+                socket = ssl;
                 // Handshake now, under the read timeout, so that a refused certificate fails here.
                 ssl.startHandshake();
             }
             return new WarmConnectionSocket(socket);
         } catch (IOException e) {
             socket.close();
-            throw e;
+            tcp.close();
+            RefusedConnectionException refused = ConnectionRefusal.find(e);
+            throw refused != null ? refused : e;
         }
     }
 

@@ -169,4 +169,28 @@ class ClusterConfigTest {
         assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2=a:2\nreplica.1.peer-port=2", "f"))
                 .hasMessageContaining("a:2");
     }
+
+    @Test
+    void connectionLimitsHaveDefaultsAndMayBeSet() {
+        assertThat(ClusterConfig.parse("replica.1=a:1", "f").limits()).isEqualTo(ConnectionLimits.DEFAULTS);
+        ClusterConfig c = ClusterConfig.parse("replica.1=a:1\nlimits.max-connections=10\nlimits.max-peer-connections=5\n"
+                + "limits.idle-timeout.ms=2000\nlimits.request-budget.bytes=100000000", "f");
+        assertThat(c.limits()).isEqualTo(new ConnectionLimits(10, 5, java.time.Duration.ofSeconds(2), 100_000_000));
+        assertThat(ClusterConfig.parse(c.toProperties(), "again")).isEqualTo(c);
+    }
+
+    @Test
+    void badConnectionLimitsAreRejectedWithTheKeyNamed() {
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nlimits.max-connections=0", "f"))
+                .hasMessageContaining("f: limits.max-connections = 0 must be at least 1");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nlimits.max-peer-connections=many", "f"))
+                .hasMessageContaining("limits.max-peer-connections = 'many' is not a whole number");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nlimits.idle-timeout.ms=10", "f"))
+                .hasMessageContaining("limits.idle-timeout.ms = 10 must be at least 1000");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nlimits.request-budget.bytes=1000", "f"))
+                .hasMessageContaining("limits.request-budget.bytes = 1000 must hold one call").hasMessageContaining(
+                        String.valueOf(chorus.api.Limits.MAX_REQUEST_BYTES));
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nlimits.max-connections=99999999999", "f"))
+                .hasMessageContaining("limits.max-connections = 99999999999 is too large");
+    }
 }
