@@ -45,7 +45,15 @@ public enum EventType {
     /** The replica reached an armed fault point and is crashing or hanging there. */
     FAULT_HIT,
     /** An operator cleared every injected fault. */
-    FAULTS_CLEARED;
+    FAULTS_CLEARED,
+    /**
+     * Writes to the replica's data directory began to fail; the reason starts with "disk full" when
+     * the file system has no space left, and gives the storage engine's words. The replica votes NO
+     * until {@link #DISK_WRITABLE}.
+     */
+    DISK_FULL,
+    /** The replica's data directory takes writes again, found by its own probe; no restart needed. */
+    DISK_WRITABLE;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {
