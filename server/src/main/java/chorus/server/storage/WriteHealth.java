@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's write health and its listeners: a failed write turns it to disk full (or failing),
- * a synced write that succeeds turns it back. Only changes are passed on, each once.
+ * A store's write health and its listeners: a failed write turns it to disk full (or failing),
+ * a synced write that succeeds turns it back. Only changes are passed on, each once. Shared by the
+ * RocksDB store and the simulator's, so that both report a full disk alike.
  */
-final class WriteHealth {
+public final class WriteHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteHealth.class);
 
@@ -20,21 +21,21 @@ final class WriteHealth {
     private final List<Consumer<StorageHealth>> listeners = new CopyOnWriteArrayList<>();
     private volatile StorageHealth current;
 
-    WriteHealth(LongSupplier clock) {
+    public WriteHealth(LongSupplier clock) {
         this.clock = clock;
         this.current = StorageHealth.writable(clock.getAsLong());
     }
 
-    StorageHealth current() {
+    public StorageHealth current() {
         return current;
     }
 
-    void listen(Consumer<StorageHealth> listener) {
+    public void listen(Consumer<StorageHealth> listener) {
         listeners.add(listener);
     }
 
     /** A write failed with {@code message} (the engine's words); true if this began a failure. */
-    boolean failed(String message) {
+    public boolean failed(String message) {
         StorageHealth.State state = isNoSpace(message) ? StorageHealth.State.DISK_FULL : StorageHealth.State.WRITES_FAILING;
         StorageHealth next;
         synchronized (this) {
@@ -51,7 +52,7 @@ final class WriteHealth {
     }
 
     /** A synced write succeeded: if writes had failed, they work again. */
-    void succeeded() {
+    public void succeeded() {
         if (current.writable()) {
             return; // the common case: one volatile read per synced write
         }
@@ -78,7 +79,7 @@ final class WriteHealth {
     }
 
     /** ENOSPC as RocksDB words it; also a quota (EDQUOT) counts: more space ends it just the same. */
-    static boolean isNoSpace(String message) {
+    public static boolean isNoSpace(String message) {
         return message != null && (message.contains("No space left on device") || message.contains("NoSpace")
                 || message.contains("Disk quota exceeded"));
     }
