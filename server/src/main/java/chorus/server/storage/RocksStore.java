@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -511,19 +512,19 @@ public final class RocksStore implements ReplicaStore {
     // Column families of the current engine, for batches built while the caller holds the shared
     // lock (the committer and unsynced() run the ops under it), so the engine cannot change meanwhile.
 
-    private org.rocksdb.ColumnFamilyHandle metaHandle() {
+    private ColumnFamilyHandle metaHandle() {
         return engine.meta;
     }
 
-    private org.rocksdb.ColumnFamilyHandle preparedHandle() {
+    private ColumnFamilyHandle preparedHandle() {
         return engine.prepared;
     }
 
-    private org.rocksdb.ColumnFamilyHandle commitsHandle() {
+    private ColumnFamilyHandle commitsHandle() {
         return engine.commits;
     }
 
-    private org.rocksdb.ColumnFamilyHandle outcomesHandle() {
+    private ColumnFamilyHandle outcomesHandle() {
         return engine.outcomes;
     }
 
