@@ -142,9 +142,10 @@ public final class Formats {
         String note = s.id() != p.address().id() ? "answers as replica " + s.id() : NONE;
         String state = s.simulatedFailure() ? "FAILED(simulated)" : "up";
         if (s.storageFailing()) {
-            // "disk full: <the storage engine's words>": the state is the part before the colon.
+            // "disk full: <the storage engine's words>": the state is the part before the colon,
+            // hyphenated, since only NOTE may hold spaces (scripts read the state as column 3).
             int colon = s.storageProblem().indexOf(':');
-            state = colon < 0 ? s.storageProblem() : s.storageProblem().substring(0, colon);
+            state = (colon < 0 ? s.storageProblem() : s.storageProblem().substring(0, colon)).strip().replace(' ', '-');
             String cause = colon < 0 ? "" : s.storageProblem().substring(colon + 1).strip();
             note = (note.equals(NONE) ? "" : note + "; ") + "votes NO until its disk takes writes again"
                     + (cause.isEmpty() ? "" : " (" + cause + ")");

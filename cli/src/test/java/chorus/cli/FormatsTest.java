@@ -94,7 +94,7 @@ class FormatsTest {
         ReplicaStatus full = new ReplicaStatus(5, "127.0.0.1:7105", 0, 303_000, 12, 0, 0, 40, 2, 1, false, 900, 4000, 99, 1,
                 "disk full: While appending to file: /data/000008.log: No space left on device");
         List<String> row = Formats.statusRow(ReplicaProbe.up(r5, full));
-        assertThat(row.get(2)).isEqualTo("disk full");
+        assertThat(row.get(2)).isEqualTo("disk-full");
         assertThat(row).last().isEqualTo("votes NO until its disk takes writes again"
                 + " (While appending to file: /data/000008.log: No space left on device)");
     }

@@ -85,7 +85,7 @@ final class SimStore implements ReplicaStore {
             probe.after(PROBE_INTERVAL, this::probeOnce);
         }
         // Named as the RocksDB store names it.
-        return new StorageException((WriteHealth.isNoSpace(e.getMessage()) ? "disk full: " : "") + e.getMessage(), e);
+        return new StorageException(health.describe(e.getMessage()), e);
     }
 
     /** One try of a small synced write; schedules the next while writes fail. */

@@ -177,13 +177,15 @@ public final class RocksStore implements ReplicaStore {
         }
     }
 
-    /** Marks the store unhealthy (once) and names the failure as what it is: a full disk or not. */
+    /**
+     * Marks the store unhealthy (once) and names the failure as what it is: a full disk or not.
+     * The failures that follow a full disk ("Writer has previous error") are named after it too.
+     */
     private StorageException writeFailed(String message, Exception cause) {
         if (health.failed(message)) {
             probe.start();
         }
-        String prefix = WriteHealth.isNoSpace(message) ? "disk full: " : "";
-        return new StorageException(prefix + message, cause);
+        return new StorageException(health.describe(message), cause);
     }
 
     /**

@@ -78,6 +78,15 @@ public final class WriteHealth {
         }
     }
 
+    /**
+     * A failed write's message as callers see it: prefixed with the current failure ("disk full:
+     * ..."), since once the disk filled up, later writes fail with words that no longer say so.
+     */
+    public String describe(String message) {
+        StorageHealth h = current;
+        return h.writable() ? message : h.state().label() + ": " + message;
+    }
+
     /** ENOSPC as RocksDB words it; also a quota (EDQUOT) counts: more space ends it just the same. */
     public static boolean isNoSpace(String message) {
         return message != null && (message.contains("No space left on device") || message.contains("NoSpace")
