@@ -123,7 +123,10 @@ public final class Formats {
     public static final List<String> STATUS_HEADER = List.of(
             "ID", "ADDRESS", "STATE", "KEYS", "IN_FLIGHT", "IN_DOUBT", "COMMITS", "ABORTS", "TIMEOUTS", "UPTIME", "NOTE");
 
-    /** One replica's row; the note (last column, may hold spaces) says why a replica is down. */
+    /**
+     * One replica's row; the note (last column, may hold spaces) says why a replica is down, or
+     * what fails on one that answers (a full disk).
+     */
     public static List<String> statusRow(ReplicaProbe p) {
         String id = String.valueOf(p.address().id());
         String address = p.address().hostPort();
@@ -137,7 +140,17 @@ public final class Formats {
         }
         ReplicaStatus s = p.status().get();
         String note = s.id() != p.address().id() ? "answers as replica " + s.id() : NONE;
-        return List.of(id, address, s.simulatedFailure() ? "FAILED(simulated)" : "up",
+        String state = s.simulatedFailure() ? "FAILED(simulated)" : "up";
+        if (s.storageFailing()) {
+            // "disk full: <the storage engine's words>": the state is the part before the colon,
+            // hyphenated, since only NOTE may hold spaces (scripts read the state as column 3).
+            int colon = s.storageProblem().indexOf(':');
+            state = (colon < 0 ? s.storageProblem() : s.storageProblem().substring(0, colon)).strip().replace(' ', '-');
+            String cause = colon < 0 ? "" : s.storageProblem().substring(colon + 1).strip();
+            note = (note.equals(NONE) ? "" : note + "; ") + "votes NO until its disk takes writes again"
+                    + (cause.isEmpty() ? "" : " (" + cause + ")");
+        }
+        return List.of(id, address, state,
                 String.valueOf(s.keyCount()), String.valueOf(s.inFlight()), String.valueOf(s.inDoubt()),
                 String.valueOf(s.commits()), String.valueOf(s.aborts()), String.valueOf(s.timeouts()),
                 uptime(s.uptimeMillis()), note);

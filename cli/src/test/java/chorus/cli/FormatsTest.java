@@ -89,6 +89,17 @@ class FormatsTest {
     }
 
     @Test
+    void aReplicaWhoseDiskIsFullIsShownAsDiskFullWithTheCause() {
+        ReplicaAddress r5 = new ReplicaAddress(5, "127.0.0.1", 7105);
+        ReplicaStatus full = new ReplicaStatus(5, "127.0.0.1:7105", 0, 303_000, 12, 0, 0, 40, 2, 1, false, 900, 4000, 99, 1,
+                "disk full: While appending to file: /data/000008.log: No space left on device");
+        List<String> row = Formats.statusRow(ReplicaProbe.up(r5, full));
+        assertThat(row.get(2)).isEqualTo("disk-full");
+        assertThat(row).last().isEqualTo("votes NO until its disk takes writes again"
+                + " (While appending to file: /data/000008.log: No space left on device)");
+    }
+
+    @Test
     void sideBySideRowShowsEachReplicaAndWhetherTheyAgree() {
         List<Integer> ids = List.of(1, 2, 3);
         Map<Integer, KeyEntry> same = Map.of(1, entry("v", 2, null), 2, entry("v", 2, null), 3, entry("v", 2, null));

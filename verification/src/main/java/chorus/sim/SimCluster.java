@@ -49,6 +49,13 @@ final class SimCluster {
         if (closing || r.host != null && r.host.alive) {
             return;
         }
+        if (r.disk.full()) {
+            // A replica cannot start on a full disk (its first write, the incarnation, fails and it
+            // exits naming the disk); its operator starts it again once there is space.
+            sim.trace.line(sim.now(), "r" + id, "cannot start: disk full; starting again in 100 ms");
+            sim.after(100_000_000, () -> start(id));
+            return;
+        }
         r.generation++;
         // Clocks of different machines differ by up to 50 ms.
         Host host = new Host("r" + id + (r.generation > 1 ? "." + r.generation : ""), id, sim.random.nextLong(50_000_000));
@@ -60,8 +67,10 @@ final class SimCluster {
         r.host = host;
         r.node = null;
         SimScheduler scheduler = new SimScheduler(sim, host);
-        SimStore store = new SimStore(r.disk, host, scheduler.clock()::millis, bugs.syncPrepares());
+        SimStore store = new SimStore(r.disk, host, scheduler, bugs.syncPrepares());
         r.store = store;
+        store.onHealthChange(h -> sim.trace.line(sim.now(), host.name,
+                h.writable() ? "storage writable again" : "storage " + h.note()));
         sim.trace.line(sim.now(), host.name, "starts");
         sim.spawn(host, "main", () -> {
             ReplicaNode node = new ReplicaNode(id, config, store, bugs.channel(network.channelFor(id, config.timeouts().read())),
@@ -107,6 +116,19 @@ final class SimCluster {
     private void crashHere(SimReplica r, String where) {
         crash(r.id, "at " + where);
         throw new SimCrash(r.host + " crashed at " + where);
+    }
+
+    /** Space on replica {@code id}'s disk runs out ({@code true}) or returns; its process is not told. */
+    void diskFull(int id, boolean full) {
+        SimReplica r = replicas.get(id);
+        if (r.disk.full() != full) {
+            r.disk.setFull(full);
+            sim.trace.line(sim.now(), "r" + id, full ? "DISK FULL" : "disk has space again");
+        }
+    }
+
+    boolean diskFull(int id) {
+        return replicas.get(id).disk.full();
     }
 
     void pause(int id) {
@@ -174,6 +196,11 @@ final class SimCluster {
             }
             if (n.undeliveredDecisions() > 0) {
                 out.add("replica " + r.id + " still owes " + n.undeliveredDecisions() + " decisions");
+            }
+            // Space came back when the nemesis healed everything: the replica must have found out itself.
+            String storage = n.status().storageProblem();
+            if (!storage.isEmpty()) {
+                out.add("replica " + r.id + " still reports '" + storage + "' although its disk has space");
             }
         }
         return out;

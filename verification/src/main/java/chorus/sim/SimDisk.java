@@ -3,6 +3,7 @@ package chorus.sim;
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.server.protocol.CommitRecord;
+import chorus.server.protocol.StorageException;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StoredValue;
 import java.util.ArrayList;
@@ -17,6 +18,10 @@ import java.util.function.Consumer;
  * One replica's disk in the simulated world: a log of write batches, of which only those synced
  * survive a crash for certain. A crash keeps the synced prefix and a random number of the whole
  * batches written after it (a write-ahead log torn at a batch boundary), and loses the rest.
+ *
+ * <p>The disk can be full: then a write fails and leaves nothing (RocksDB applies a batch only
+ * once it is in the log; a torn record is dropped when the log is read), and so does a sync of
+ * writes not yet synced, which stay unsynced. Once space returns, both work again.
  */
 final class SimDisk {
 
@@ -47,6 +52,22 @@ final class SimDisk {
     private final List<Consumer<Image>> unsynced = new ArrayList<>();
     private long written;
     private long synced;
+    private boolean full;
+
+    /** Space runs out ({@code true}) or returns ({@code false}). */
+    void setFull(boolean full) {
+        this.full = full;
+    }
+
+    boolean full() {
+        return full;
+    }
+
+    private void checkSpace(String what) {
+        if (full) {
+            throw new StorageException(what + " on the simulated disk failed: No space left on device");
+        }
+    }
 
     Image live() {
         return live;
@@ -54,6 +75,7 @@ final class SimDisk {
 
     /** Appends one atomic batch; durable when {@code sync} (with every batch before it). */
     void write(Consumer<Image> batch, boolean sync) {
+        checkSpace("a write");
         batch.accept(live);
         unsynced.add(batch);
         written++;
@@ -63,6 +85,9 @@ final class SimDisk {
     }
 
     void sync() {
+        if (!unsynced.isEmpty()) {
+            checkSpace("a sync");
+        }
         for (Consumer<Image> b : unsynced) {
             b.accept(durable);
         }

@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The faults of one lifetime, drawn from its seed: crashes (at a random moment, at a protocol
- * fault point, or just before or after a synced write), pauses, and partitions one way or both
+ * fault point, or just before or after a synced write), pauses, full disks (writes fail until
+ * space returns, which the replica must find out by itself), and partitions one way or both
  * ways; each healed after a while, and all healed at the end.
  */
 final class SimNemesis implements SimCluster.CrashChooser {
@@ -86,6 +87,12 @@ final class SimNemesis implements SimCluster.CrashChooser {
                 cluster.pause(r);
                 sim.after(10_000_000 + random.nextLong(2_000_000_000L), () -> cluster.resume(r));
             }
+        } else if (dice < 60) {
+            if (cluster.up(r) && !cluster.diskFull(r)) {
+                note("disk full", "replica " + r);
+                cluster.diskFull(r, true);
+                sim.after(10_000_000 + random.nextLong(3_000_000_000L), () -> cluster.diskFull(r, false));
+            }
         } else if (!cluster.network.anyCut()) {
             List<Integer> side = new ArrayList<>();
             for (int id : ids) {
@@ -144,6 +151,7 @@ final class SimNemesis implements SimCluster.CrashChooser {
         active = false;
         cluster.network.calm();
         for (int id : cluster.config.ids()) {
+            cluster.diskFull(id, false);
             cluster.resume(id);
             if (!cluster.running(id)) {
                 cluster.start(id);

@@ -7,17 +7,28 @@ import chorus.server.protocol.AppliedWrite;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
+import chorus.server.protocol.Scheduler;
+import chorus.server.protocol.StorageException;
+import chorus.server.protocol.StorageHealth;
 import chorus.server.protocol.StoredValue;
+import chorus.server.protocol.Timer;
+import chorus.server.storage.WriteHealth;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The {@link ReplicaStore} of one incarnation of a replica, over its {@link SimDisk}. Every synced
  * write is a place where the simulator may crash the replica, just before or just after it; once
  * the incarnation is dead, the store refuses everything, as a dead process's files would be out of reach.
+ *
+ * <p>On a full disk it behaves as the RocksDB store does: the failed write throws, the store's
+ * {@link WriteHealth} turns to disk full, and a probe on the replica's own timer tries a small
+ * synced write every {@link #PROBE_INTERVAL} until one succeeds.
  */
 final class SimStore implements ReplicaStore {
 
@@ -25,13 +36,22 @@ final class SimStore implements ReplicaStore {
     private final Host host;
     private final LongSupplier millis;
     private final boolean syncPrepares;
+    private final Scheduler scheduler;
+    private final WriteHealth health;
+    /** The probe's timer, made at the first failed write (a timer is a simulated thread). */
+    private Timer probe;
+
+    /** As the RocksDB store's probe. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     /** @param syncPrepares false only to put back a bug (see {@link Bugs#YES_BEFORE_SYNC}) */
-    SimStore(SimDisk disk, Host host, LongSupplier millis, boolean syncPrepares) {
+    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares) {
         this.disk = disk;
         this.host = host;
-        this.millis = millis;
+        this.scheduler = scheduler;
+        this.millis = scheduler.clock()::millis;
         this.syncPrepares = syncPrepares;
+        this.health = new WriteHealth(millis);
     }
 
     private SimDisk.Image live() {
@@ -46,10 +66,48 @@ final class SimStore implements ReplicaStore {
         if (sync) {
             host.passed("before synced " + what);
         }
-        disk.write(batch, sync);
+        try {
+            disk.write(batch, sync);
+        } catch (StorageException e) {
+            throw failed(e);
+        }
         if (sync) {
+            health.succeeded();
             host.passed("after synced " + what);
         }
+    }
+
+    private StorageException failed(StorageException e) {
+        if (health.failed(e.getMessage())) {
+            if (probe == null) {
+                probe = scheduler.newTimer(host.name + "-storage-probe");
+            }
+            probe.after(PROBE_INTERVAL, this::probeOnce);
+        }
+        // Named as the RocksDB store names it.
+        return new StorageException(health.describe(e.getMessage()), e);
+    }
+
+    /** One try of a small synced write; schedules the next while writes fail. */
+    private void probeOnce() {
+        if (health.current().writable() || !host.alive) {
+            return;
+        }
+        try {
+            write("write probe", img -> { }, true);
+        } catch (StorageException stillFull) {
+            probe.after(PROBE_INTERVAL, this::probeOnce);
+        }
+    }
+
+    @Override
+    public StorageHealth health() {
+        return health.current();
+    }
+
+    @Override
+    public void onHealthChange(Consumer<StorageHealth> listener) {
+        health.listen(listener);
     }
 
     @Override
@@ -105,7 +163,12 @@ final class SimStore implements ReplicaStore {
     public void sync() {
         live();
         host.passed("before sync");
-        disk.sync();
+        try {
+            disk.sync();
+        } catch (StorageException e) {
+            throw failed(e);
+        }
+        health.succeeded();
     }
 
     @Override
@@ -161,11 +224,18 @@ final class SimStore implements ReplicaStore {
 
     @Override
     public void forgetOutcomesBefore(long millis) {
-        write("forget old outcomes", img -> img.outcomes.values().removeIf(o -> o.atMillis() < millis), false);
+        try {
+            write("forget old outcomes", img -> img.outcomes.values().removeIf(o -> o.atMillis() < millis), false);
+        } catch (StorageException e) {
+            // As the RocksDB store: old outcomes are forgotten at the next round instead.
+        }
     }
 
     @Override
     public void close() {
-        // nothing to release: the disk outlives the process
+        // The disk outlives the process; only the probe's timer goes.
+        if (probe != null) {
+            probe.close();
+        }
     }
 }

@@ -1,7 +1,9 @@
 package chorus.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import chorus.server.protocol.StorageException;
 import chorus.server.protocol.StoredValue;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,6 +41,25 @@ class SimDiskTest {
             assertThat(d.synced()).isEqualTo(d.written());
         }
         assertThat(seen).as("crashes keep none, the first, or both unsynced batches").containsExactlyInAnyOrder("none", "1", "2");
+    }
+
+    @Test
+    void aFullDiskFailsWritesLeavingNothingAndSyncsLeavingWritesUnsyncedUntilSpaceReturns() {
+        SimDisk d = disk();
+        long written = d.written();
+        d.setFull(true);
+        assertThatThrownBy(() -> d.write(img -> img.data.put("z", new StoredValue("1", 1)), false))
+                .isInstanceOf(StorageException.class).hasMessageContaining("No space left on device");
+        assertThat(d.data()).doesNotContainKey("z");
+        assertThat(d.written()).isEqualTo(written);
+        assertThatThrownBy(d::sync).isInstanceOf(StorageException.class);
+        assertThat(d.synced()).isLessThan(d.written());
+
+        d.setFull(false);
+        d.sync();
+        assertThat(d.synced()).isEqualTo(d.written());
+        d.crash(new SplittableRandom(1));
+        assertThat(d.data()).containsEntry("x", new StoredValue("2", 2));
     }
 
     @Test

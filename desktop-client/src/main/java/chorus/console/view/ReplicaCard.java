@@ -75,12 +75,13 @@ public final class ReplicaCard extends VBox {
     }
 
     private void applyState(CardState s) {
-        getStyleClass().removeAll("card-up", "card-unreachable", "card-failed", "card-connecting");
+        getStyleClass().removeAll("card-up", "card-unreachable", "card-failed", "card-connecting", "card-disk-full");
         getStyleClass().add(switch (s) {
             case UP -> "card-up";
             case UNREACHABLE -> "card-unreachable";
             case SIMULATED_FAILURE -> "card-failed";
             case CONNECTING -> "card-connecting";
+            case DISK_FULL, WRITES_FAILING -> "card-disk-full";
         });
     }
 

@@ -65,8 +65,11 @@ public final class ClusterViewModel {
         long up = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.UP).count();
         long failed = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.SIMULATED_FAILURE).count();
         long down = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.UNREACHABLE).count();
+        long cannotWrite = cards.stream().filter(c -> c.stateProperty().get() == ReplicaCardViewModel.CardState.DISK_FULL
+                || c.stateProperty().get() == ReplicaCardViewModel.CardState.WRITES_FAILING).count();
         summary.set(cards.isEmpty() ? "not connected"
-                : up + " up, " + failed + " in simulated failure, " + down + " unreachable of " + cards.size());
+                : up + " up, " + failed + " in simulated failure, " + down + " unreachable"
+                        + (cannotWrite == 0 ? "" : ", " + cannotWrite + " cannot write (disk full)") + " of " + cards.size());
     }
 
     public ObservableList<ReplicaCardViewModel> cards() {

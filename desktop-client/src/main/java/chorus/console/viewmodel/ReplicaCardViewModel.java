@@ -26,7 +26,11 @@ public final class ReplicaCardViewModel {
 
     /** What the card shows as the replica's state. */
     public enum CardState {
-        CONNECTING("connecting"), UP("up"), UNREACHABLE("unreachable"), SIMULATED_FAILURE("simulated failure");
+        CONNECTING("connecting"), UP("up"), UNREACHABLE("unreachable"), SIMULATED_FAILURE("simulated failure"),
+        /** Answers, but cannot write: it votes NO until its disk takes writes again (which it finds by itself). */
+        DISK_FULL("disk full"),
+        /** Answers, but its writes fail for another reason than space; the problem line says which. */
+        WRITES_FAILING("writes failing");
 
         private final String label;
 
@@ -79,9 +83,9 @@ public final class ReplicaCardViewModel {
             timeouts.set(s.timeouts());
         }
         if (snapshot.health() == ReplicaHealth.UP && s != null) {
-            problem.set("");
+            problem.set(s.storageProblem());
             uptime.set("up " + formatUptime(Duration.ofMillis(s.uptimeMillis())));
-            setState(s.simulatedFailure() ? CardState.SIMULATED_FAILURE : CardState.UP);
+            setState(stateOf(s));
             if (!switchBusy.get()) {
                 setSwitchFromReplica(s.simulatedFailure());
             }
@@ -90,6 +94,17 @@ public final class ReplicaCardViewModel {
             uptime.set("");
             setState(CardState.UNREACHABLE);
         }
+    }
+
+    /** The simulated failure switch first (an operator's choice), then a storage problem. */
+    private static CardState stateOf(ReplicaStatus s) {
+        if (s.simulatedFailure()) {
+            return CardState.SIMULATED_FAILURE;
+        }
+        if (s.storageFailing()) {
+            return s.storageProblem().startsWith(CardState.DISK_FULL.label()) ? CardState.DISK_FULL : CardState.WRITES_FAILING;
+        }
+        return CardState.UP;
     }
 
     /** The switch request finished (successfully or not); polls may move the switch again. */

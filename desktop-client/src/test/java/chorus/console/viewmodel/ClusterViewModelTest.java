@@ -40,6 +40,21 @@ class ClusterViewModelTest {
     }
 
     @Test
+    void aReplicaWhoseDiskIsFullShowsDiskFullWithTheCauseUntilItWritesAgain() {
+        ReplicaStatus full = new ReplicaStatus(3, "127.0.0.1:7103", 1000, 65_000, 3, 0, 0, 10, 2, 1, false, 900, 2000, 5, 1,
+                "disk full: While appending to file: /data/000008.log: No space left on device");
+        vm.apply(new ReplicaSnapshot(config.require(3), ReplicaHealth.UP, full, "", 2000));
+        ReplicaCardViewModel card = vm.cards().get(2);
+        assertThat(card.stateProperty().get()).isEqualTo(ReplicaCardViewModel.CardState.DISK_FULL);
+        assertThat(card.stateTextProperty().get()).isEqualTo("disk full");
+        assertThat(card.problemProperty().get()).endsWith("No space left on device");
+        assertThat(vm.summaryProperty().get()).contains("1 cannot write (disk full)");
+        vm.apply(up(3, false, 4));
+        assertThat(card.stateTextProperty().get()).isEqualTo("up");
+        assertThat(card.problemProperty().get()).isEmpty();
+    }
+
+    @Test
     void unreachableReplicaKeepsItsLastCountersAndSaysWhy() {
         vm.apply(up(1, false, 7));
         vm.apply(new ReplicaSnapshot(config.require(1), ReplicaHealth.UNREACHABLE, up(1, false, 7).status(),

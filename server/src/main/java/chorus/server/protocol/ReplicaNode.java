@@ -124,6 +124,7 @@ public final class ReplicaNode implements AutoCloseable {
                     cluster.timeouts().transactionDeadline().minus(patience), clock);
             this.writes = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, scheduler);
         }
+        store.onHealthChange(this::storageHealthChanged);
         this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), scheduler, calls,
                 this::failed, metrics);
     }
@@ -146,6 +147,17 @@ public final class ReplicaNode implements AutoCloseable {
                 "started with " + store.keyCount() + " keys, " + prepared + " prepared transactions to resolve, "
                         + undelivered + " decisions to re-deliver", -1);
         return this;
+    }
+
+    /** A full disk and its end are events an operator must see; the store finds both by itself. */
+    private void storageHealthChanged(StorageHealth health) {
+        if (health.writable()) {
+            events.record(Role.PARTICIPANT, EventType.DISK_WRITABLE, null, address.id(), List.of(), "",
+                    "replica " + address.id() + "'s storage takes writes again; it votes YES again", -1);
+        } else {
+            events.record(Role.PARTICIPANT, EventType.DISK_FULL, null, address.id(), List.of(), "",
+                    health.note() + "; replica " + address.id() + " votes NO until its storage takes writes again", -1);
+        }
     }
 
     // ---------------------------------------------------------------- client calls
@@ -324,7 +336,7 @@ public final class ReplicaNode implements AutoCloseable {
                 Math.max(participant.inFlight(), coordinator.inFlight()), participant.inDoubtCount(),
                 metrics.commits(), metrics.aborts(), metrics.timeouts(), simulatedFailure,
                 metrics.commitLatencyPercentile(50), metrics.commitLatencyPercentile(99), events.lastSeq(),
-                ProtocolVersion.CURRENT);
+                ProtocolVersion.CURRENT, store.health().note());
     }
 
     /**

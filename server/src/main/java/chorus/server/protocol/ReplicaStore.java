@@ -5,6 +5,7 @@ import chorus.api.model.KeyEntry;
 import chorus.api.model.TxId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the protocol needs from durable storage. Every method that says "durable" returns only
@@ -69,6 +70,19 @@ public interface ReplicaStore extends AutoCloseable {
 
     /** Drops remembered outcomes recorded before {@code millis}. */
     void forgetOutcomesBefore(long millis);
+
+    /** Whether writes currently succeed; a store that cannot fail (in memory) is always writable. */
+    default StorageHealth health() {
+        return StorageHealth.writable(0);
+    }
+
+    /**
+     * Tells {@code listener} of every change of {@link #health()}: writes began to fail (a full
+     * disk), or they succeed again. A store whose writes failed watches for itself when they can
+     * succeed again; nobody needs to restart the replica. Called on the store's threads.
+     */
+    default void onHealthChange(Consumer<StorageHealth> listener) {
+    }
 
     @Override
     void close();

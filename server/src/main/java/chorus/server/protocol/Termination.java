@@ -116,7 +116,7 @@ public final class Termination {
         String coordinatorSaid;
         try {
             TxOutcome answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(coordinator, tx, ptx.preparedAtMillis));
-            if (settle(ptx, answer, "coordinator " + coordinator + " answered " + answer)) {
+            if (settleOrRetry(ptx, answer, "coordinator " + coordinator + " answered " + answer)) {
                 return;
             }
             // PENDING: the coordinator is alive and still deciding; it will send the decision.
@@ -126,6 +126,8 @@ public final class Termination {
             return;
         } catch (TimeoutException e) {
             coordinatorSaid = "coordinator " + coordinator + " did not answer within " + timeouts.vote().toMillis() + " ms";
+        } catch (LocalApplyFailed e) {
+            return;
         } catch (Exception e) {
             coordinatorSaid = "coordinator " + coordinator + " is unreachable (" + Calls.describe(e) + ")";
         }
@@ -137,12 +139,14 @@ public final class Termination {
             }
             try {
                 TxOutcome answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
-                if (settle(ptx, answer, "replica " + peer + " answered " + answer + " (" + coordinatorSaid + ")")) {
+                if (settleOrRetry(ptx, answer, "replica " + peer + " answered " + answer + " (" + coordinatorSaid + ")")) {
                     return;
                 }
                 heard.add("replica " + peer + " is " + answer.name().toLowerCase());
             } catch (TimeoutException e) {
                 heard.add("replica " + peer + " did not answer");
+            } catch (LocalApplyFailed e) {
+                return;
             } catch (Exception e) {
                 heard.add("replica " + peer + " is unreachable");
             }
@@ -175,6 +179,32 @@ public final class Termination {
         }
         participant.finish(ptx, d, EventType.RESOLVED, how);
         return true;
+    }
+
+    /**
+     * Settles {@code ptx} if {@code answer} decides it. If applying the outcome fails here (a full
+     * disk), the failure is this replica's own, not the peer's that answered: it is noted as such,
+     * the next attempt is scheduled, and {@link LocalApplyFailed} stops this one.
+     */
+    private boolean settleOrRetry(ParticipantTx ptx, TxOutcome answer, String how) throws LocalApplyFailed {
+        try {
+            return settle(ptx, answer, how);
+        } catch (StorageException e) {
+            String why = how + ", but replica " + self + " could not apply it: " + e.getMessage();
+            LOG.warn("{}: {}", ptx.txId, why);
+            note(ptx, why);
+            later(ptx);
+            throw new LocalApplyFailed();
+        }
+    }
+
+    /** Ends an attempt whose outcome was learned but could not be applied locally (already noted). */
+    private static final class LocalApplyFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LocalApplyFailed() {
+            super(null, null, false, false);
+        }
     }
 
     private static void note(ParticipantTx ptx, String attempt) {

@@ -35,9 +35,10 @@ final class GroupCommitter implements AutoCloseable {
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
 
-    GroupCommitter(RocksDB db, Statistics statistics) {
+    GroupCommitter(RocksDB db, Statistics statistics, long syncedFrom) {
         this.db = db;
         this.statistics = statistics;
+        this.syncedThrough.set(syncedFrom);
     }
 
     /** Returns once {@code ops} are synced to disk; {@code null} ops only sync what is written already. */

@@ -8,31 +8,25 @@ import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
 import chorus.server.protocol.StorageException;
+import chorus.server.protocol.StorageHealth;
 import chorus.server.protocol.StoredValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
-import org.rocksdb.LRUCache;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Statistics;
-import org.rocksdb.StatsLevel;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,88 +34,44 @@ import org.slf4j.LoggerFactory;
  * A replica's data and protocol records in one RocksDB database, one column family each, so that
  * a commit's data writes, the removal of its prepare and the memory of its outcome are a single
  * atomic batch. Durable writes go through a {@link GroupCommitter}.
+ *
+ * <p>A write that fails (a full disk) turns the store's {@link #health()} to failing and starts a
+ * {@link RecoveryProbe}: once a small synced write succeeds again, by RocksDB's own recovery or
+ * after this store closed and reopened the database, the store is writable again. The reopen
+ * loses nothing that a write reported done: a write is done once it is in RocksDB's log, which the
+ * reopen replays (unsynced writes too, since the process, and so the page cache, lives on).
  */
 public final class RocksStore implements ReplicaStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
     private static final byte[] INCARNATION = "incarnation".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PROBE = "write-probe".getBytes(StandardCharsets.UTF_8);
+    /** How often a store whose writes failed tries again. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     /**
-     * Memtable of the data: a PREPARE or a client read of a key not held in memory (the protocol's
-     * KnownState) searches it, and every apply adds one version. Small, because each write of a hot key adds a version: with 16 MB the five
-     * replicas' skip lists spread over 80 MB, and their searches and inserts missed the caches
-     * (4 MB: 40 % fewer skip-list samples per write; performance.md, seventh round).
+     * Free space below which a reopen is not worth trying: RocksDB needs room for a new log and
+     * manifest, and a memtable flush (4 MB of data) soon after.
      */
-    static final long DATA_WRITE_BUFFER_BYTES = 4L * 1024 * 1024;
-    /**
-     * Memtable of each protocol-record family (prepared, commits, outcomes, meta). Their records
-     * live briefly or are seldom read, so a small memtable does: with 16 MB, like the data's, these
-     * four families held up to 128 MB more of a replica's resident memory under sustained writes.
-     */
-    static final long RECORD_WRITE_BUFFER_BYTES = 2L * 1024 * 1024;
-
-    static {
-        RocksNative.load();
-    }
+    static final long REOPEN_MIN_FREE_BYTES = 8L * 1024 * 1024;
 
     private final Path dir;
     private final LongSupplier clock;
-    private final RocksDB db;
-    private final DBOptions dbOptions;
-    private final ColumnFamilyOptions dataOptions;
-    private final ColumnFamilyOptions recordOptions;
-    private final LRUCache cache;
-    private final BloomFilter filter = new BloomFilter(10);
-    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final ColumnFamilyHandle data;
-    private final ColumnFamilyHandle prepared;
-    private final ColumnFamilyHandle commits;
-    private final ColumnFamilyHandle outcomes;
-    private final ColumnFamilyHandle meta;
-    private final WriteOptions unsynced = new WriteOptions();
-    private final GroupCommitter committer;
-    private final Statistics statistics;
+    /** Operations hold it shared; a reopen exclusively, so that nobody uses a closed database. */
+    private final ReentrantReadWriteLock engineLock = new ReentrantReadWriteLock();
+    /** Null only after a reopen failed, or once closed. */
+    private RocksEngine engine;
+    private boolean closed;
     private final AtomicLong keyCount = new AtomicLong();
+    private final WriteHealth health;
+    private final RecoveryProbe probe;
 
-    private RocksStore(Path dir, LongSupplier clock) throws RocksDBException {
+    private RocksStore(Path dir, LongSupplier clock, RocksEngine engine) {
         this.dir = dir;
         this.clock = clock;
-        this.cache = new LRUCache(32L * 1024 * 1024);
-        this.dataOptions = new ColumnFamilyOptions()
-                .setWriteBufferSize(DATA_WRITE_BUFFER_BYTES)
-                // Every PREPARE asks whether its new transaction is already known as aborted, a
-                // lookup that misses, and so do the loads' first writes of new keys. Bloom filters
-                // answer a miss without searching the memtable's skip list or reading a table's
-                // blocks (the skip list's share of lookups fell by 40 %; the CPU it saved went to
-                // inserts that the lookups used to bring into the cache: performance.md, sixth round).
-                .setMemtablePrefixBloomSizeRatio(0.02)
-                .setMemtableWholeKeyFiltering(true)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
-        this.recordOptions = new ColumnFamilyOptions(dataOptions).setWriteBufferSize(RECORD_WRITE_BUFFER_BYTES);
-        this.statistics = new Statistics();
-        this.statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
-        this.dbOptions = new DBOptions()
-                .setStatistics(statistics)
-                // Writers waiting for a group's sync block instead of spinning: 2 cores, 5 replicas.
-                .setEnableWriteThreadAdaptiveYield(false)
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                .setParanoidChecks(true)
-                .setMaxBackgroundJobs(2)
-                .setKeepLogFileNum(3);
-        List<ColumnFamilyDescriptor> descriptors = List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, recordOptions),
-                new ColumnFamilyDescriptor(bytes("data"), dataOptions),
-                new ColumnFamilyDescriptor(bytes("prepared"), recordOptions),
-                new ColumnFamilyDescriptor(bytes("commits"), recordOptions),
-                new ColumnFamilyDescriptor(bytes("outcomes"), recordOptions),
-                new ColumnFamilyDescriptor(bytes("meta"), recordOptions));
-        this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-        this.data = handles.get(1);
-        this.prepared = handles.get(2);
-        this.commits = handles.get(3);
-        this.outcomes = handles.get(4);
-        this.meta = handles.get(5);
-        this.committer = new GroupCommitter(db, statistics);
+        this.engine = engine;
+        this.health = new WriteHealth(clock);
+        this.probe = new RecoveryProbe("storage-probe-" + dir.getFileName(), PROBE_INTERVAL, this::tryToWriteAgain,
+                () -> health.current().writable());
     }
 
     /**
@@ -139,7 +89,7 @@ public final class RocksStore implements ReplicaStore {
         }
         RocksStore store;
         try {
-            store = new RocksStore(dir, clock);
+            store = new RocksStore(dir, clock, new RocksEngine(dir, 0));
         } catch (RocksDBException e) {
             throw new StorageException(explain(dir, e), e);
         }
@@ -168,38 +118,196 @@ public final class RocksStore implements ReplicaStore {
 
     private void countKeys() {
         long n = 0;
-        try (RocksIterator it = db.newIterator(data)) {
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.data)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 if (Codec.value(it.value()).present()) {
                     n++;
                 }
             }
             it.status();
-        } catch (RocksDBException e) {
-            throw new StorageException(explain(dir, e), e);
+        } catch (RocksDBException ex) {
+            throw new StorageException(explain(dir, ex), ex);
+        } finally {
+            release();
         }
         keyCount.set(n);
     }
 
+    // ---------------------------------------------------------------- the engine under the lock
+
+    /** The open engine, with the shared lock held; every caller {@link #release}s in a finally. */
+    private RocksEngine acquire() {
+        engineLock.readLock().lock();
+        if (engine == null) {
+            engineLock.readLock().unlock();
+            throw new StorageException(closed ? "storage in " + dir + " is closed"
+                    : "storage in " + dir + " could not be reopened after writes failed (" + health.current().note()
+                    + "); trying again every " + PROBE_INTERVAL.toMillis() + " ms");
+        }
+        return engine;
+    }
+
+    private void release() {
+        engineLock.readLock().unlock();
+    }
+
+    /** A durable write through the group committer; a failure marks the store unhealthy. */
+    private void durable(GroupCommitter.Ops ops) {
+        RocksEngine e = acquire();
+        try {
+            e.committer.write(ops);
+        } catch (StorageException ex) {
+            throw writeFailed(ex.getMessage(), ex);
+        } finally {
+            release();
+        }
+        health.succeeded();
+    }
+
+    private void unsynced(String what, GroupCommitter.Ops ops) {
+        RocksEngine e = acquire();
+        try (WriteBatch batch = new WriteBatch()) {
+            ops.addTo(batch);
+            e.db.write(e.unsynced, batch);
+        } catch (RocksDBException ex) {
+            throw writeFailed(what + " failed: " + ex.getMessage(), ex);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Marks the store unhealthy (once) and names the failure as what it is: a full disk or not.
+     * The failures that follow a full disk ("Writer has previous error") are named after it too.
+     */
+    private StorageException writeFailed(String message, Exception cause) {
+        if (health.failed(message)) {
+            probe.start();
+        }
+        return new StorageException(health.describe(message), cause);
+    }
+
+    /**
+     * The probe's attempt: a small synced write; if that fails while the disk has room again, the
+     * engine is stuck on its earlier error (RocksDB keeps a log writer that saw an error failing
+     * every later write), so close and reopen it and write again. True once a write succeeded.
+     */
+    private boolean tryToWriteAgain() {
+        if (health.current().writable()) {
+            return true;
+        }
+        try {
+            writeProbe();
+            return true;
+        } catch (StorageException first) {
+            long free = usableSpace();
+            if (free < REOPEN_MIN_FREE_BYTES) {
+                LOG.debug("still cannot write ({} bytes free in {}): {}", free, dir, first.getMessage());
+                return false;
+            }
+            LOG.warn("writes still fail with {} bytes free in {}; reopening the database ({})", free, dir, first.getMessage());
+        }
+        if (!reopen()) {
+            return false;
+        }
+        try {
+            writeProbe();
+            return true;
+        } catch (StorageException again) {
+            LOG.warn("writes fail after reopening {}: {}", dir, again.getMessage());
+            return false;
+        }
+    }
+
+    private void writeProbe() {
+        byte[] now = ByteBuffer.allocate(8).putLong(clock.getAsLong()).array();
+        durable(batch -> batch.put(metaHandle(), PROBE, now));
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Closes the engine and opens it again on the same files, with every operation held off
+     * meanwhile. The new engine's synced mark starts where the old one's stood: RocksDB's sequence
+     * numbers go on from the replayed log, so the marks stay comparable with what peers were told.
+     */
+    private boolean reopen() {
+        engineLock.writeLock().lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            long synced = 0;
+            if (engine != null) {
+                synced = engine.committer.syncedThrough();
+                closeQuietly(engine);
+                engine = null;
+            }
+            long start = System.nanoTime();
+            engine = new RocksEngine(dir, synced);
+            LOG.warn("reopened the database in {} in {} ms", dir, (System.nanoTime() - start) / 1_000_000);
+            return true;
+        } catch (RocksDBException e) {
+            LOG.warn("cannot reopen the database in {}: {}", dir, e.getMessage());
+            return false;
+        } finally {
+            engineLock.writeLock().unlock();
+        }
+    }
+
+    private static void closeQuietly(RocksEngine e) {
+        try {
+            e.close();
+        } catch (RuntimeException ex) {
+            LOG.warn("closing the failed database: {}", ex.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- ReplicaStore
+
+    @Override
+    public StorageHealth health() {
+        return health.current();
+    }
+
+    @Override
+    public void onHealthChange(Consumer<StorageHealth> listener) {
+        health.listen(listener);
+    }
+
     @Override
     public synchronized long nextIncarnation() {
+        byte[] b;
+        RocksEngine e = acquire();
         try {
-            byte[] b = db.get(meta, INCARNATION);
-            long next = (b == null ? 0 : ByteBuffer.wrap(b).getLong()) + 1;
-            byte[] v = ByteBuffer.allocate(8).putLong(next).array();
-            committer.write(batch -> batch.put(meta, INCARNATION, v));
-            return next;
-        } catch (RocksDBException e) {
-            throw new StorageException("cannot read the incarnation in " + dir + ": " + e.getMessage(), e);
+            b = e.db.get(e.meta, INCARNATION);
+        } catch (RocksDBException ex) {
+            throw new StorageException("cannot read the incarnation in " + dir + ": " + ex.getMessage(), ex);
+        } finally {
+            release();
         }
+        long next = (b == null ? 0 : ByteBuffer.wrap(b).getLong()) + 1;
+        byte[] v = ByteBuffer.allocate(8).putLong(next).array();
+        durable(batch -> batch.put(metaHandle(), INCARNATION, v));
+        return next;
     }
 
     @Override
     public StoredValue read(String key) {
+        RocksEngine e = acquire();
         try {
-            return Codec.value(db.get(data, Codec.key(key)));
-        } catch (RocksDBException e) {
-            throw new StorageException("read of a key failed: " + e.getMessage(), e);
+            return Codec.value(e.db.get(e.data, Codec.key(key)));
+        } catch (RocksDBException ex) {
+            throw new StorageException("read of a key failed: " + ex.getMessage(), ex);
+        } finally {
+            release();
         }
     }
 
@@ -207,14 +315,11 @@ public final class RocksStore implements ReplicaStore {
     public void savePrepared(PreparedRecord record, boolean durable) {
         byte[] k = Codec.txId(record.txId());
         byte[] v = Codec.prepared(record);
+        GroupCommitter.Ops ops = batch -> batch.put(preparedHandle(), k, v);
         if (durable) {
-            committer.write(batch -> batch.put(prepared, k, v));
+            durable(ops);
         } else {
-            try {
-                db.put(prepared, unsynced, k, v);
-            } catch (RocksDBException e) {
-                throw new StorageException("write of a prepare record failed: " + e.getMessage(), e);
-            }
+            unsynced("write of a prepare record", ops);
         }
     }
 
@@ -226,54 +331,63 @@ public final class RocksStore implements ReplicaStore {
             delta += (w.value() != null ? 1 : 0) - (w.wasPresent() ? 1 : 0);
         }
         GroupCommitter.Ops ops = batch -> {
+            RocksEngine e = engine;
             for (AppliedWrite w : writes) {
-                batch.put(data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+                batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
             }
-            batch.delete(prepared, tx);
-            batch.put(outcomes, tx, Codec.outcome(decision, clock.getAsLong()));
+            batch.delete(e.prepared, tx);
+            batch.put(e.outcomes, tx, Codec.outcome(decision, clock.getAsLong()));
         };
         if (durable) {
-            committer.write(ops);
+            durable(ops);
         } else {
-            try (WriteBatch batch = new WriteBatch()) {
-                ops.addTo(batch);
-                db.write(unsynced, batch);
-            } catch (RocksDBException e) {
-                throw new StorageException("write failed: " + e.getMessage(), e);
-            }
+            unsynced("write", ops);
         }
         keyCount.addAndGet(delta);
     }
 
     @Override
     public long writtenThrough() {
-        return db.getLatestSequenceNumber();
+        RocksEngine e = acquire();
+        try {
+            return e.db.getLatestSequenceNumber();
+        } finally {
+            release();
+        }
     }
 
     @Override
     public long syncedThrough() {
-        return committer.syncedThrough();
+        RocksEngine e = acquire();
+        try {
+            return e.committer.syncedThrough();
+        } finally {
+            release();
+        }
     }
 
     @Override
     public void sync() {
-        committer.write(null);
+        durable(null);
     }
 
     @Override
     public void refuse(TxId txId) {
         byte[] tx = Codec.txId(txId);
         byte[] v = Codec.outcome(Decision.ABORT, clock.getAsLong());
-        committer.write(batch -> batch.put(outcomes, tx, v));
+        durable(batch -> batch.put(outcomesHandle(), tx, v));
     }
 
     @Override
     public Optional<Decision> outcome(TxId txId) {
+        RocksEngine e = acquire();
         try {
-            byte[] b = db.get(outcomes, Codec.txId(txId));
+            byte[] b = e.db.get(e.outcomes, Codec.txId(txId));
             return b == null ? Optional.empty() : Optional.of(Codec.outcomeDecision(b));
-        } catch (RocksDBException e) {
-            throw new StorageException("read of an outcome failed: " + e.getMessage(), e);
+        } catch (RocksDBException ex) {
+            throw new StorageException("read of an outcome failed: " + ex.getMessage(), ex);
+        } finally {
+            release();
         }
     }
 
@@ -281,28 +395,28 @@ public final class RocksStore implements ReplicaStore {
     public void saveCommit(CommitRecord record) {
         byte[] k = Codec.txId(record.txId());
         byte[] v = Codec.commit(record);
-        committer.write(batch -> batch.put(commits, k, v));
+        durable(batch -> batch.put(commitsHandle(), k, v));
     }
 
     @Override
     public void forgetCommit(TxId txId) {
-        try {
-            db.delete(commits, unsynced, Codec.txId(txId));
-        } catch (RocksDBException e) {
-            throw new StorageException("delete of a commit record failed: " + e.getMessage(), e);
-        }
+        byte[] k = Codec.txId(txId);
+        unsynced("delete of a commit record", batch -> batch.delete(commitsHandle(), k));
     }
 
     @Override
     public List<PreparedRecord> preparedRecords() {
         List<PreparedRecord> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(prepared)) {
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.prepared)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 out.add(Codec.prepared(it.value()));
             }
             it.status();
-        } catch (RocksDBException | IOException e) {
-            throw new StorageException("prepared records in " + dir + " cannot be read: " + e.getMessage(), e);
+        } catch (RocksDBException | IOException ex) {
+            throw new StorageException("prepared records in " + dir + " cannot be read: " + ex.getMessage(), ex);
+        } finally {
+            release();
         }
         return out;
     }
@@ -310,13 +424,16 @@ public final class RocksStore implements ReplicaStore {
     @Override
     public List<CommitRecord> commitRecords() {
         List<CommitRecord> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(commits)) {
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.commits)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 out.add(Codec.commit(it.value()));
             }
             it.status();
-        } catch (RocksDBException | IOException e) {
-            throw new StorageException("commit records in " + dir + " cannot be read: " + e.getMessage(), e);
+        } catch (RocksDBException | IOException ex) {
+            throw new StorageException("commit records in " + dir + " cannot be read: " + ex.getMessage(), ex);
+        } finally {
+            release();
         }
         return out;
     }
@@ -324,7 +441,8 @@ public final class RocksStore implements ReplicaStore {
     @Override
     public List<KeyEntry> scan(String afterKey, int limit) {
         List<KeyEntry> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(data)) {
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.data)) {
             if (afterKey.isEmpty()) {
                 it.seekToFirst();
             } else {
@@ -339,6 +457,8 @@ public final class RocksStore implements ReplicaStore {
                     out.add(new KeyEntry(Codec.key(it.key()), v.value(), v.version(), null));
                 }
             }
+        } finally {
+            release();
         }
         return out;
     }
@@ -351,49 +471,79 @@ public final class RocksStore implements ReplicaStore {
     @Override
     public void forgetOutcomesBefore(long millis) {
         List<byte[]> old = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(outcomes)) {
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.outcomes)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 if (Codec.outcomeTime(it.value()) < millis) {
                     old.add(it.key());
                 }
             }
+        } finally {
+            release();
         }
-        try (WriteBatch batch = new WriteBatch()) {
-            for (byte[] k : old) {
-                batch.delete(outcomes, k);
-            }
-            db.write(unsynced, batch);
-        } catch (RocksDBException e) {
-            LOG.warn("could not forget old outcomes: {}", e.getMessage());
+        try {
+            unsynced("forgetting old outcomes", batch -> {
+                for (byte[] k : old) {
+                    batch.delete(outcomesHandle(), k);
+                }
+            });
+        } catch (StorageException ex) {
+            LOG.warn("could not forget old outcomes: {}", ex.getMessage());
         }
     }
 
     /** Synced writes so far and the groups they were written in; their ratio is the batching gain. */
     public long syncedWrites() {
-        return committer.writes();
+        RocksEngine e = acquire();
+        try {
+            return e.committer.writes();
+        } finally {
+            release();
+        }
     }
 
     public long syncGroups() {
-        return committer.groups();
+        RocksEngine e = acquire();
+        try {
+            return e.committer.groups();
+        } finally {
+            release();
+        }
+    }
+
+    // Column families of the current engine, for batches built while the caller holds the shared
+    // lock (the committer and unsynced() run the ops under it), so the engine cannot change meanwhile.
+
+    private ColumnFamilyHandle metaHandle() {
+        return engine.meta;
+    }
+
+    private ColumnFamilyHandle preparedHandle() {
+        return engine.prepared;
+    }
+
+    private ColumnFamilyHandle commitsHandle() {
+        return engine.commits;
+    }
+
+    private ColumnFamilyHandle outcomesHandle() {
+        return engine.outcomes;
     }
 
     @Override
     public void close() {
-        committer.close();
-        // What group commit achieved over this run, for anyone tuning it.
-        LOG.info("storage closed: {} durable writes in {} syncs", committer.writes(), committer.groups());
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
-        unsynced.close();
-        dbOptions.close();
-        dataOptions.close();
-        recordOptions.close();
-        cache.close();
-        filter.close();
-        statistics.close();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        probe.close();
+        engineLock.writeLock().lock();
+        try {
+            closed = true;
+            if (engine != null) {
+                // What group commit achieved over this run, for anyone tuning it.
+                LOG.info("storage closed: {} durable writes in {} syncs", engine.committer.writes(), engine.committer.groups());
+                engine.close();
+                engine = null;
+            }
+        } finally {
+            engineLock.writeLock().unlock();
+        }
     }
 }

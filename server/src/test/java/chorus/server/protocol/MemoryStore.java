@@ -29,6 +29,15 @@ final class MemoryStore implements ReplicaStore {
     private final List<Runnable> unsyncedUndo = new ArrayList<>();
     /** While set, syncs wait for it: a disk that does not get round to syncing. */
     volatile java.util.concurrent.CountDownLatch syncGate;
+    /** While set, every write fails with this message, as on a full disk; reads go on. */
+    volatile String failWrites;
+
+    private void checkWritable() {
+        String failure = failWrites;
+        if (failure != null) {
+            throw new StorageException(failure);
+        }
+    }
 
     @Override
     public synchronized long nextIncarnation() {
@@ -45,6 +54,7 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public synchronized void savePrepared(PreparedRecord record, boolean durable) {
+        checkWritable();
         written++;
         if (durable) {
             syncedWrites++;
@@ -58,6 +68,7 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public synchronized void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable) {
+        checkWritable();
         for (AppliedWrite w : writes) {
             // RocksStore keeps its key count by this claim: every protocol test checks it here.
             StoredValue current = data.get(w.key());
@@ -109,6 +120,7 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public void sync() {
+        checkWritable();
         java.util.concurrent.CountDownLatch gate = syncGate;
         if (gate != null) {
             try {
@@ -138,6 +150,7 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public synchronized void refuse(TxId txId) {
+        checkWritable();
         syncedWrites++;
         synced = ++written;
         unsyncedUndo.clear();
@@ -151,6 +164,7 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public synchronized void saveCommit(CommitRecord record) {
+        checkWritable();
         syncedWrites++;
         synced = ++written;
         unsyncedUndo.clear();
@@ -159,6 +173,7 @@ final class MemoryStore implements ReplicaStore {
 
     @Override
     public void forgetCommit(TxId txId) {
+        checkWritable();
         commits.remove(txId);
     }
 

@@ -55,7 +55,15 @@ public enum EventType {
      * A listener refused connections (too many) or calls (too large, or over the request budget),
      * or closed idle connections; counted, at most one event a second per reason.
      */
-    REFUSED;
+    REFUSED,
+    /**
+     * Writes to the replica's data directory began to fail; the reason starts with "disk full" when
+     * the file system has no space left, and gives the storage engine's words. The replica votes NO
+     * until {@link #DISK_WRITABLE}.
+     */
+    DISK_FULL,
+    /** The replica's data directory takes writes again, found by its own probe; no restart needed. */
+    DISK_WRITABLE;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {
