@@ -1,11 +1,10 @@
 package chorus.server.transport;
 
+import chorus.api.rmi.DelegatingSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,9 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A connection is idle while RMI waits in a read on it; {@link IdleReaper} closes those that
  * waited too long. A call being executed does no read and is never cut off.
  */
-final class GuardedSocket extends Socket {
+final class GuardedSocket extends DelegatingSocket {
 
-    private final Socket socket;
     private final ListenerGuard guard;
     private final InputStream in;
     private final OutputStream out;
@@ -38,7 +36,7 @@ final class GuardedSocket extends Socket {
 
     /** {@code guard.tryOpen()} must have granted the slot this socket takes. */
     GuardedSocket(Socket socket, ListenerGuard guard) throws IOException {
-        this.socket = socket;
+        super(socket);
         this.guard = guard;
         this.in = new In(socket.getInputStream());
         this.out = new Out(socket.getOutputStream());
@@ -188,115 +186,5 @@ final class GuardedSocket extends Socket {
             guard.closed(this, held);
         }
         socket.close();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return socket.isClosed();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return socket.isConnected();
-    }
-
-    @Override
-    public boolean isBound() {
-        return socket.isBound();
-    }
-
-    @Override
-    public boolean isInputShutdown() {
-        return socket.isInputShutdown();
-    }
-
-    @Override
-    public boolean isOutputShutdown() {
-        return socket.isOutputShutdown();
-    }
-
-    @Override
-    public void shutdownInput() throws IOException {
-        socket.shutdownInput();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
-    }
-
-    @Override
-    public void setTcpNoDelay(boolean on) throws SocketException {
-        socket.setTcpNoDelay(on);
-    }
-
-    @Override
-    public boolean getTcpNoDelay() throws SocketException {
-        return socket.getTcpNoDelay();
-    }
-
-    @Override
-    public void setKeepAlive(boolean on) throws SocketException {
-        socket.setKeepAlive(on);
-    }
-
-    @Override
-    public boolean getKeepAlive() throws SocketException {
-        return socket.getKeepAlive();
-    }
-
-    @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-        socket.setSoTimeout(timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-        return socket.getSoTimeout();
-    }
-
-    @Override
-    public void setSoLinger(boolean on, int linger) throws SocketException {
-        socket.setSoLinger(on, linger);
-    }
-
-    @Override
-    public int getSoLinger() throws SocketException {
-        return socket.getSoLinger();
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-        return socket.getInetAddress();
-    }
-
-    @Override
-    public int getPort() {
-        return socket.getPort();
-    }
-
-    @Override
-    public InetAddress getLocalAddress() {
-        return socket.getLocalAddress();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return socket.getLocalPort();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-        return socket.getRemoteSocketAddress();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return socket.getLocalSocketAddress();
-    }
-
-    @Override
-    public String toString() {
-        return socket.toString();
     }
 }

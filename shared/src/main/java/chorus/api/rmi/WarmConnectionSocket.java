@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * <p>RMI uses one connection from one thread at a time (it takes it from, and returns it to, a
  * synchronized free list), so the state here needs no locking.
  */
-final class WarmConnectionSocket extends Socket {
+final class WarmConnectionSocket extends DelegatingSocket {
 
     /** How recently the connection must have carried an answer for RMI's ping to be skipped. */
     static final long WARM_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -37,7 +37,6 @@ final class WarmConnectionSocket extends Socket {
     static final int PING = 0x52;
     static final int PING_ACK = 0x53;
 
-    private final Socket socket;
     private final LongSupplier nanoClock;
     private final InputStream in;
     private final OutputStream out;
@@ -61,7 +60,7 @@ final class WarmConnectionSocket extends Socket {
     }
 
     WarmConnectionSocket(Socket socket, LongSupplier nanoClock) throws IOException {
-        this.socket = socket;
+        super(socket);
         this.nanoClock = nanoClock;
         this.baseTimeoutMillis = socket.getSoTimeout();
         this.appliedTimeoutMillis = baseTimeoutMillis;
@@ -214,119 +213,9 @@ final class WarmConnectionSocket extends Socket {
     }
 
     @Override
-    public void close() throws IOException {
-        socket.close();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return socket.isClosed();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return socket.isConnected();
-    }
-
-    @Override
-    public boolean isBound() {
-        return socket.isBound();
-    }
-
-    @Override
-    public boolean isInputShutdown() {
-        return socket.isInputShutdown();
-    }
-
-    @Override
-    public boolean isOutputShutdown() {
-        return socket.isOutputShutdown();
-    }
-
-    @Override
-    public void shutdownInput() throws IOException {
-        socket.shutdownInput();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
-    }
-
-    @Override
-    public void setTcpNoDelay(boolean on) throws SocketException {
-        socket.setTcpNoDelay(on);
-    }
-
-    @Override
-    public boolean getTcpNoDelay() throws SocketException {
-        return socket.getTcpNoDelay();
-    }
-
-    @Override
-    public void setKeepAlive(boolean on) throws SocketException {
-        socket.setKeepAlive(on);
-    }
-
-    @Override
-    public boolean getKeepAlive() throws SocketException {
-        return socket.getKeepAlive();
-    }
-
-    @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        socket.setSoTimeout(timeout);
+        super.setSoTimeout(timeout);
         baseTimeoutMillis = timeout;
         appliedTimeoutMillis = timeout;
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-        return socket.getSoTimeout();
-    }
-
-    @Override
-    public void setSoLinger(boolean on, int linger) throws SocketException {
-        socket.setSoLinger(on, linger);
-    }
-
-    @Override
-    public int getSoLinger() throws SocketException {
-        return socket.getSoLinger();
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-        return socket.getInetAddress();
-    }
-
-    @Override
-    public int getPort() {
-        return socket.getPort();
-    }
-
-    @Override
-    public InetAddress getLocalAddress() {
-        return socket.getLocalAddress();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return socket.getLocalPort();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-        return socket.getRemoteSocketAddress();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return socket.getLocalSocketAddress();
-    }
-
-    @Override
-    public String toString() {
-        return socket.toString();
     }
 }
