@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chorus.api.InvalidRequestException;
-import chorus.api.Limits;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.AbortCause;
 import chorus.api.model.Mutation;
@@ -12,12 +11,7 @@ import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class ReplicatedWritesIT {
@@ -71,50 +65,6 @@ class ReplicatedWritesIT {
         assertThat(kv.execute(List.of(new Mutation.Put("fresh", "x", 0))).version()).isEqualTo(1);
     }
 
-    @Test
-    void twoBatchesAtTheSizeLimitCommitAtOnceOnEveryReplica() throws Exception {
-        // 16 keys of 6 bytes and values of 1 MiB - 6: exactly the batch limit, twice at once
-        // through two coordinators, so every replica holds both (its heap starts small).
-        int perValue = Limits.MAX_BATCH_BYTES / 16 - 6;
-        List<Callable<WriteResult>> writers = new ArrayList<>();
-        for (int coordinator : new int[] {2, 4}) {
-            List<Mutation> batch = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                batch.add(Mutation.put(String.format("big%d%02d", coordinator, i), String.valueOf((char) ('a' + i)).repeat(perValue)));
-            }
-            writers.add(() -> executeRetryingVoteTimeouts(coordinator, batch));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (Future<WriteResult> f : pool.invokeAll(writers)) {
-                assertThat(f.get().versions()).hasSize(16);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        for (int r = 1; r <= 5; r++) {
-            ReadResult last = cluster.connection(r).kv().get("big415");
-            assertThat(last.value()).hasSize(perValue).startsWith("ppp");
-        }
-    }
-
-    /**
-     * Two 16 MiB PREPAREs reach every replica at once, each written and synced there within the vote
-     * timeout (1.5 s in tests): on a loaded 2-core machine a replica can miss it, and the coordinator
-     * then aborts, as designed. A client tries again; what this test is about is that the batches fit
-     * and commit, so it does too, a few times at most. Any other failure ends it.
-     */
-    private static WriteResult executeRetryingVoteTimeouts(int coordinator, List<Mutation> batch) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return cluster.connection(coordinator).kv().execute(batch);
-            } catch (TransactionAbortedException e) {
-                if (e.abortCause() != AbortCause.TIMEOUT || attempt == 5) {
-                    throw e;
-                }
-            }
-        }
-    }
 
     @Test
     void aBatchIsAllOrNothing() throws Exception {
