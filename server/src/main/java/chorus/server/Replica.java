@@ -13,13 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.rmi.RemoteException;
 import javax.net.ssl.SSLContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** One running replica: storage, protocol and RMI, started in that order and closed in reverse. */
 public final class Replica implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
 
     private final RocksStore store;
     private final ReplicaNode node;
@@ -58,10 +54,8 @@ public final class Replica implements AutoCloseable {
             if (security.tls()) {
                 tls = TlsSockets.install(security);
                 ReplicaNode n = node;
-                peerTls = TlsSockets.loadForPeerPort(security, refusal -> {
-                    LOG.warn("replica {}: {}", id, refusal);
-                    n.recordAccessRefused("replica " + id + " refused " + refusal);
-                });
+                peerTls = TlsSockets.loadForPeerPort(security,
+                        refusal -> n.recordAccessRefused("replica " + id + " refused " + refusal));
             }
             RmiServer rmi = RmiServer.start(node, tls, peerTls, security.readToken(), peerSecrets);
             channel.connectAllInBackground(Duration.ofSeconds(60));

@@ -380,9 +380,12 @@ public final class ReplicaNode implements AutoCloseable {
         participant.force(txId, decision, note);
     }
 
-    /** Records a caller refused at the door or the registry (the transport says who and why). */
+    /**
+     * Records a caller refused at the peer door, the registry or the peer port's TLS, or a peer that
+     * did not prove the secret (the transport says who and why); the event log writes it at WARN.
+     */
     public void recordAccessRefused(String reason) {
-        events.record(Role.PARTICIPANT, EventType.ACCESS_REFUSED, null, address.id(), List.of(), "", reason, -1);
+        events.record(Role.TRANSPORT, EventType.ACCESS_REFUSED, null, 0, List.of(), "", reason, -1);
     }
 
     public void setSimulatedFailure(boolean failed) {

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A replica's {@link PeerDoor}: hands out challenges, checks the answers, and gives the peer
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerDoorEndpoint implements PeerDoor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PeerDoorEndpoint.class);
     /** A challenge is answered within one round trip; this leaves room for a slow peer. */
     static final long CHALLENGE_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Outstanding challenges kept at most: a caller asking for many cannot grow memory. */
@@ -90,7 +87,6 @@ final class PeerDoorEndpoint implements PeerDoor {
     private NotPermittedException refuse(int from, String why) {
         String message = "replica " + self + " refused peer access to a caller claiming to be replica " + from
                 + " from " + clientHost() + ": " + why;
-        LOG.warn(message);
         node.recordAccessRefused(message);
         return new NotPermittedException(message);
     }

@@ -52,7 +52,7 @@ public final class RmiServer implements AutoCloseable {
      */
     public static void requireRegistryAccess() {
         try {
-            Class.forName("chorus.server.transport.ReadOnlyRegistry", true, RmiServer.class.getClassLoader());
+            Class.forName(ReadOnlyRegistry.class.getName(), true, RmiServer.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the replica's own registry class is missing", e);
         }
@@ -99,10 +99,7 @@ public final class RmiServer implements AutoCloseable {
                     peerSockets, SerialFilters.PEER);
             names.put(PeerDoor.NAME, server.export(new PeerDoorEndpoint(node, peerSecrets, peerService), a.peerPort(), csf,
                     peerSockets));
-            server.registry = new ReadOnlyRegistry(a.id(), a.port(), csf, ssf, SerialFilters.API, names, refusal -> {
-                LOG.warn(refusal);
-                node.recordAccessRefused(refusal);
-            });
+            server.registry = new ReadOnlyRegistry(a.id(), a.port(), csf, ssf, SerialFilters.API, names, node::recordAccessRefused);
         } catch (RemoteException | RuntimeException e) {
             server.close();
             throw e;
