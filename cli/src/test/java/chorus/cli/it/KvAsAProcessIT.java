@@ -6,6 +6,7 @@ import chorus.cli.ExitCodes;
 import chorus.cli.KvRun;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
+import chorus.server.testing.RepoRoot;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,15 +39,6 @@ class KvAsAProcessIT {
     record Run(int exit, String out, String err, Duration took) {
     }
 
-    private static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isExecutable(p.resolve("launch").resolve("kv"))) {
-            p = p.getParent();
-        }
-        assertThat(p).as("repository root with launch/kv above " + Path.of("").toAbsolutePath()).isNotNull();
-        return p;
-    }
-
     /**
      * Runs {@code launch/kv --config CONFIG ARGS} under a UTF-8 locale, where ARGS is shell text, so
      * that {@code "$(printf '\377')"} can hand kv bytes that are not UTF-8.
@@ -58,7 +50,7 @@ class KvAsAProcessIT {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec \"$KV\" --config \"$KV_CONFIG\" " + shellArgs)
                 .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         Map<String, String> env = pb.environment();
-        env.put("KV", repoRoot().resolve("launch").resolve("kv").toString());
+        env.put("KV", RepoRoot.find().resolve("launch").resolve("kv").toString());
         env.put("KV_CONFIG", config.toString());
         env.put("CHORUS_NO_BUILD", "1");
         env.put("LC_ALL", "C.UTF-8");

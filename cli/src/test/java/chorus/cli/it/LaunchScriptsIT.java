@@ -3,6 +3,7 @@ package chorus.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chorus.server.LoopbackPorts;
+import chorus.server.testing.RepoRoot;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -56,17 +57,8 @@ class LaunchScriptsIT {
         runDir = dir.resolve("run");
     }
 
-    private static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isExecutable(p.resolve("launch").resolve("cluster"))) {
-            p = p.getParent();
-        }
-        assertThat(p).as("repository root with launch/cluster above " + Path.of("").toAbsolutePath()).isNotNull();
-        return p;
-    }
-
     private Run cluster(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(repoRoot().resolve("launch").resolve("cluster").toString(), "--config", config.toString()));
+        List<String> cmd = new ArrayList<>(List.of(RepoRoot.find().resolve("launch").resolve("cluster").toString(), "--config", config.toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +27,7 @@ public final class TlsMaterial {
             Files.createDirectories(runDir);
             Path input = runDir.resolve("plain-cluster.properties");
             Files.writeString(input, cluster.toProperties(), StandardCharsets.UTF_8);
-            Path script = repoRoot().resolve("launch").resolve("cluster");
+            Path script = RepoRoot.find().resolve("launch").resolve("cluster");
             ProcessBuilder p = new ProcessBuilder(script.toString(), "--config", input.toString(), "tls-init")
                     .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(runDir.resolve("tls-init.out").toFile());
@@ -49,20 +48,5 @@ public final class TlsMaterial {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The repository root: the first directory above the working directory with launch/cluster. */
-    public static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isExecutable(p.resolve("launch").resolve("cluster"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no launch/cluster above " + Path.of("").toAbsolutePath());
-    }
-
-    /** The files tls-init leaves in {@code runDir/tls}. */
-    public static List<String> files() {
-        return List.of("ca.p12", "trust.p12", "client.p12", "password", "operator-token", "peer-secret", "cluster.properties");
     }
 }
