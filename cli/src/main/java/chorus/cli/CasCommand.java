@@ -4,7 +4,7 @@ import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "cas", header = "Write a key if it is at an expected version.", mixinStandardHelpOptions = true, description = {
@@ -22,9 +22,8 @@ final class CasCommand extends KvCommand {
     @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "The value, unless --value-file is given.")
     String argument;
 
-    @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from FILE (- for standard input): "
-            + "its bytes as they are, trailing line break included; valid UTF-8, at most 1 MiB.")
-    String valueFile;
+    @Mixin
+    ValueFileOption valueFile;
 
     private String value;
 
@@ -32,7 +31,7 @@ final class CasCommand extends KvCommand {
     void validate() throws CliException {
         Inputs.key(key);
         Inputs.version(expected);
-        value = Inputs.value("cas", argument, valueFile, kv.stdin);
+        value = Inputs.value("cas", argument, valueFile.file, kv.stdin);
     }
 
     @Override

@@ -2,7 +2,7 @@ package chorus.cli;
 
 import chorus.api.model.WriteResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "put", header = "Write a key.", mixinStandardHelpOptions = true, description = {
@@ -18,16 +18,15 @@ final class PutCommand extends KvCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE", description = "The value, unless --value-file is given.")
     String argument;
 
-    @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from FILE (- for standard input): "
-            + "its bytes as they are, trailing line break included; valid UTF-8, at most 1 MiB.")
-    String valueFile;
+    @Mixin
+    ValueFileOption valueFile;
 
     private String value;
 
     @Override
     void validate() throws CliException {
         Inputs.key(key);
-        value = Inputs.value("put", argument, valueFile, kv.stdin);
+        value = Inputs.value("put", argument, valueFile.file, kv.stdin);
     }
 
     @Override
