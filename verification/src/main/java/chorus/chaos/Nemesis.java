@@ -40,9 +40,12 @@ final class Nemesis implements Runnable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
-    /** Crash points that each round includes for sure: the coordinator between the phases. */
+    /**
+     * Crash points that each round includes for sure: the coordinator between the phases, and after
+     * it answered the client but before every replica acknowledged (the commit point's window).
+     */
     private static final List<FaultPoint> ALWAYS_CRASHED = List.of(FaultPoint.COORDINATOR_AFTER_DECISION,
-            FaultPoint.COORDINATOR_AFTER_PARTIAL_COMMIT);
+            FaultPoint.COORDINATOR_AFTER_PARTIAL_COMMIT, FaultPoint.COORDINATOR_AFTER_ANSWER);
 
     private final ChaosCluster cluster;
     private final History history;

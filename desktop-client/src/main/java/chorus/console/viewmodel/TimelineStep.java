@@ -53,6 +53,12 @@ record TimelineStep(int lane, TimelineMark.Phase phase, String label, TxState st
                     ? new TimelineStep(e.replica(), "decision ABORT" + reasonOf(e), TxState.ABORTED)
                     : new TimelineStep(peer, "aborted", TxState.ABORTED);
             case ACKNOWLEDGED -> new TimelineStep(peer, "ack" + latency, null);
+            // The two moments of a commit that is answered at its commit point: the client's answer
+            // (with the decision), and the last acknowledgement (after the applies elsewhere).
+            case ANSWERED -> new TimelineStep(e.replica(), TimelineMark.Phase.DECISION, "answered client" + latency, null);
+            case ALL_ACKNOWLEDGED -> new TimelineStep(e.replica(), TimelineMark.Phase.ACKNOWLEDGEMENT,
+                    "acknowledged by all" + (e.elapsedMicros() >= 0
+                            ? " (" + OperationsViewModel.formatMicros(e.elapsedMicros()) + " after the decision)" : ""), null);
             // Recorded when the leader's answer came back, so it sits with the acknowledgements.
             case FORWARDED -> new TimelineStep(e.replica(), "forward answered by replica " + e.peer() + latency, null);
             case RETRIED -> new TimelineStep(e.replica(), "retried" + reasonOf(e), null);

@@ -135,6 +135,24 @@ class TransactionLogViewModelTest {
     }
 
     @Test
+    void aCommitShowsTheAnswerAndTheLastAcknowledgementAsSeparateMarks() {
+        vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.STARTED, 0, "", -1),
+                coordinator(t1, 1002, EventType.PREPARED, 2, "", 1500),
+                coordinator(t1, 1003, EventType.COMMITTED, 0, "", 2500),
+                coordinator(t1, 1003, EventType.ANSWERED, 0, "at the commit point; acknowledgements from replica 2 follow", 2700),
+                coordinator(t1, 1005, EventType.ACKNOWLEDGED, 2, "", 1200),
+                coordinator(t1, 1005, EventType.ALL_ACKNOWLEDGED, 0, "COMMIT acknowledged by every replica", 1900)), 0);
+        vm.selectedProperty().set(vm.row(t1));
+        TimelineLane coordinatorLane = vm.timeline().get(0);
+        assertThat(coordinatorLane.marks()).extracting(TimelineMark::label, TimelineMark::offsetMillis, TimelineMark::phase)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("PREPARE sent", 0L, TimelineMark.Phase.PREPARE),
+                        org.assertj.core.groups.Tuple.tuple("decision COMMIT (2.50 ms)", 3L, TimelineMark.Phase.DECISION),
+                        org.assertj.core.groups.Tuple.tuple("answered client (2.70 ms)", 3L, TimelineMark.Phase.DECISION),
+                        org.assertj.core.groups.Tuple.tuple("acknowledged by all (1.90 ms after the decision)", 5L, TimelineMark.Phase.ACKNOWLEDGEMENT));
+        assertThat(vm.row(t1).outcomeProperty().get()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
     void aForwardersRecordPutsItsLaneOnTheLeadersTransaction() {
         // Leader coordination: replica 4 forwarded its client's write to replica 1, which ran it as t1.
         vm.eventsArrived(1, List.of(coordinator(t1, 1000, EventType.STARTED, 0, "", -1),

@@ -173,18 +173,30 @@ public final class Coordinator {
         if (decision == Decision.COMMIT) {
             FaultInjector.partialCommit(self, tx, targets, channel);
         }
-        PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets);
-        delivery.send(pd, false);
-        try {
-            scheduler.await(pd.allAcknowledged, timeouts.ack().toNanos());
-        } catch (TimeoutException e) {
-            for (int r : pd.pending()) {
-                metrics.timedOut();
-                events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, r, keys, op, "replica " + r + " did not acknowledge "
-                        + decision + " within " + timeouts.ack().toMillis() + " ms; re-sending in the background", -1);
+        PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets, clock.nanoTime());
+        if (decision == Decision.COMMIT) {
+            // The commit point: every YES is in and the COMMIT record is synced, so the outcome can no
+            // longer change. Apply it here, then answer without waiting for the others'
+            // acknowledgements: the decision leaves for them now and is re-sent until each has it, and
+            // each keeps the keys prepared until then, so a read there still waits for it.
+            delivery.applyHere(pd);
+            pd.answered();
+            List<Integer> owed = pd.pending();
+            events.record(Role.COORDINATOR, EventType.ANSWERED, tx, 0, keys, op, owed.isEmpty() ? "at the commit point"
+                    : "at the commit point; acknowledgements from " + Summaries.replicas(owed) + " follow",
+                    (clock.nanoTime() - t0) / 1000);
+            delivery.send(pd, false);
+        } else {
+            // An abort is answered once the replicas let go (or the ack timeout passed), so that a
+            // retry does not queue behind its own earlier attempt's locks.
+            delivery.send(pd, false);
+            try {
+                scheduler.await(pd.allAcknowledged, timeouts.ack().toNanos());
+            } catch (TimeoutException e) {
+                // Reported by the delivery's sweep, like a COMMIT's late acknowledgements.
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("acknowledgement futures never fail", e);
             }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("acknowledgement futures never fail", e);
         }
         delivery.track(pd);
         inFlight.remove(tx);

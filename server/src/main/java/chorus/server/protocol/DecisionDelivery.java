@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.EventType;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,12 @@ public final class DecisionDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionDelivery.class);
 
+    private final int self;
     private final PeerChannel channel;
     private final ReplicaStore store;
     private final EventLog events;
+    private final ReplicaMetrics metrics;
+    private final long ackTimeoutNanos;
     private final ExecutorService calls;
     private final BooleanSupplier paused;
     private final Clock clock;
@@ -44,11 +48,18 @@ public final class DecisionDelivery {
     /** Bounds one message (each decision is a few dozen bytes). */
     static final int MAX_DECISIONS_PER_MESSAGE = 512;
 
-    public DecisionDelivery(PeerChannel channel, ReplicaStore store, EventLog events, ExecutorService calls,
-                            BooleanSupplier paused, Clock clock) {
+    /**
+     * @param ackTimeout how long after its decision a replica's acknowledgement may take before it is
+     *                   reported late (a TIMED_OUT event, once per replica and decision)
+     */
+    public DecisionDelivery(int self, PeerChannel channel, ReplicaStore store, EventLog events, ReplicaMetrics metrics,
+                            Duration ackTimeout, ExecutorService calls, BooleanSupplier paused, Clock clock) {
+        this.self = self;
         this.channel = channel;
         this.store = store;
         this.events = events;
+        this.metrics = metrics;
+        this.ackTimeoutNanos = ackTimeout.toNanos();
         this.calls = calls;
         this.paused = paused;
         this.clock = clock;
@@ -65,6 +76,19 @@ public final class DecisionDelivery {
         for (int replica : pd.claimUnsent()) {
             outboxes.computeIfAbsent(replica, Outbox::new).offer(new Outgoing(pd, retry, t0));
         }
+    }
+
+    /**
+     * Applies {@code pd} at this replica in the calling thread, before anything else is sent: the
+     * commit point's own apply, after which the client is answered. False if the apply failed; it is
+     * then retried in the background like any unacknowledged decision.
+     */
+    boolean applyHere(PendingDecision pd) {
+        if (!pd.claim(self)) {
+            return false;
+        }
+        deliver(self, List.of(new Outgoing(pd, false, clock.nanoTime())));
+        return !pd.pending().contains(self);
     }
 
     private record Outgoing(PendingDecision pd, boolean retry, long sentNanos) {
@@ -116,6 +140,16 @@ public final class DecisionDelivery {
         for (Outgoing o : batch) {
             decisions.add(new Decided(o.pd.txId, o.pd.decision));
         }
+        if (replica != self) {
+            for (Outgoing o : batch) {
+                if (o.pd.wasAnswered()) {
+                    // The window that answering at the commit point opened: the client has its answer
+                    // (or is getting it), this replica has not yet been told.
+                    FaultPoint.COORDINATOR_AFTER_ANSWER.hit(self, o.pd.txId);
+                    break;
+                }
+            }
+        }
         DecisionAck ack;
         try {
             ack = channel.decideAll(replica, decisions);
@@ -131,12 +165,16 @@ public final class DecisionDelivery {
         synced(replica, ack);
         for (Outgoing o : batch) {
             PendingDecision pd = o.pd;
-            pd.acknowledged(replica, ack);
+            boolean last = pd.acknowledged(replica, ack);
             if (pd.awaitsSync(replica)) {
                 unsynced.computeIfAbsent(replica, r -> ConcurrentHashMap.newKeySet()).add(pd);
             }
             events.record(Role.COORDINATOR, EventType.ACKNOWLEDGED, pd.txId, replica, pd.keys, pd.operation,
                     o.retry ? "re-delivered " + pd.decision : "", (now - o.sentNanos) / 1000);
+            if (last) {
+                events.record(Role.COORDINATOR, EventType.ALL_ACKNOWLEDGED, pd.txId, 0, pd.keys, pd.operation,
+                        pd.decision + " acknowledged by every replica", (now - pd.decidedNanos) / 1000);
+            }
             if (pd.settled()) {
                 completed(pd);
             }
@@ -195,7 +233,8 @@ public final class DecisionDelivery {
     public int recover(List<Integer> replicas) {
         List<CommitRecord> records = store.commitRecords();
         for (CommitRecord r : records) {
-            undelivered.put(r.txId(), new PendingDecision(r.txId(), Decision.COMMIT, r.keys(), r.operation(), Set.copyOf(replicas)));
+            undelivered.put(r.txId(), new PendingDecision(r.txId(), Decision.COMMIT, r.keys(), r.operation(), Set.copyOf(replicas),
+                    clock.nanoTime()));
         }
         return records.size();
     }
@@ -209,6 +248,27 @@ public final class DecisionDelivery {
             send(pd, true);
         }
         askDurability();
+    }
+
+    /**
+     * Reports, once per replica, each acknowledgement that has not come within the ack timeout of its
+     * decision (a TIMED_OUT event, a WARN line and the timeout counter); called by the replica's sweep.
+     * Nobody waits for those acknowledgements any more (a COMMIT is answered at the commit point), so
+     * this is where a slow or silent replica shows.
+     */
+    public void reportLate() {
+        long now = clock.nanoTime();
+        for (PendingDecision pd : undelivered.values()) {
+            if (now - pd.decidedNanos < ackTimeoutNanos) {
+                continue;
+            }
+            for (int r : pd.newlyLate()) {
+                metrics.timedOut();
+                events.record(Role.COORDINATOR, EventType.TIMED_OUT, pd.txId, r, pd.keys, pd.operation, "replica " + r
+                        + " did not acknowledge " + pd.decision + " within " + ackTimeoutNanos / 1_000_000
+                        + " ms; re-sending every resolve interval", -1);
+            }
+        }
     }
 
     /** The decision for {@code tx} if it is still being delivered. */

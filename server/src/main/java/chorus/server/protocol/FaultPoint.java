@@ -22,6 +22,12 @@ public enum FaultPoint {
     COORDINATOR_AFTER_DECISION,
     /** Coordinator: the COMMIT decision is durable and has reached only some replicas (see {@link FaultInjector#partialCommit}). */
     COORDINATOR_AFTER_PARTIAL_COMMIT,
+    /**
+     * Coordinator: the COMMIT is durable and applied here and the client has been answered (or the
+     * answer is leaving); the decision is about to leave for another replica, which has not
+     * acknowledged it. A crash here leaves an answered write that some replicas only hold prepared.
+     */
+    COORDINATOR_AFTER_ANSWER,
     /** Participant: holds the locks and has checked versions; the prepare is not yet durable, no vote sent. */
     PARTICIPANT_BEFORE_VOTE,
     /** Participant: the prepare is durable and the transaction PREPARED; the YES vote is about to leave. */

@@ -23,30 +23,62 @@ final class PendingDecision {
     private final Set<Integer> sending = new HashSet<>();
     private final Map<Integer, DecisionAck> unsynced = new HashMap<>();
     final CompletableFuture<Void> allAcknowledged = new CompletableFuture<>();
+    /** When the decision was made (the scheduler's clock): acknowledgements are due an ack timeout later. */
+    final long decidedNanos;
+    /** The client was answered before every acknowledgement was in (the commit point). */
+    private volatile boolean answered;
+    /** The replicas already reported as late with their acknowledgement. */
+    private final Set<Integer> reportedLate = new HashSet<>();
 
-    PendingDecision(TxId txId, Decision decision, List<String> keys, String operation, Set<Integer> targets) {
+    PendingDecision(TxId txId, Decision decision, List<String> keys, String operation, Set<Integer> targets, long decidedNanos) {
         this.txId = txId;
         this.decision = decision;
         this.keys = List.copyOf(keys);
         this.operation = operation;
         this.pending = new HashSet<>(targets);
+        this.decidedNanos = decidedNanos;
         if (pending.isEmpty()) {
             allAcknowledged.complete(null);
         }
     }
 
-    /** {@code replica} applied the decision; a COMMIT it has not synced yet is watched until it has. */
-    synchronized void acknowledged(int replica, DecisionAck ack) {
-        pending.remove(replica);
+    /**
+     * {@code replica} applied the decision; a COMMIT it has not synced yet is watched until it has.
+     * True if this was the last acknowledgement outstanding.
+     */
+    synchronized boolean acknowledged(int replica, DecisionAck ack) {
+        boolean wasPending = pending.remove(replica);
         sending.remove(replica);
         if (decision == Decision.COMMIT && !ack.durable()) {
             unsynced.put(replica, ack);
         } else {
             unsynced.remove(replica);
         }
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !allAcknowledged.isDone()) {
             allAcknowledged.complete(null);
+            return wasPending;
         }
+        return false;
+    }
+
+    /** Marks {@code replica} as being sent the decision by the caller, unless it is already; true if it was not. */
+    synchronized boolean claim(int replica) {
+        return pending.contains(replica) && sending.add(replica);
+    }
+
+    void answered() {
+        answered = true;
+    }
+
+    boolean wasAnswered() {
+        return answered;
+    }
+
+    /** The replicas still owed the decision that were not reported late before; marks them reported. */
+    synchronized List<Integer> newlyLate() {
+        List<Integer> late = pending.stream().filter(r -> !reportedLate.contains(r)).sorted().toList();
+        reportedLate.addAll(late);
+        return late;
     }
 
     /**

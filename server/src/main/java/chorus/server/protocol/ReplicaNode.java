@@ -106,7 +106,8 @@ public final class ReplicaNode implements AutoCloseable {
         this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
         channel = new FaultyPeerChannel(id, channel, faults);
         this.participant = new Participant(id, store, events, cluster.timeouts(), scheduler, OUTCOME_RETENTION_MILLIS);
-        this.delivery = new DecisionDelivery(channel, store, events, calls, this::failed, clock);
+        this.delivery = new DecisionDelivery(id, channel, store, events, metrics, cluster.timeouts().ack(), calls, this::failed,
+                clock);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), scheduler, calls, delivery);
         Duration patience = cluster.timeouts().transactionDeadline().dividedBy(2);
@@ -139,6 +140,7 @@ public final class ReplicaNode implements AutoCloseable {
         timer.every(sweep, sweep, () -> {
             participant.expireLapsedLocks();
             termination.sweep();
+            delivery.reportLate();
         });
         timer.every(Duration.ofSeconds(1), Duration.ofSeconds(1), metrics::tick);
         timer.every(Duration.ofMinutes(1), Duration.ofMinutes(60),

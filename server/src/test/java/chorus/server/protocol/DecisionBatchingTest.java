@@ -46,13 +46,13 @@ class DecisionBatchingTest {
     }
 
     private PendingDecision decision(long seq) {
-        return new PendingDecision(new TxId(1, 1, seq), Decision.COMMIT, List.of("k" + seq), "put k" + seq, Set.of(2));
+        return new PendingDecision(new TxId(1, 1, seq), Decision.COMMIT, List.of("k" + seq), "put k" + seq, Set.of(2), 0);
     }
 
     @Test
     void decisionsQueuedBehindAMessageInFlightLeaveAsOneMessage() {
-        DecisionDelivery delivery = new DecisionDelivery(channel, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
-                calls, () -> false, Clock.SYSTEM);
+        DecisionDelivery delivery = new DecisionDelivery(1, channel, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
+                new ReplicaMetrics(), Duration.ofSeconds(1), calls, () -> false, Clock.SYSTEM);
         PendingDecision first = decision(1);
         delivery.send(first, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> messages.size() == 1);

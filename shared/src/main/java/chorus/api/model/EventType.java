@@ -63,7 +63,14 @@ public enum EventType {
      */
     DISK_FULL,
     /** The replica's data directory takes writes again, found by its own probe; no restart needed. */
-    DISK_WRITABLE;
+    DISK_WRITABLE,
+    /**
+     * Coordinator: the client was answered, at the commit point (every YES in, the COMMIT record
+     * synced and applied here), before the other replicas' acknowledgements.
+     */
+    ANSWERED,
+    /** Coordinator: every replica acknowledged the decision; the elapsed time counts from the decision. */
+    ALL_ACKNOWLEDGED;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {

@@ -40,7 +40,8 @@ class ChaosIT {
         assertThat(report.total(History.Status.OK)).as(text).isGreaterThan(300);
         assertThat(report.total(History.Status.FAIL)).as(text).isPositive();
         assertThat(report.faultsInjected()).as(text).isGreaterThanOrEqualTo(6);
-        assertThat(report.crashPoints()).as(text).containsKeys("coordinator-after-decision", "coordinator-after-partial-commit");
+        assertThat(report.crashPoints()).as(text).containsKeys("coordinator-after-decision", "coordinator-after-partial-commit",
+                "coordinator-after-answer");
     }
 
     @Test
