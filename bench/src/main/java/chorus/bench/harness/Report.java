@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Writes the results as Markdown: the machine, the floor, the targets, then one table per workload. */
+/**
+ * Writes the results as Markdown: the machine, the floor, the targets, the spread over the runs when
+ * there are several, then one table per workload (of the last run).
+ */
 public final class Report {
 
     private Report() {
@@ -152,15 +155,18 @@ public final class Report {
         md.append("The floor is the yardstick the issue started from; PUT p50 is reported against it, not judged. The "
                 + "protocol bound is the least a client's PUT can take on this machine under Chorus's protocol with no "
                 + "processing at all. The coordinator answers at the commit point, once every replica voted YES and its own "
-                + "COMMIT record is synced and applied, without waiting for the decision round's acknowledgements. So a PUT "
-                + "waits for the client's call, LOCK at the lock primary, a PREPARE round whose peers all sync at once (the "
+                + "COMMIT record is synced and applied, without waiting for the decision round's acknowledgements. So under "
+                + "`coordination = receiver` a PUT waits for the client's call, LOCK at the lock primary, a PREPARE round whose peers all sync at once (the "
                 + "five replicas share one disk here, so their syncs queue) and the coordinator's synced COMMIT record. "
                 + "Under `coordination = leader` a client of the leader skips the LOCK call (the leader is the lock "
                 + "primary) and a client of another replica pays a forward call to the leader instead: the same three round "
                 + "trips")
-                .append(mode == Coordination.LEADER ? ", the bound above. " : ". ")
-                .append("The rest of the PUT p50, ").append(fmt3(put - bound)).append(" ms in this run, is processing: "
-                        + "marshalling, thread hand-offs, the storage engine's work, the apply at the coordinator.\n\n");
+                .append(mode == Coordination.LEADER ? ", the bound above." : ".");
+        if (!Double.isNaN(put)) {
+            md.append(" The rest of the PUT p50, ").append(fmt3(put - bound)).append(" ms in this run, is processing: "
+                    + "marshalling, thread hand-offs, the storage engine's work, the apply at the coordinator.");
+        }
+        md.append("\n\n");
     }
 
     /** Chorus's write transactions: how many client writes each carried, and what one cost the servers. */
