@@ -54,7 +54,7 @@ public final class Bench {
                 SERVERS - 1);
         progress.printf(Locale.ROOT, "floor rmi_rtt_p50_ms=%.3f synced_write_p50_ms=%.3f slowest_of_%d_concurrent_synced_writes_p50_ms=%.3f "
                         + "floor_ms=%.3f protocol_bound_ms=%.3f%n", floor.rmiMillis(), floor.syncMillis(), floor.concurrentWriters(),
-                floor.concurrentSyncMillis(), floor.floorMillis(), floor.protocolBoundMillis());
+                floor.concurrentSyncMillis(), floor.floorMillis(), floor.protocolBoundMillis(options.coordination()));
         SystemResults chorus = runChorus();
         SystemResults zookeeper = runZooKeeper();
         return new BenchResults(options, floor, chorus, zookeeper, started, (System.nanoTime() - t0) / 1e9, loadBefore,

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,8 +20,12 @@ import picocli.CommandLine.Spec;
         description = {"Starts a fresh five-replica Chorus cluster and a fresh five-server ZooKeeper ensemble, runs the same "
                 + "YCSB workloads (load, A, B, C, write-only at 1, 8 and 32 client threads) against each, measures the floor "
                 + "(RMI round trip, synced write) and writes a Markdown report with a PNG chart.",
+            "--runs N repeats the whole comparison N times and reports each ratio's spread over the runs.",
             "--memory instead loads 1,000,000 keys into Chorus and reports resident memory and restart time."})
 public final class BenchMain implements Callable<Integer> {
+
+    /** A guard against a mistyped count: twenty full runs take about five hours. */
+    static final int MAX_RUNS = 20;
 
     @Option(names = "--quick", description = "Smoke run: few records, short runs (under 3 minutes); checks that both systems answer.")
     boolean quick;
@@ -28,12 +33,18 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--memory", description = "Memory and restart check instead of the comparison.")
     boolean memory;
 
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "Run the whole comparison N times (both "
+            + "systems, fresh clusters and a fresh floor each time; default: ${DEFAULT-VALUE}). The report gives each "
+            + "Chorus / ZooKeeper ratio's min / median / max over the runs and judges the targets by the median; its "
+            + "other tables and the chart are the last run's.")
+    int runs;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: docs for a full run, "
             + "WORK_DIR/report for --quick).")
     Path out;
 
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "run/bench",
-            description = "Data directories and server logs (emptied first; default: ${DEFAULT-VALUE}).")
+            description = "Data directories and server logs (emptied first, and between runs; default: ${DEFAULT-VALUE}).")
     Path workDir;
 
     @Option(names = "--records", paramLabel = "N", description = "Records loaded (default: 10000; --quick 500; --memory 1000000).")
@@ -90,30 +101,7 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream progress = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        if (quick && memory) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --memory exclude each other");
-        }
-        if (records != null && records < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--records must be at least 1");
-        }
-        if (threads != null && (threads.isEmpty() || threads.stream().anyMatch(t -> t == null || t < 1 || t > 1024))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--threads needs counts from 1 to 1024");
-        }
-        if ((warmupSeconds != null && warmupSeconds < 0) || (measureSeconds != null && measureSeconds <= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-s must be >= 0 and --measure-s > 0");
-        }
-        if (!List.of("zipfian", "uniform", "latest").contains(distribution)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--distribution takes zipfian, uniform or latest");
-        }
-        if (only != null && !only.equals("chorus") && !only.equals("zookeeper")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--only takes chorus or zookeeper, not '" + only + "'");
-        }
-        if (profile && memory) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--profile goes with a comparison run, not --memory");
-        }
-        if (profile && ServerProfiler.unsupportedReason() != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), ServerProfiler.unsupportedReason());
-        }
+        check();
         Coordination mode;
         try {
             mode = Coordination.parse(coordination);
@@ -147,30 +135,89 @@ public final class BenchMain implements Callable<Integer> {
                 measureSeconds == null ? base.measure() : seconds(measureSeconds), chosen, base.floorRmiCalls(),
                 base.floorSyncedWrites(), work, quick, distribution, mode, profile);
         if (only != null) {
-            new Bench(options, progress).runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
+            for (int i = 1; i <= runs; i++) {
+                startRun(work, i, progress);
+                new Bench(options, progress).runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
+            }
             return 0;
         }
-        BenchResults results = new Bench(options, progress).run();
+        List<BenchResults> all = new ArrayList<>();
+        for (int i = 1; i <= runs; i++) {
+            startRun(work, i, progress);
+            all.add(new Bench(options, progress).run());
+        }
         Path dir = out != null ? out : quick ? work.resolve("report") : Path.of("docs");
         Files.createDirectories(dir);
         // The default protocol's report is benchmarks.md; a run with one coordinator gets its own
         // files beside it, so that neither overwrites the other.
         String name = mode == Coordination.LEADER ? "benchmarks-leader" : "benchmarks";
-        Chart.write(results, dir.resolve(name + "-throughput.png"));
-        Report.write(results, command, dir.resolve(name + ".md"), name + "-throughput.png");
+        Chart.write(all.get(all.size() - 1), dir.resolve(name + "-throughput.png"));
+        Report.write(all, command, dir.resolve(name + ".md"), name + "-throughput.png");
         progress.println("wrote " + dir.resolve(name + ".md") + " and " + dir.resolve(name + "-throughput.png"));
-        List<String> problems = Smoke.problems(results);
+        List<String> problems = Smoke.problems(all);
         problems.forEach(p -> progress.println("problem: " + p));
         return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** The checks of the command line that need nothing started: a bad one fails before any work. */
+    void check() {
+        if (quick && memory) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --memory exclude each other");
+        }
+        if (records != null && records < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--records must be at least 1");
+        }
+        if (threads != null && (threads.isEmpty() || threads.stream().anyMatch(t -> t == null || t < 1 || t > 1024))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads needs counts from 1 to 1024");
+        }
+        if ((warmupSeconds != null && warmupSeconds < 0) || (measureSeconds != null && measureSeconds <= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-s must be >= 0 and --measure-s > 0");
+        }
+        if (!List.of("zipfian", "uniform", "latest").contains(distribution)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--distribution takes zipfian, uniform or latest");
+        }
+        if (only != null && !only.equals("chorus") && !only.equals("zookeeper")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--only takes chorus or zookeeper, not '" + only + "'");
+        }
+        if (profile && memory) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--profile goes with a comparison run, not --memory");
+        }
+        if (runs < 1 || runs > MAX_RUNS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runs takes 1 to " + MAX_RUNS);
+        }
+        if (runs > 1 && memory) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runs goes with a comparison run, not --memory");
+        }
+        if (runs > 1 && profile) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--profile goes with one run: profile one, and take "
+                    + "the figures of several runs without it");
+        }
+        if (profile && ServerProfiler.unsupportedReason() != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ServerProfiler.unsupportedReason());
+        }
     }
 
     private static Duration seconds(double s) {
         return Duration.ofMillis(Math.round(s * 1000));
     }
 
+    /** Announces run {@code i} of several; from the second on, empties the data directories the one before left. */
+    private void startRun(Path work, int i, PrintStream progress) throws IOException {
+        if (runs > 1) {
+            progress.printf(java.util.Locale.ROOT, "# run %d of %d%n", i, runs);
+        }
+        if (i > 1) {
+            clean(work, List.of("chorus", "zookeeper", "floor"));
+        }
+    }
+
     /** Empties the work directory of an earlier run (only the harness's own subdirectories). */
     private static void clean(Path work) throws IOException {
-        for (String sub : List.of("chorus", "zookeeper", "floor", "memory", "profile")) {
+        clean(work, List.of("chorus", "zookeeper", "floor", "memory", "profile"));
+    }
+
+    private static void clean(Path work, List<String> subdirectories) throws IOException {
+        for (String sub : subdirectories) {
             Path p = work.resolve(sub);
             if (Files.exists(p)) {
                 try (var walk = Files.walk(p)) {

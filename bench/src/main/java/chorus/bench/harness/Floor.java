@@ -1,5 +1,6 @@
 package chorus.bench.harness;
 
+import chorus.api.config.Coordination;
 import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.storage.RocksNative;
 import java.io.IOException;
@@ -38,8 +39,8 @@ import org.rocksdb.WriteOptions;
  * <p>It also measures what the floor leaves out: a PREPARE round makes every peer sync at the same
  * moment, and the five replicas of this machine share one disk. So the harness also times the
  * slowest of {@code peers} synced writes made at once, each to its own RocksDB (as each replica has
- * its own), and from it the least a client's PUT can take under the replicated-core protocol with
- * no processing at all ({@link Result#protocolBoundMillis()}).
+ * its own), and from it the least a client's PUT can take under Chorus's protocol with no
+ * processing at all ({@link Result#protocolBoundMillis(Coordination)}).
  */
 public final class Floor {
 
@@ -86,14 +87,29 @@ public final class Floor {
         }
 
         /**
-         * The least a single client's PUT can take here under the replicated-core protocol, with zero
-         * processing: three round trips (the client's call, the PREPARE round, the decision round,
-         * whose acknowledgements the client's answer waits for), the PREPARE round's synced writes at
-         * every peer at once, and the coordinator's synced COMMIT record after them.
+         * The least a single client's PUT can take here under Chorus's protocol, with zero
+         * processing, when writes are coordinated as {@code mode} says: the round trips of {@link
+         * #boundRoundTrips(Coordination)}, the PREPARE round's synced writes at every peer at once,
+         * and the coordinator's synced COMMIT record after them. The coordinator answers at the
+         * commit point (every YES in, its COMMIT record synced and applied), so the decision round
+         * is not part of it.
          */
-        public double protocolBoundMillis() {
-            return 3 * rmiMillis() + concurrentSyncMillis() + syncMillis();
+        public double protocolBoundMillis(Coordination mode) {
+            return boundRoundTrips(mode).size() * rmiMillis() + concurrentSyncMillis() + syncMillis();
         }
+    }
+
+    /**
+     * The round trips a client's PUT waits for, in order, under {@code mode}: the client's call, the
+     * step that takes the locks at the lock primary, and the PREPARE round. Under {@code receiver}
+     * the coordinator calls LOCK at the primary; under {@code leader} a client of another replica
+     * pays the forward to the leader instead, which takes the locks in place as the lock primary (a
+     * client of the leader skips that call: two round trips).
+     */
+    public static List<String> boundRoundTrips(Coordination mode) {
+        return mode == Coordination.LEADER
+                ? List.of("the client's call", "the forward to the leader", "the PREPARE round")
+                : List.of("the client's call", "LOCK at the lock primary", "the PREPARE round");
     }
 
     private Floor() {

@@ -9,6 +9,16 @@ public final class Smoke {
     private Smoke() {
     }
 
+    /** The problems of every run; with several, each says which run it is from. */
+    public static List<String> problems(List<BenchResults> runs) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            String prefix = runs.size() > 1 ? "run " + (i + 1) + " of " + runs.size() + ": " : "";
+            problems(runs.get(i)).forEach(p -> out.add(prefix + p));
+        }
+        return out;
+    }
+
     public static List<String> problems(BenchResults r) {
         List<String> out = new ArrayList<>();
         for (SystemResults s : List.of(r.chorus(), r.zookeeper())) {

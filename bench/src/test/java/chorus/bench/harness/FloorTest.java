@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import chorus.api.config.Coordination;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,33 @@ class FloorTest {
         Floor.Result r = new Floor.Result(histogramOf(30_000), histogramOf(150_000), histogramOf(300_000), 4);
 
         assertThat(r.floorMillis()).isCloseTo(0.36, offset(0.001));
-        assertThat(r.protocolBoundMillis()).isCloseTo(0.54, offset(0.001));
+        // 3 × 0.03 + 0.3 + 0.15: the client's call, LOCK, the PREPARE round with its peers' syncs, the COMMIT record.
+        assertThat(r.protocolBoundMillis(Coordination.RECEIVER)).isCloseTo(0.54, offset(0.001));
+    }
+
+    @Test
+    void theClientIsAnsweredAtTheCommitPointSoTheDecisionRoundIsNotInTheBound() {
+        assertThat(Floor.boundRoundTrips(Coordination.RECEIVER))
+                .containsExactly("the client's call", "LOCK at the lock primary", "the PREPARE round");
+        assertThat(String.join(" ", Floor.boundRoundTrips(Coordination.RECEIVER))).doesNotContainIgnoringCase("decision");
+    }
+
+    @Test
+    void underALeaderTheForwardTakesTheLockCallsPlaceAndTheBoundIsTheSame() {
+        Floor.Result r = new Floor.Result(histogramOf(30_000), histogramOf(150_000), histogramOf(300_000), 4);
+
+        assertThat(Floor.boundRoundTrips(Coordination.LEADER))
+                .containsExactly("the client's call", "the forward to the leader", "the PREPARE round");
+        assertThat(r.protocolBoundMillis(Coordination.LEADER)).isEqualTo(r.protocolBoundMillis(Coordination.RECEIVER));
+    }
+
+    @Test
+    void eachRoundTripOfTheBoundCostsOneRmiRoundTrip() {
+        Floor.Result fast = new Floor.Result(histogramOf(10_000), histogramOf(150_000), histogramOf(300_000), 4);
+        Floor.Result slow = new Floor.Result(histogramOf(110_000), histogramOf(150_000), histogramOf(300_000), 4);
+
+        assertThat(slow.protocolBoundMillis(Coordination.RECEIVER) - fast.protocolBoundMillis(Coordination.RECEIVER))
+                .isCloseTo(3 * 0.1, offset(0.001));
     }
 
     private static Histogram histogramOf(long nanos) {
