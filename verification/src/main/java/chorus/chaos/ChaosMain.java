@@ -33,9 +33,9 @@ public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--replicas", paramLabel = "R", description = "replica processes (default: ${DEFAULT-VALUE})")
     int replicas = 5;
 
-    @Option(names = "--coordination", paramLabel = "MODE", description = "which replica coordinates a write: receiver (the "
-            + "one the client called) or leader (replica 1 coordinates every write) (default: ${DEFAULT-VALUE})")
-    String coordination = "receiver";
+    @Option(names = "--coordination", paramLabel = "MODE", description = "which replica coordinates a write: leader (replica 1 "
+            + "coordinates every write) or receiver (the one the client called) (default: ${DEFAULT-VALUE})")
+    String coordination = "leader";
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "where replicas keep data and logs and the history is written "
             + "(default: a new directory under run/chaos)")

@@ -76,7 +76,8 @@ public final class Lifetime {
         int faults = 0;
         try {
             var random = sim.random;
-            Coordination coordination = random.nextInt(4) == 0 ? Coordination.LEADER : Coordination.RECEIVER;
+            // Both modes, half each: leader coordination is the default, receiver coordination stays an option.
+            Coordination coordination = random.nextBoolean() ? Coordination.LEADER : Coordination.RECEIVER;
             int clients = 2 + random.nextInt(5);
             List<String> keys = new ArrayList<>();
             for (int i = 0, n = 2 + random.nextInt(4); i < n; i++) {
@@ -87,9 +88,13 @@ public final class Lifetime {
             SimNemesis.Rates rates = new SimNemesis.Rates(1_500_000_000 + random.nextLong(4_500_000_000L),
                     0.0005 + random.nextDouble() * 0.01, 1 + random.nextInt(2));
             Timeouts timeouts = random.nextBoolean() ? Timeouts.DEFAULTS : tight(random);
-            ClusterConfig config = ClusterConfig.localhost(5, 7101, timeouts).withCoordination(coordination);
-            setup = String.format("coordination=%s clients=%d keys=%d loss=%.3f dup=%.3f slow=%.3f fault-gap=%d ms "
-                            + "point-crash=%.4f max-down=%d timeouts=%s", coordination.name().toLowerCase(), clients, keys.size(),
+            // Two lifetimes in three let COMMITs wait for a PREPARE to carry them.
+            java.time.Duration rideWait = java.time.Duration.ofMillis(random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5));
+            ClusterConfig config = ClusterConfig.localhost(5, 7101, timeouts).withCoordination(coordination)
+                    .withDecisionRideWait(rideWait);
+            setup = String.format("coordination=%s ride-wait=%d ms clients=%d keys=%d loss=%.3f dup=%.3f slow=%.3f fault-gap=%d ms "
+                            + "point-crash=%.4f max-down=%d timeouts=%s", coordination.name().toLowerCase(), rideWait.toMillis(),
+                    clients, keys.size(),
                     weather.loss(), weather.duplication(), weather.slow(), rates.meanGapNanos() / 1_000_000, rates.pointCrash(),
                     rates.maxDown(), timeouts == Timeouts.DEFAULTS ? "default" : describe(timeouts));
             trace.line(0, "sim", "seed " + seed + ": " + setup);

@@ -7,6 +7,7 @@ import chorus.api.model.WriteResult;
 import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PeerChannel;
+import chorus.server.protocol.Exchanged;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
@@ -233,6 +234,13 @@ final class SimNetwork {
             public DecisionAck decideAll(int replica, List<Decided> decisions) throws Exception {
                 return call(self, replica, "DECIDE " + decisions.stream().map(d -> d.decision() + " " + d.txId()).toList(), true,
                         readTimeout, n -> n.decideAll(decisions));
+            }
+
+            @Override
+            public Exchanged exchange(int replica, List<Decided> decisions, List<PrepareRequest> prepares) throws Exception {
+                return call(self, replica, "EXCHANGE " + decisions.stream().map(d -> d.decision() + " " + d.txId()).toList()
+                        + " PREPARE " + prepares.stream().map(r -> r.txId().toString()).toList(), true, readTimeout,
+                        n -> n.exchange(decisions, prepares));
             }
 
             @Override

@@ -63,9 +63,9 @@ public final class BenchMain implements Callable<Integer> {
             description = "YCSB request distribution: zipfian, uniform or latest (default: ${DEFAULT-VALUE}).")
     String distribution;
 
-    @Option(names = "--coordination", paramLabel = "MODE", defaultValue = "receiver",
-            description = "Which Chorus replica coordinates a write: receiver (the replica a client calls; the default) or "
-                    + "leader (replica 1 coordinates every write; see docs/protocol.md).")
+    @Option(names = "--coordination", paramLabel = "MODE", defaultValue = "leader",
+            description = "Which Chorus replica coordinates a write: leader (replica 1 coordinates every write; the "
+                    + "default) or receiver (the replica a client calls); see docs/protocol.md.")
     String coordination;
 
     @Option(names = "--only", paramLabel = "SYSTEM", description = "Run one system only (chorus or zookeeper): figures "
@@ -150,7 +150,7 @@ public final class BenchMain implements Callable<Integer> {
         Files.createDirectories(dir);
         // The default protocol's report is benchmarks.md; a run with one coordinator gets its own
         // files beside it, so that neither overwrites the other.
-        String name = mode == Coordination.LEADER ? "benchmarks-leader" : "benchmarks";
+        String name = mode == Coordination.RECEIVER ? "benchmarks-receiver" : "benchmarks";
         Chart.write(all.get(all.size() - 1), dir.resolve(name + "-throughput.png"));
         Report.write(all, command, dir.resolve(name + ".md"), name + "-throughput.png");
         progress.println("wrote " + dir.resolve(name + ".md") + " and " + dir.resolve(name + "-throughput.png"));

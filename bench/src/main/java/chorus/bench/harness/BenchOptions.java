@@ -21,7 +21,7 @@ public record BenchOptions(int records, int valueBytes, List<Integer> threads, i
         }
         threads = List.copyOf(threads);
         if (coordination == null) {
-            coordination = Coordination.RECEIVER;
+            coordination = Coordination.LEADER;
         }
         workloads = List.copyOf(workloads);
     }
@@ -29,12 +29,12 @@ public record BenchOptions(int records, int valueBytes, List<Integer> threads, i
     /** The full run behind docs/benchmarks.md: warmed-up runs long enough to be steady. */
     public static BenchOptions full(Path workDir) {
         return new BenchOptions(10_000, 100, List.of(1, 8, 32), 32, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                List.of(Workload.values()), 5000, 500, workDir, false, "zipfian", Coordination.RECEIVER, false);
+                List.of(Workload.values()), 5000, 500, workDir, false, "zipfian", Coordination.LEADER, false);
     }
 
     /** The smoke run: every workload and thread count once, briefly; it shows the harness works, not speed. */
     public static BenchOptions quick(Path workDir) {
         return new BenchOptions(500, 100, List.of(1, 8, 32), 8, Duration.ofMillis(500), Duration.ofMillis(1500),
-                List.of(Workload.values()), 500, 50, workDir, true, "zipfian", Coordination.RECEIVER, false);
+                List.of(Workload.values()), 500, 50, workDir, true, "zipfian", Coordination.LEADER, false);
     }
 }

@@ -72,7 +72,7 @@ public final class Coordinator {
         this.timeouts = timeouts;
         this.calls = calls;
         this.delivery = delivery;
-        this.prepares = new PrepareBatching(channel, calls);
+        this.prepares = new PrepareBatching(channel, calls, delivery);
         this.scheduler = scheduler;
         this.clock = scheduler.clock();
     }

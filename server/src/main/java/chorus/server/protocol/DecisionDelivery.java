@@ -31,11 +31,15 @@ public final class DecisionDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionDelivery.class);
 
     private final int self;
+    /** The lock primary: its decisions never wait for a ride, since every LOCK queues behind them there. */
+    private final int primary;
     private final PeerChannel channel;
     private final ReplicaStore store;
     private final EventLog events;
     private final ReplicaMetrics metrics;
     private final long ackTimeoutNanos;
+    private final Duration rideWait;
+    private final Timer timer;
     private final ExecutorService calls;
     private final BooleanSupplier paused;
     private final Clock clock;
@@ -51,10 +55,19 @@ public final class DecisionDelivery {
     /**
      * @param ackTimeout how long after its decision a replica's acknowledgement may take before it is
      *                   reported late (a TIMED_OUT event, once per replica and decision)
+     * @param rideWait   how long a COMMIT for a replica other than this one and the lock primary may
+     *                   wait for a PREPARE to the same replica to carry it (zero: it leaves at once
+     *                   unless a message to that replica is on its way)
+     * @param timer      runs the departures of decisions that waited for a ride in vain (unused when
+     *                   {@code rideWait} is zero)
      */
-    public DecisionDelivery(int self, PeerChannel channel, ReplicaStore store, EventLog events, ReplicaMetrics metrics,
-                            Duration ackTimeout, ExecutorService calls, BooleanSupplier paused, Clock clock) {
+    public DecisionDelivery(int self, int primary, PeerChannel channel, ReplicaStore store, EventLog events, ReplicaMetrics metrics,
+                            Duration ackTimeout, Duration rideWait, Timer timer, ExecutorService calls, BooleanSupplier paused,
+                            Clock clock) {
         this.self = self;
+        this.primary = primary;
+        this.rideWait = rideWait;
+        this.timer = timer;
         this.channel = channel;
         this.store = store;
         this.events = events;
@@ -94,11 +107,57 @@ public final class DecisionDelivery {
     private record Outgoing(PendingDecision pd, boolean retry, long sentNanos) {
     }
 
+    /**
+     * Decisions for {@code replica} that wait for a ride, taken by a PREPARE message about to leave
+     * for it (see {@link PrepareBatching}), with the fault point of the commit point's window passed
+     * for them; null if none wait.
+     */
+    Riders ridersFor(int replica) {
+        Outbox box = replica == self ? null : outboxes.get(replica);
+        if (box == null || box.queue.isEmpty()) {
+            return null;
+        }
+        List<Outgoing> taken = new ArrayList<>();
+        for (Outgoing o; taken.size() < MAX_DECISIONS_PER_MESSAGE && (o = box.queue.poll()) != null; ) {
+            taken.add(o);
+        }
+        if (taken.isEmpty()) {
+            return null;
+        }
+        beforeSending(replica, taken);
+        return new Riders(replica, taken);
+    }
+
+    /** Decisions travelling in a message of another kind; the carrier reports how it went. */
+    final class Riders {
+        private final int replica;
+        private final List<Outgoing> outgoing;
+
+        private Riders(int replica, List<Outgoing> outgoing) {
+            this.replica = replica;
+            this.outgoing = outgoing;
+        }
+
+        List<Decided> decisions() {
+            return decidedOf(outgoing);
+        }
+
+        void acknowledged(DecisionAck ack) {
+            settle(replica, outgoing, ack);
+        }
+
+        void failed(Exception e) {
+            DecisionDelivery.this.failed(replica, outgoing, e);
+        }
+    }
+
     /** The decisions waiting for one replica, and whether a message to it is on its way. */
     private final class Outbox {
         private final int replica;
         private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean busy = new AtomicBoolean();
+        /** A departure after the ride wait is scheduled. */
+        private final AtomicBoolean departure = new AtomicBoolean();
 
         Outbox(int replica) {
             this.replica = replica;
@@ -106,7 +165,29 @@ public final class DecisionDelivery {
 
         void offer(Outgoing o) {
             queue.add(o);
+            if (mayWaitForARide(o)) {
+                if (departure.compareAndSet(false, true)) {
+                    try {
+                        timer.after(rideWait, () -> {
+                            departure.set(false);
+                            kick();
+                        });
+                    } catch (RejectedExecutionException e) {
+                        departure.set(false); // shutting down: what is queued is re-delivered after a restart
+                    }
+                }
+                return;
+            }
             kick();
+        }
+
+        /**
+         * A first send of a COMMIT to a replica that is not the lock primary may wait for a ride:
+         * nobody waits for its acknowledgement, and the replica keeps the keys prepared meanwhile.
+         * An ABORT is waited for (a retry follows it), a re-delivery has waited long enough.
+         */
+        private boolean mayWaitForARide(Outgoing o) {
+            return !rideWait.isZero() && replica != self && replica != primary && !o.retry && o.pd.decision == Decision.COMMIT;
         }
 
         private void kick() {
@@ -136,30 +217,47 @@ public final class DecisionDelivery {
     }
 
     private void deliver(int replica, List<Outgoing> batch) {
+        beforeSending(replica, batch);
+        DecisionAck ack;
+        try {
+            ack = channel.decideAll(replica, decidedOf(batch));
+        } catch (Exception e) {
+            failed(replica, batch, e);
+            return;
+        }
+        settle(replica, batch, ack);
+    }
+
+    private static List<Decided> decidedOf(List<Outgoing> batch) {
         List<Decided> decisions = new ArrayList<>(batch.size());
         for (Outgoing o : batch) {
             decisions.add(new Decided(o.pd.txId, o.pd.decision));
         }
-        if (replica != self) {
-            for (Outgoing o : batch) {
-                if (o.pd.wasAnswered()) {
-                    // The window that answering at the commit point opened: the client has its answer
-                    // (or is getting it), this replica has not yet been told.
-                    FaultPoint.COORDINATOR_AFTER_ANSWER.hit(self, o.pd.txId);
-                    break;
-                }
-            }
-        }
-        DecisionAck ack;
-        try {
-            ack = channel.decideAll(replica, decisions);
-        } catch (Exception e) {
-            for (Outgoing o : batch) {
-                o.pd.sendFailed(replica);
-            }
-            LOG.debug("{} decisions to replica {} failed: {}", batch.size(), replica, Calls.describe(e));
+        return decisions;
+    }
+
+    private void beforeSending(int replica, List<Outgoing> batch) {
+        if (replica == self) {
             return;
         }
+        for (Outgoing o : batch) {
+            if (o.pd.wasAnswered()) {
+                // The window that answering at the commit point opened: the client has its answer
+                // (or is getting it), this replica has not yet been told.
+                FaultPoint.COORDINATOR_AFTER_ANSWER.hit(self, o.pd.txId);
+                break;
+            }
+        }
+    }
+
+    private void failed(int replica, List<Outgoing> batch, Exception e) {
+        for (Outgoing o : batch) {
+            o.pd.sendFailed(replica);
+        }
+        LOG.debug("{} decisions to replica {} failed: {}", batch.size(), replica, Calls.describe(e));
+    }
+
+    private void settle(int replica, List<Outgoing> batch, DecisionAck ack) {
         long now = clock.nanoTime();
         // Earlier COMMITs this answer shows synced there first: the ones just applied may not be.
         synced(replica, ack);

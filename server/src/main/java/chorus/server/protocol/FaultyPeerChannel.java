@@ -53,6 +53,13 @@ final class FaultyPeerChannel implements PeerChannel {
     }
 
     @Override
+    public Exchanged exchange(int replica, List<Decided> decisions, List<PrepareRequest> prepares) throws Exception {
+        // One fault check for the whole message.
+        before(replica);
+        return channel.exchange(replica, decisions, prepares);
+    }
+
+    @Override
     public DecisionAck durability(int replica) throws Exception {
         before(replica);
         return channel.durability(replica);

@@ -50,6 +50,17 @@ public interface PeerChannel {
         return DecisionAck.DURABLE;
     }
 
+    /**
+     * Decisions and PREPAREs for {@code replica} in one message: it applies the decisions first (so
+     * that a PREPARE behind its predecessor's COMMIT finds the key free), then prepares the requests
+     * concurrently, and answers with how far it has synced and every vote. A failure fails it all: the
+     * decisions are re-sent (idempotent), the votes count as missing. By default, one message of each.
+     */
+    default Exchanged exchange(int replica, List<Decided> decisions, List<PrepareRequest> prepares) throws Exception {
+        DecisionAck ack = decisions.isEmpty() ? DecisionAck.DURABLE : decideAll(replica, decisions);
+        return new Exchanged(ack, prepares.isEmpty() ? List.of() : prepareAll(replica, prepares));
+    }
+
     /** Has {@code replica} sync everything it applied so far, and says how far it has synced. */
     default DecisionAck durability(int replica) throws Exception {
         return DecisionAck.DURABLE;

@@ -31,11 +31,18 @@ final class PrepareBatching {
 
     private final PeerChannel channel;
     private final Executor calls;
+    /** Where decisions waiting for the same replica come from, to ride along (null: none ride). */
+    private final DecisionDelivery decisions;
     private final Map<Integer, Outbox> outboxes = new ConcurrentHashMap<>();
 
     PrepareBatching(PeerChannel channel, Executor calls) {
+        this(channel, calls, null);
+    }
+
+    PrepareBatching(PeerChannel channel, Executor calls, DecisionDelivery decisions) {
         this.channel = channel;
         this.calls = calls;
+        this.decisions = decisions;
     }
 
     /** Queues {@code request} for {@code replica}; the future completes with its vote or the message's failure. */
@@ -98,6 +105,11 @@ final class PrepareBatching {
         }
 
         private void deliver(List<Queued> batch) {
+            DecisionDelivery.Riders riders = decisions == null ? null : decisions.ridersFor(replica);
+            if (riders != null) {
+                exchange(batch, riders);
+                return;
+            }
             try {
                 if (batch.size() == 1) {
                     batch.get(0).vote.complete(channel.prepare(replica, batch.get(0).request));
@@ -119,6 +131,32 @@ final class PrepareBatching {
                 for (Queued q : batch) {
                     q.vote.completeExceptionally(e);
                 }
+            }
+        }
+
+        /** The PREPAREs and the decisions waiting for the same replica, as one message. */
+        private void exchange(List<Queued> batch, DecisionDelivery.Riders riders) {
+            List<PrepareRequest> requests = new ArrayList<>(batch.size());
+            for (Queued q : batch) {
+                requests.add(q.request);
+            }
+            Exchanged answer;
+            try {
+                answer = channel.exchange(replica, riders.decisions(), requests);
+                if (answer.votes().size() != batch.size()) {
+                    throw new IllegalStateException("replica " + replica + " answered " + answer.votes().size() + " votes to "
+                            + batch.size() + " PREPAREs");
+                }
+            } catch (Exception e) {
+                riders.failed(e);
+                for (Queued q : batch) {
+                    q.vote.completeExceptionally(e);
+                }
+                return;
+            }
+            riders.acknowledged(answer.ack());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).vote.complete(answer.votes().get(i));
             }
         }
 

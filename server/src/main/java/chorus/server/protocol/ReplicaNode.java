@@ -106,8 +106,8 @@ public final class ReplicaNode implements AutoCloseable {
         this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
         channel = new FaultyPeerChannel(id, channel, faults);
         this.participant = new Participant(id, store, events, cluster.timeouts(), scheduler, OUTCOME_RETENTION_MILLIS);
-        this.delivery = new DecisionDelivery(id, channel, store, events, metrics, cluster.timeouts().ack(), calls, this::failed,
-                clock);
+        this.delivery = new DecisionDelivery(id, cluster.ids().get(0), channel, store, events, metrics, cluster.timeouts().ack(),
+                cluster.decisionRideWait(), timer, calls, this::failed, clock);
         this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
                 cluster.timeouts(), scheduler, calls, delivery);
         Duration patience = cluster.timeouts().transactionDeadline().dividedBy(2);
@@ -143,6 +143,9 @@ public final class ReplicaNode implements AutoCloseable {
             delivery.reportLate();
         });
         timer.every(Duration.ofSeconds(1), Duration.ofSeconds(1), metrics::tick);
+        LOG.info("coordination {}: replica {} coordinates this replica's writes; a COMMIT for another replica waits up to {} ms "
+                        + "for a PREPARE to carry it (decision.ride-wait.ms)", cluster.coordination().text(),
+                cluster.coordinatorFor(address.id()), cluster.decisionRideWait().toMillis());
         timer.every(Duration.ofMinutes(1), Duration.ofMinutes(60),
                 () -> store.forgetOutcomesBefore(clock.millis() - OUTCOME_RETENTION_MILLIS));
         events.record(Role.PARTICIPANT, EventType.RECOVERED, null, address.id(), List.of(), "",
@@ -217,6 +220,10 @@ public final class ReplicaNode implements AutoCloseable {
         }
         // One message from one coordinator: an injected message fault applies to it once.
         faults.beforeServe(requests.get(0).txId().coordinator());
+        return prepareConcurrently(requests);
+    }
+
+    private List<Vote> prepareConcurrently(List<PrepareRequest> requests) throws InterruptedException {
         List<Future<Vote>> votes = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size() - 1; i++) {
             PrepareRequest r = requests.get(i);
@@ -272,6 +279,38 @@ public final class ReplicaNode implements AutoCloseable {
             syncSoon(ack.appliedThrough());
         }
         return ack;
+    }
+
+    /**
+     * One message from a coordinator carrying decisions and PREPAREs (see {@link PeerChannel#exchange}):
+     * the decisions are applied first, lazily synced as in {@link #decideAll}, so that a PREPARE that
+     * follows its predecessor's COMMIT finds the key free; then the PREPAREs are prepared concurrently,
+     * and their synced prepare records usually make the applies durable too, which the answer shows.
+     */
+    public Exchanged exchange(List<Decided> decisions, List<PrepareRequest> prepares) throws InterruptedException {
+        if (decisions.isEmpty() && prepares.isEmpty()) {
+            throw new IllegalArgumentException("an exchange carries at least one decision or PREPARE");
+        }
+        if (prepares.size() > PrepareBatching.MAX_PER_MESSAGE || decisions.size() > DecisionDelivery.MAX_DECISIONS_PER_MESSAGE) {
+            throw new IllegalArgumentException("an exchange carries at most " + DecisionDelivery.MAX_DECISIONS_PER_MESSAGE
+                    + " decisions and " + PrepareBatching.MAX_PER_MESSAGE + " PREPAREs, not " + decisions.size() + " and "
+                    + prepares.size());
+        }
+        TxId first = decisions.isEmpty() ? prepares.get(0).txId() : decisions.get(0).txId();
+        // One message from one coordinator: an injected message fault applies to it once.
+        faults.beforeServe(first.coordinator());
+        for (Decided d : decisions) {
+            participant.decide(d.txId(), d.decision(), true);
+        }
+        List<Vote> votes = prepares.isEmpty() ? List.of() : prepareConcurrently(prepares);
+        if (decisions.isEmpty() || first.coordinator() == address.id()) {
+            return new Exchanged(DecisionAck.DURABLE, votes);
+        }
+        DecisionAck ack = currentDurability();
+        if (!ack.durable()) {
+            syncSoon(ack.appliedThrough());
+        }
+        return new Exchanged(ack, votes);
     }
 
     /** How far this replica has synced, after syncing everything applied so far. */

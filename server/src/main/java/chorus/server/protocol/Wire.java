@@ -317,6 +317,79 @@ public final class Wire {
         }
     }
 
+    /** Decisions and PREPAREs for one replica in one message (see {@link PeerChannel#exchange}). */
+    public static final class Exchange implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private DecisionBatch decisions;
+        private PrepareBatch prepares;
+
+        /** For deserialization only. */
+        public Exchange() {
+        }
+
+        public Exchange(List<Decided> decisions, List<PrepareRequest> prepares) {
+            this.decisions = new DecisionBatch(decisions);
+            this.prepares = new PrepareBatch(prepares);
+        }
+
+        public List<Decided> decisions() {
+            return decisions.decisions();
+        }
+
+        public List<PrepareRequest> prepares() {
+            return prepares.requests();
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            decisions.writeExternal(out);
+            prepares.writeExternal(out);
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            decisions = new DecisionBatch();
+            decisions.readExternal(in);
+            prepares = new PrepareBatch();
+            prepares.readExternal(in);
+        }
+    }
+
+    /** The answer to an {@link Exchange}: how far the replica has synced, and the votes in order. */
+    public static final class ExchangeReply implements Externalizable {
+        private static final long serialVersionUID = 1L;
+        private Exchanged exchanged;
+
+        /** For deserialization only. */
+        public ExchangeReply() {
+        }
+
+        public ExchangeReply(Exchanged exchanged) {
+            this.exchanged = exchanged;
+        }
+
+        public Exchanged exchanged() {
+            return exchanged;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            DecisionAck ack = exchanged.ack();
+            out.writeLong(ack.incarnation());
+            out.writeLong(ack.appliedThrough());
+            out.writeLong(ack.syncedThrough());
+            new VoteBatch(exchanged.votes()).writeExternal(out);
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            DecisionAck ack = new DecisionAck(in.readLong(), in.readLong(), in.readLong());
+            VoteBatch votes = new VoteBatch();
+            votes.readExternal(in);
+            exchanged = new Exchanged(ack, votes.votes());
+        }
+    }
+
     /** A {@link DecisionAck} on the wire. */
     public static final class AckForm implements Externalizable {
         private static final long serialVersionUID = 1L;

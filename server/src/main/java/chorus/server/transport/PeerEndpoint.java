@@ -77,6 +77,23 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
+    public Wire.ExchangeReply exchange(Wire.Exchange exchange) throws RemoteException {
+        gate.checkPeerCall();
+        List<Decided> decisions = exchange.decisions();
+        List<PrepareRequest> requests = exchange.prepares();
+        traffic.exchangeCalls.increment();
+        traffic.decisions.add(decisions.size());
+        traffic.prepares.add(requests.size());
+        try {
+            return new Wire.ExchangeReply(node.exchange(decisions, requests));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("replica " + node.address().id() + " was interrupted while applying " + decisions.size()
+                    + " decisions and preparing " + requests.size() + " transactions");
+        }
+    }
+
+    @Override
     public DecisionAck durability() throws RemoteException {
         gate.checkPeerCall();
         traffic.other.increment();

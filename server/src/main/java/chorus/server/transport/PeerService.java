@@ -32,6 +32,12 @@ public interface PeerService extends Remote {
     /** Applies every decision; the answer says how far this replica has synced (see {@link DecisionAck}). */
     DecisionAck decideAll(Wire.DecisionBatch decisions) throws RemoteException;
 
+    /**
+     * Applies the decisions, then prepares the requests concurrently; how far this replica has
+     * synced and the votes in order (see {@code PeerChannel#exchange}).
+     */
+    Wire.ExchangeReply exchange(Wire.Exchange exchange) throws RemoteException;
+
     /** Syncs everything applied so far and says how far this replica has synced. */
     DecisionAck durability() throws RemoteException;
 

@@ -14,13 +14,15 @@ final class PeerTraffic {
     final LongAdder prepares = new LongAdder();
     final LongAdder decisionCalls = new LongAdder();
     final LongAdder decisions = new LongAdder();
+    final LongAdder exchangeCalls = new LongAdder();
     final LongAdder forwards = new LongAdder();
     final LongAdder other = new LongAdder();
 
     @Override
     public String toString() {
         return "LOCK " + locks.sum() + " calls; PREPARE " + prepares.sum() + " in " + prepareCalls.sum() + " calls; decisions "
-                + decisions.sum() + " in " + decisionCalls.sum() + " calls; forwarded writes " + forwards.sum() + "; other "
+                + decisions.sum() + " in " + decisionCalls.sum() + " calls; decisions with PREPAREs in " + exchangeCalls.sum()
+                + " calls (counted above too); forwarded writes " + forwards.sum() + "; other "
                 + other.sum() + " calls";
     }
 }

@@ -13,6 +13,7 @@ import chorus.api.rmi.TimeoutClientSocketFactory;
 import chorus.server.protocol.PeerChannel;
 import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
+import chorus.server.protocol.Exchanged;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
@@ -101,6 +102,14 @@ public final class RmiPeerChannel implements PeerChannel {
             return local.decideAll(decisions);
         }
         return call(replica, s -> s.decideAll(new Wire.DecisionBatch(decisions)));
+    }
+
+    @Override
+    public Exchanged exchange(int replica, List<Decided> decisions, List<PrepareRequest> prepares) throws Exception {
+        if (replica == self) {
+            return local.exchange(decisions, prepares);
+        }
+        return call(replica, s -> s.exchange(new Wire.Exchange(decisions, prepares)).exchanged());
     }
 
     @Override

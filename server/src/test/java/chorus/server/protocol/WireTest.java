@@ -50,6 +50,20 @@ class WireTest {
     }
 
     @Test
+    void anExchangeAndItsReplyComeBackEqual() throws Exception {
+        PrepareRequest r = new PrepareRequest(new TxId(2, 7, 9), new TxAge(123, 2, 9),
+                List.of(Mutation.put("k", "v"), Mutation.delete("gone")));
+        List<Decided> decisions = List.of(new Decided(new TxId(2, 7, 8), Decision.COMMIT), new Decided(new TxId(2, 7, 6), Decision.ABORT));
+        Wire.Exchange back = (Wire.Exchange) roundTrip(new Wire.Exchange(decisions, List.of(r)));
+        assertThat(back.decisions()).isEqualTo(decisions);
+        assertThat(back.prepares()).containsExactly(r);
+
+        Exchanged reply = new Exchanged(new DecisionAck(4, 100, 90), List.of(new Vote.Yes(Map.of("k", 3L)),
+                new Vote.No(AbortCause.CONFLICT, "held")));
+        assertThat(((Wire.ExchangeReply) roundTrip(new Wire.ExchangeReply(reply))).exchanged()).isEqualTo(reply);
+    }
+
+    @Test
     void votesComeBackEqual() throws Exception {
         Vote yes = new Vote.Yes(Map.of("a", 3L, "b", 1L));
         Vote no = new Vote.No(AbortCause.CONFLICT, "replica 2: key 'a' stayed locked");

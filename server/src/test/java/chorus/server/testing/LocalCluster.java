@@ -128,9 +128,14 @@ public final class LocalCluster implements AutoCloseable {
      * peer ports or limits a test needs) and returns once every one answers.
      */
     public static LocalCluster start(ClusterConfig config, Path workDir) {
+        return start(config, workDir, false);
+    }
+
+    /** The same, every replica started with {@code --allow-faults} when {@code allowFaults}. */
+    public static LocalCluster start(ClusterConfig config, Path workDir, boolean allowFaults) {
         try {
             Files.createDirectories(workDir);
-            return startAll(new LocalCluster(workDir, config), false);
+            return startAll(new LocalCluster(workDir, config), allowFaults);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -42,12 +42,13 @@ class ClusterConfigTest {
     }
 
     @Test
-    void coordinationIsTheReceiverUnlessTheFileAsksForTheLeader() {
-        ClusterConfig plain = ClusterConfig.parse("replica.2=127.0.0.1:7102\nreplica.1=127.0.0.1:7101\nreplica.3=127.0.0.1:7103", "f");
-        assertThat(plain.coordination()).isEqualTo(Coordination.RECEIVER);
-        assertThat(plain.coordinatorFor(3)).isEqualTo(3);
+    void coordinationIsTheLeaderUnlessTheFileAsksForTheReceiver() {
+        ClusterConfig received = ClusterConfig.parse("replica.2=127.0.0.1:7102\nreplica.1=127.0.0.1:7101\nreplica.3=127.0.0.1:7103\n"
+                + "coordination = receiver", "f");
+        assertThat(received.coordination()).isEqualTo(Coordination.RECEIVER);
+        assertThat(received.coordinatorFor(3)).isEqualTo(3);
 
-        ClusterConfig led = ClusterConfig.parse("replica.2=127.0.0.1:7102\nreplica.3=127.0.0.1:7103\ncoordination = leader", "f");
+        ClusterConfig led = ClusterConfig.parse("replica.2=127.0.0.1:7102\nreplica.3=127.0.0.1:7103", "f");
         assertThat(led.coordination()).isEqualTo(Coordination.LEADER);
         assertThat(led.coordinatorFor(3)).as("the lowest id leads").isEqualTo(2);
         assertThat(led.coordinatorFor(2)).isEqualTo(2);
@@ -56,6 +57,23 @@ class ClusterConfigTest {
         assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ncoordination=primary", "f.properties"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("f.properties").hasMessageContaining("coordination = 'primary' must be one of receiver, leader");
+    }
+
+    @Test
+    void theDecisionRideWaitIsReadBoundedAndWrittenBack() {
+        ClusterConfig plain = ClusterConfig.parse("replica.1=127.0.0.1:7101", "f");
+        assertThat(plain.decisionRideWait()).as("the leader's default").isEqualTo(ClusterConfig.LEADER_RIDE_WAIT);
+        assertThat(plain.withCoordination(Coordination.RECEIVER).decisionRideWait()).as("the receiver's default").isZero();
+        assertThat(ClusterConfig.parse(plain.toProperties(), "round-trip")).isEqualTo(plain);
+        ClusterConfig riding = ClusterConfig.parse("replica.1=127.0.0.1:7101\ndecision.ride-wait.ms = 3", "f");
+        assertThat(riding.decisionRideWait()).isEqualTo(java.time.Duration.ofMillis(3));
+        assertThat(ClusterConfig.parse(riding.toProperties(), "round-trip")).isEqualTo(riding);
+
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ndecision.ride-wait.ms = 21", "f.properties"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("f.properties").hasMessageContaining("decision.ride-wait.ms = 21 is outside 0..20");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\ndecision.ride-wait.ms = soon", "f.properties"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("decision.ride-wait.ms = 'soon' is not a whole number");
     }
 
     @Test
