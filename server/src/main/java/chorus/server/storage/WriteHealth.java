@@ -80,11 +80,16 @@ public final class WriteHealth {
 
     /**
      * A failed write's message as callers see it: prefixed with the current failure ("disk full:
-     * ..."), since once the disk filled up, later writes fail with words that no longer say so.
+     * ..."), and followed by the first failure's own words when these differ, since once the disk
+     * filled up, later writes fail with words that no longer say why ("Writer has previous error").
      */
     public String describe(String message) {
         StorageHealth h = current;
-        return h.writable() ? message : h.state().label() + ": " + message;
+        if (h.writable()) {
+            return message;
+        }
+        String described = h.state().label() + ": " + message;
+        return message.contains(h.cause()) ? described : described + " (first failure: " + h.cause() + ")";
     }
 
     /** ENOSPC as RocksDB words it; also a quota (EDQUOT) counts: more space ends it just the same. */
