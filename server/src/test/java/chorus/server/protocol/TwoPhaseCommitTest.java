@@ -132,7 +132,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aNoVoteAbortsEverywhereWithTheVotersReason() throws Exception {
-        put(1, "k", "v1");
+        putEverywhere(1, "k", "v1");
         assertThatThrownBy(() -> cluster.node(4).execute(List.of(new Mutation.Put("k", "v2", 7))))
                 .isInstanceOfSatisfying(TransactionAbortedException.class, e -> {
                     assertThat(e.abortCause()).isEqualTo(AbortCause.VERSION_MISMATCH);
@@ -207,7 +207,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aReadOfAPreparedKeyWaitsForTheOutcome() throws Exception {
-        put(1, "k", "old");
+        putEverywhere(1, "k", "old");
         TxId tx = new TxId(1, 1, 500);
         assertThat(cluster.node(5).prepare(request(tx, Mutation.put("k", "new")))).isInstanceOf(Vote.Yes.class);
         CompletableFuture<ReadResult> read = CompletableFuture.supplyAsync(() -> {
@@ -257,8 +257,8 @@ class TwoPhaseCommitTest {
 
     @Test
     void contentsMarkKeysHeldByPreparedTransactionsIncludingKeysNotYetCreated() throws Exception {
-        put(1, "a", "1");
-        put(1, "c", "3");
+        putEverywhere(1, "a", "1");
+        putEverywhere(1, "c", "3");
         TxId tx = new TxId(1, 1, 504);
         cluster.network.down(4);
         assertThat(cluster.node(4).prepare(request(tx, Mutation.put("a", "2"), Mutation.put("b", "new")))).isInstanceOf(Vote.Yes.class);
@@ -383,7 +383,7 @@ class TwoPhaseCommitTest {
     void aRestartedParticipantRelocksItsPreparedTransactionAndResolvesIt() throws Exception {
         // k holds a value before: the recovered transaction overwrites it (MemoryStore checks that
         // the apply knows so, as RocksStore's key count relies on it).
-        put(1, "k", "old");
+        putEverywhere(1, "k", "old");
         cluster.network.loseDecisions(3);
         put(1, "k", "v");
         cluster.crash(3);
