@@ -115,48 +115,52 @@ final class PrepareBatching {
                     batch.get(0).vote.complete(channel.prepare(replica, batch.get(0).request));
                     return;
                 }
-                List<PrepareRequest> requests = new ArrayList<>(batch.size());
-                for (Queued q : batch) {
-                    requests.add(q.request);
-                }
-                List<Vote> votes = channel.prepareAll(replica, requests);
-                if (votes.size() != batch.size()) {
-                    throw new IllegalStateException("replica " + replica + " answered " + votes.size() + " votes to "
-                            + batch.size() + " PREPAREs");
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).vote.complete(votes.get(i));
-                }
+                complete(batch, checked(batch, channel.prepareAll(replica, requestsOf(batch))));
             } catch (Exception e) {
-                for (Queued q : batch) {
-                    q.vote.completeExceptionally(e);
-                }
+                fail(batch, e);
             }
         }
 
         /** The PREPAREs and the decisions waiting for the same replica, as one message. */
         private void exchange(List<Queued> batch, DecisionDelivery.Riders riders) {
+            Exchanged answer;
+            try {
+                answer = channel.exchange(replica, riders.decisions(), requestsOf(batch));
+                checked(batch, answer.votes());
+            } catch (Exception e) {
+                riders.failed(e);
+                fail(batch, e);
+                return;
+            }
+            riders.acknowledged(answer.ack());
+            complete(batch, answer.votes());
+        }
+
+        private List<Vote> checked(List<Queued> batch, List<Vote> votes) {
+            if (votes.size() != batch.size()) {
+                throw new IllegalStateException("replica " + replica + " answered " + votes.size() + " votes to "
+                        + batch.size() + " PREPAREs");
+            }
+            return votes;
+        }
+
+        private static List<PrepareRequest> requestsOf(List<Queued> batch) {
             List<PrepareRequest> requests = new ArrayList<>(batch.size());
             for (Queued q : batch) {
                 requests.add(q.request);
             }
-            Exchanged answer;
-            try {
-                answer = channel.exchange(replica, riders.decisions(), requests);
-                if (answer.votes().size() != batch.size()) {
-                    throw new IllegalStateException("replica " + replica + " answered " + answer.votes().size() + " votes to "
-                            + batch.size() + " PREPAREs");
-                }
-            } catch (Exception e) {
-                riders.failed(e);
-                for (Queued q : batch) {
-                    q.vote.completeExceptionally(e);
-                }
-                return;
-            }
-            riders.acknowledged(answer.ack());
+            return requests;
+        }
+
+        private static void complete(List<Queued> batch, List<Vote> votes) {
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).vote.complete(answer.votes().get(i));
+                batch.get(i).vote.complete(votes.get(i));
+            }
+        }
+
+        private static void fail(List<Queued> batch, Exception e) {
+            for (Queued q : batch) {
+                q.vote.completeExceptionally(e);
             }
         }
 

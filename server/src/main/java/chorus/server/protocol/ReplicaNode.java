@@ -270,7 +270,16 @@ public final class ReplicaNode implements AutoCloseable {
         for (Decided d : decisions) {
             participant.decide(d.txId(), d.decision(), true);
         }
-        if (decisions.get(0).txId().coordinator() == address.id()) {
+        return ackOfLazyApplies(decisions.get(0).txId().coordinator());
+    }
+
+    /**
+     * What a message of lazily applied decisions from {@code coordinator} is answered with: how far
+     * this replica has synced, with a sync of the applies within {@link #LAZY_SYNC_MILLIS} if none
+     * covers them yet.
+     */
+    private DecisionAck ackOfLazyApplies(int coordinator) {
+        if (coordinator == address.id()) {
             // Its own decisions: the COMMIT records here outlive the applies (see Participant#finish).
             return DecisionAck.DURABLE;
         }
@@ -303,14 +312,7 @@ public final class ReplicaNode implements AutoCloseable {
             participant.decide(d.txId(), d.decision(), true);
         }
         List<Vote> votes = prepares.isEmpty() ? List.of() : prepareConcurrently(prepares);
-        if (decisions.isEmpty() || first.coordinator() == address.id()) {
-            return new Exchanged(DecisionAck.DURABLE, votes);
-        }
-        DecisionAck ack = currentDurability();
-        if (!ack.durable()) {
-            syncSoon(ack.appliedThrough());
-        }
-        return new Exchanged(ack, votes);
+        return new Exchanged(decisions.isEmpty() ? DecisionAck.DURABLE : ackOfLazyApplies(first.coordinator()), votes);
     }
 
     /** How far this replica has synced, after syncing everything applied so far. */

@@ -54,9 +54,9 @@ class CommitPointIT {
         cluster.kill(2);
         // The replica that was never told holds the write prepared; it asks, finds the coordinator
         // gone, and learns COMMITTED from the replicas that applied it.
-        awaitValue("answered", "before the acks", 1, 3, 4, 5);
+        cluster.awaitValue("answered", "before the acks", 1, 3, 4, 5);
         cluster.start(2);
-        awaitValue("answered", "before the acks", 1, 2, 3, 4, 5);
+        cluster.awaitValue("answered", "before the acks", 1, 2, 3, 4, 5);
         awaitQuiet(2);
     }
 
@@ -67,12 +67,12 @@ class CommitPointIT {
         assertThat(w.version()).isEqualTo(1);
         assertThat(cluster.awaitExit(4, Duration.ofSeconds(30))).isEqualTo(137);
         assertThat(eventsOf(1, w.txId())).extracting(ProtocolEvent::type).contains(EventType.ANSWERED);
-        awaitValue("survivor", "committed", 1, 2, 3, 5);
+        cluster.awaitValue("survivor", "committed", 1, 2, 3, 5);
 
         // Its prepare record brings the transaction back; the coordinator, which kept its COMMIT
         // record for the missing acknowledgement, re-delivers it.
         cluster.start(4);
-        awaitValue("survivor", "committed", 1, 2, 3, 4, 5);
+        cluster.awaitValue("survivor", "committed", 1, 2, 3, 4, 5);
         await("every acknowledgement in").atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(eventsOf(1, w.txId())).extracting(ProtocolEvent::type).contains(EventType.ALL_ACKNOWLEDGED));
         awaitQuiet(1);
@@ -114,15 +114,5 @@ class CommitPointIT {
                     assertThat(d.undeliveredDecisions()).isZero();
                     assertThat(d.lockedKeys()).isZero();
                 }));
-    }
-
-    private static void awaitValue(String key, String value, int... replicas) {
-        await(key + " = " + value).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .untilAsserted(() -> {
-                    for (int r : replicas) {
-                        ReadResult read = cluster.connection(r).kv().get(key);
-                        assertThat(read.value()).as("replica %d", r).isEqualTo(value);
-                    }
-                });
     }
 }

@@ -10,7 +10,6 @@ import chorus.api.model.AbortCause;
 import chorus.api.model.EventType;
 import chorus.api.model.FaultSpec;
 import chorus.api.model.ProtocolEvent;
-import chorus.api.model.ReadResult;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
 import java.rmi.RemoteException;
@@ -60,9 +59,9 @@ class FaultInjectionIT {
         cluster.connection(2).admin().injectFault(FaultSpec.AtPoint.crash("coordinator-after-partial-commit"));
         assertThatThrownBy(() -> cluster.connection(2).kv().put("partial", "committed")).isInstanceOf(RemoteException.class);
         assertThat(cluster.awaitExit(2, Duration.ofSeconds(30))).isEqualTo(137);
-        awaitValue("partial", "committed", 1, 3, 4, 5);
+        cluster.awaitValue("partial", "committed", 1, 3, 4, 5);
         cluster.start(2);
-        awaitValue("partial", "committed", 1, 2, 3, 4, 5);
+        cluster.awaitValue("partial", "committed", 1, 2, 3, 4, 5);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.connection(2).admin().diagnostics())
                 .satisfies(d -> {
                     assertThat(d.undeliveredDecisions()).isZero();
@@ -101,15 +100,5 @@ class FaultInjectionIT {
             cluster.connection(5).admin().clearFaults();
         }
         assertThat(cluster.connection(1).kv().put("dropped", "from 1").version()).isEqualTo(2);
-    }
-
-    private static void awaitValue(String key, String value, int... replicas) {
-        await(key + " = " + value).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .untilAsserted(() -> {
-                    for (int r : replicas) {
-                        ReadResult read = cluster.connection(r).kv().get(key);
-                        assertThat(read.value()).as("replica %d", r).isEqualTo(value);
-                    }
-                });
     }
 }

@@ -1,5 +1,6 @@
 package chorus.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.config.ClusterConfig;
@@ -250,6 +251,19 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Waits until replica {@code id} answers status calls; fails at once if its process died. */
+    /**
+     * Waits, at most 60 s, until each of {@code replicas} reads {@code value} for {@code key};
+     * otherwise fails naming the replica that did not.
+     */
+    public void awaitValue(String key, String value, int... replicas) {
+        await(key + " = " + value).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    for (int r : replicas) {
+                        assertThat(connection(r).kv().get(key).value()).as("replica %d", r).isEqualTo(value);
+                    }
+                });
+    }
+
     public void awaitUp(int id) {
         await("replica " + id + " up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             Process p = process(id);
