@@ -93,15 +93,13 @@ public final class DecisionDelivery {
 
     /**
      * Applies {@code pd} at this replica in the calling thread, before anything else is sent: the
-     * commit point's own apply, after which the client is answered. False if the apply failed; it is
-     * then retried in the background like any unacknowledged decision.
+     * commit point's own apply, after which the client is answered. An apply that failed is retried
+     * in the background like any unacknowledged decision.
      */
-    boolean applyHere(PendingDecision pd) {
-        if (!pd.claim(self)) {
-            return false;
+    void applyHere(PendingDecision pd) {
+        if (pd.claim(self)) {
+            deliver(self, List.of(new Outgoing(pd, false, clock.nanoTime())));
         }
-        deliver(self, List.of(new Outgoing(pd, false, clock.nanoTime())));
-        return !pd.pending().contains(self);
     }
 
     private record Outgoing(PendingDecision pd, boolean retry, long sentNanos) {
