@@ -70,7 +70,16 @@ public enum EventType {
      */
     ANSWERED,
     /** Coordinator: every replica acknowledged the decision; the elapsed time counts from the decision. */
-    ALL_ACKNOWLEDGED;
+    ALL_ACKNOWLEDGED,
+    /**
+     * Membership: a new view (epoch and members) was agreed by a majority; recorded by its proposer
+     * (with who agreed) and by every replica that learns it.
+     */
+    VIEW_CHANGED,
+    /** Membership: a proposed view change was not agreed (no majority, or a lease still runs) within its time. */
+    VIEW_CHANGE_FAILED,
+    /** Membership: this replica lost its read lease (it reads nothing until it has one again), or got it back. */
+    LEASE;
 
     /** True for the states a transaction can be in on one replica, as a console shows them. */
     public boolean isTransactionState() {

@@ -10,6 +10,8 @@ public enum Role {
      */
     FORWARDER,
     OPERATOR,
+    /** The agreement of membership views (who proposed, who agreed) and the read leases. */
+    MEMBERSHIP,
     /** The replica's listeners: connections and calls refused, or idle connections closed, by its limits. */
     TRANSPORT
 }
