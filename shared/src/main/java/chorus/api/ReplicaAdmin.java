@@ -6,6 +6,8 @@ import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
 import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.MembershipStatus;
+import chorus.api.model.View;
 import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.TxId;
@@ -75,4 +77,18 @@ public interface ReplicaAdmin extends Remote {
 
     /** Locks, transactions and undelivered decisions held here, and the faults armed. */
     ReplicaDiagnostics diagnostics() throws RemoteException;
+
+    /** The membership view this replica knows agreed, whether it is a member, and its read lease. */
+    MembershipStatus members() throws RemoteException;
+
+    /**
+     * Has a majority of the configured replicas agree a view without {@code replica}, once its read
+     * lease has run out (a few seconds); writes then commit without it, and it serves nothing until
+     * readmitted. Returns the agreed view (unchanged if {@code replica} was excluded already).
+     * Refused for a replica that is not configured, or if the view would keep fewer than a majority
+     * of the configured replicas; operator token applies.
+     *
+     * @throws ViewChangeException no majority agreed in time; the message names who refused and why
+     */
+    View exclude(int replica) throws NotPermittedException, InvalidRequestException, ViewChangeException, RemoteException;
 }

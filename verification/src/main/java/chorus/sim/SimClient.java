@@ -98,7 +98,7 @@ final class SimClient implements Runnable {
             return false;
         } catch (TransactionAbortedException e) {
             history.fail(op, e.abortCause(), e.reason()); // decided ABORT by the coordinator: applied nowhere
-        } catch (InvalidRequestException | WriteNotStartedException e) {
+        } catch (InvalidRequestException | WriteNotStartedException | chorus.api.NotServingException e) {
             history.fail(op, null, describe(e)); // refused before any replica prepared it
         } catch (ConnectException e) {
             history.fail(op, null, describe(e)); // a refused connection: the call never ran

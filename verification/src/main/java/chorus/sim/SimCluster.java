@@ -26,6 +26,8 @@ final class SimCluster {
     final ClusterConfig config;
     final Map<Integer, SimReplica> replicas = new LinkedHashMap<>();
     final SimNetwork network;
+    /** Every view any replica knew agreed: one view per epoch. */
+    final ViewRecord views = new ViewRecord();
     private final Sim sim;
     private final CrashChooser chooser;
     private final Bugs bugs;
@@ -75,6 +77,8 @@ final class SimCluster {
         sim.spawn(host, "main", () -> {
             ReplicaNode node = new ReplicaNode(id, config, store, bugs.channel(network.channelFor(id, config.timeouts().read())),
                     scheduler, 1_000);
+            views.saw(id, node.membership().current());
+            node.membership().onChange(v -> views.saw(id, v));
             node.start();
             r.node = node;
             sim.trace.line(sim.now(), host.name, "recovered: " + node.status().keyCount() + " keys, " + node.inDoubt().size()

@@ -32,6 +32,8 @@ final class SimDisk {
         final TreeMap<TxId, CommitRecord> commits = new TreeMap<>();
         final LinkedHashMap<TxId, Outcome> outcomes = new LinkedHashMap<>();
         long incarnation;
+        /** The replica's own small records (the membership acceptor's state), immutable byte arrays. */
+        final TreeMap<String, byte[]> meta = new TreeMap<>();
 
         Image copy() {
             Image c = new Image();
@@ -40,6 +42,7 @@ final class SimDisk {
             c.commits.putAll(commits);
             c.outcomes.putAll(outcomes);
             c.incarnation = incarnation;
+            c.meta.putAll(meta);
             return c;
         }
     }

@@ -1,6 +1,8 @@
 package chorus.sim;
 
+import chorus.api.model.View;
 import chorus.chaos.History;
+import chorus.server.protocol.ReplicaNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,8 @@ final class SimNemesis implements SimCluster.CrashChooser {
                 cluster.pause(r);
                 sim.after(10_000_000 + random.nextLong(2_000_000_000L), () -> cluster.resume(r));
             }
+        } else if (dice < 55) {
+            exclude(ids, r);
         } else if (dice < 60) {
             if (cluster.up(r) && !cluster.diskFull(r)) {
                 note("disk full", "replica " + r);
@@ -120,6 +124,31 @@ final class SimNemesis implements SimCluster.CrashChooser {
                 sim.trace.line(sim.now(), "net", "partition healed");
             });
         }
+    }
+
+    /**
+     * An operator's exclusion of a replica (a down one, mostly, as an operator would), proposed by a
+     * random running replica; it may fail (no majority, a lease that outlasts the call), or race
+     * another exclusion. Never below a majority of members: the proposer refuses that itself.
+     */
+    private void exclude(List<Integer> ids, int any) {
+        View latest = cluster.views.latest();
+        List<Integer> down = latest.members().stream().filter(id -> !cluster.up(id) || cluster.paused(id)).toList();
+        int target = !down.isEmpty() && random.nextInt(4) > 0 ? down.get(random.nextInt(down.size())) : any;
+        int proposer = ids.get(random.nextInt(ids.size()));
+        if (!cluster.running(proposer) || cluster.replicas.get(proposer).node == null) {
+            return;
+        }
+        ReplicaNode node = cluster.replicas.get(proposer).node;
+        note("exclude", "replica " + target + ", proposed by replica " + proposer);
+        sim.spawn(cluster.replicas.get(proposer).host, "exclude-" + target, () -> {
+            try {
+                View v = node.exclude(target);
+                sim.trace.line(sim.now(), "nemesis", "exclusion of replica " + target + " agreed: " + v.text());
+            } catch (Exception e) {
+                sim.trace.line(sim.now(), "nemesis", "exclusion of replica " + target + " failed: " + e.getMessage());
+            }
+        });
     }
 
     private void restartLater(int r) {

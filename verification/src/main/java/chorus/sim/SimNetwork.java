@@ -12,6 +12,11 @@ import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Promise;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.rmi.ConnectException;
@@ -258,6 +263,34 @@ final class SimNetwork {
                 // Never duplicated: over TCP one call is one delivery, and a forward is not idempotent.
                 return call(self, replica, "FORWARD " + mutations.size() + " writes", false,
                         budget.compareTo(readTimeout) < 0 ? budget : readTimeout, n -> n.coordinateForwarded(mutations));
+            }
+
+            // Membership messages may be duplicated: an acceptor answers a repeated promise or
+            // acceptance as before, and a repeated lease grant or view only renews or repeats.
+
+            @Override
+            public Promise promiseView(int replica, long epoch, Ballot ballot) throws Exception {
+                return call(self, replica, "PROMISE? epoch " + epoch + " ballot " + ballot, true, readTimeout,
+                        n -> n.promiseView(epoch, ballot));
+            }
+
+            @Override
+            public Acceptance acceptView(int replica, Ballot ballot, View view) throws Exception {
+                return call(self, replica, "ACCEPT? " + view.text() + " ballot " + ballot, true, readTimeout,
+                        n -> n.acceptView(ballot, view));
+            }
+
+            @Override
+            public void learnView(int replica, View view) throws Exception {
+                call(self, replica, "LEARN " + view.text(), true, readTimeout, n -> {
+                    n.learnView(view);
+                    return null;
+                });
+            }
+
+            @Override
+            public LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
+                return call(self, replica, "LEASE? for " + holder, true, readTimeout, n -> n.grantLease(holder, holderView));
             }
         };
     }

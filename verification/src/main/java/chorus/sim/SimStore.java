@@ -111,6 +111,17 @@ final class SimStore implements ReplicaStore {
     }
 
     @Override
+    public Optional<byte[]> meta(String name) {
+        return Optional.ofNullable(live().meta.get(name)).map(byte[]::clone);
+    }
+
+    @Override
+    public void saveMeta(String name, byte[] value) {
+        byte[] copy = value.clone();
+        write(name + " record", img -> img.meta.put(name, copy), true);
+    }
+
+    @Override
     public long nextIncarnation() {
         write("incarnation", img -> img.incarnation++, true);
         return live().incarnation;

@@ -197,6 +197,16 @@ class ReplicaLinkTest {
         public chorus.api.model.ReplicaDiagnostics diagnostics() {
             return new chorus.api.model.ReplicaDiagnostics(1, 0, 0, 0, false, List.of());
         }
+
+        @Override
+        public chorus.api.model.MembershipStatus members() {
+            return new chorus.api.model.MembershipStatus(1, chorus.api.model.View.initial(List.of(1)), true, 3000, "");
+        }
+
+        @Override
+        public chorus.api.model.View exclude(int replica) {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
     }
 
     static final class FakeKv implements KeyValueService {

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * share a replica, so no view can exclude a replica while its lease is valid. Grants live in memory
  * only: after a restart an acceptor accepts no exclusion for one lease and margin, since it may
  * have granted leases that it no longer remembers.
+ *
+ * <p>A proposal refused only because a lease still runs withholds further grants to that replica for
+ * a while, so that an exclusion of a replica that is alive and renewing succeeds once its lease ends.
  */
 public final class ViewAcceptor {
 
@@ -38,6 +41,12 @@ public final class ViewAcceptor {
     private final long marginNanos;
     private final long graceUntilNanos;
     private final Map<Integer, Long> grantedUntilNanos = new HashMap<>();
+    /**
+     * Replicas that a proposal would leave out, refused only for their leases: no lease is granted
+     * them until then, so that the proposal succeeds once the running leases end, even while the
+     * replica is alive and keeps asking.
+     */
+    private final Map<Integer, Long> withheldUntilNanos = new HashMap<>();
     private final List<Consumer<View>> listeners = new CopyOnWriteArrayList<>();
     private AcceptorState state;
     /** The agreed view, read without the monitor on every transaction. */
@@ -102,6 +111,7 @@ public final class ViewAcceptor {
             Long granted = grantedUntilNanos.get(replica);
             long until = now < graceUntilNanos ? graceUntilNanos : granted == null ? now : granted + marginNanos;
             if (until > now) {
+                withheldUntilNanos.put(replica, until + leaseNanos);
                 long waitMillis = Math.max(1, (until - now + 999_999) / 1_000_000);
                 String why = now < graceUntilNanos
                         ? "replica " + self + " restarted less than a lease ago and may have granted replica " + replica
@@ -149,6 +159,11 @@ public final class ViewAcceptor {
             if (state.accepted() != null && !state.accepted().isMember(holder)) {
                 return new LeaseAnswer(self, false, "replica " + self + " accepted " + state.accepted().text()
                         + ", which leaves out replica " + holder, agreed);
+            }
+            Long withheld = withheldUntilNanos.get(holder);
+            if (withheld != null && withheld - clock.nanoTime() > 0) {
+                return new LeaseAnswer(self, false, "a view without replica " + holder + " is being agreed at replica " + self,
+                        agreed);
             }
             grantedUntilNanos.put(holder, clock.nanoTime() + leaseNanos);
             return new LeaseAnswer(self, true, "", agreed);

@@ -1,6 +1,7 @@
 package chorus.server.protocol;
 
 import chorus.api.ChorusException;
+import chorus.api.NotServingException;
 import chorus.api.Limits;
 import chorus.api.TransactionAbortedException;
 import chorus.api.config.Timeouts;
@@ -10,6 +11,7 @@ import chorus.api.model.EventType;
 import chorus.api.model.Mutation;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import chorus.api.model.WriteResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +45,7 @@ public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
     private final int self;
-    private final List<Integer> replicas;
+    private final Views views;
     private final long incarnation;
     private final PeerChannel channel;
     private final ReplicaStore store;
@@ -59,11 +61,11 @@ public final class Coordinator {
     /** Transactions between STARTED and the end of phase two; the decision is set once durable. */
     private final Map<TxId, AtomicReference<Decision>> inFlight = new ConcurrentHashMap<>();
 
-    public Coordinator(int self, List<Integer> replicas, long incarnation, PeerChannel channel, ReplicaStore store,
+    public Coordinator(int self, Views views, long incarnation, PeerChannel channel, ReplicaStore store,
                        EventLog events, ReplicaMetrics metrics, Timeouts timeouts, Scheduler scheduler, ExecutorService calls,
                        DecisionDelivery delivery) {
         this.self = self;
-        this.replicas = List.copyOf(replicas);
+        this.views = views;
         this.incarnation = incarnation;
         this.channel = channel;
         this.store = store;
@@ -85,7 +87,12 @@ public final class Coordinator {
         TxAge age = new TxAge(clock.millis(), self, first.sequence());
         TxId tx = first;
         for (int attempt = 1; ; attempt++) {
-            Attempt result = attempt(tx, age, mutations);
+            View view = views.current();
+            if (!view.isMember(self)) {
+                throw new NotServingException("replica " + self + " is no member of " + view.text()
+                        + ": it was excluded, and coordinates no writes until it is readmitted; write at a member");
+            }
+            Attempt result = attempt(tx, age, mutations, view);
             if (result.decision == Decision.COMMIT) {
                 long micros = (clock.nanoTime() - start) / 1000;
                 metrics.committed(micros);
@@ -94,6 +101,16 @@ public final class Coordinator {
             metrics.aborted();
             long backoffNanos = backoff(attempt);
             boolean timeLeft = clock.nanoTime() + backoffNanos + timeouts.vote().plus(timeouts.ack()).toNanos() < deadline;
+            if (result.cause == AbortCause.VIEW_CHANGED && result.newerView != null && timeLeft
+                    && attempt <= timeouts.conflictRetries()) {
+                // Nothing was written; the same write runs again in the view that a participant taught us.
+                views.learn(result.newerView);
+                TxId next = nextTxId();
+                events.record(Role.COORDINATOR, EventType.RETRIED, next, 0, Summaries.keys(mutations), Summaries.operation(mutations),
+                        "retry " + (attempt + 1) + " of " + tx + " in " + views.current().text(), -1);
+                tx = next;
+                continue;
+            }
             if (result.cause != AbortCause.CONFLICT || attempt > timeouts.conflictRetries() || !timeLeft) {
                 String reason = result.cause == AbortCause.CONFLICT && attempt > 1
                         ? result.reason + " (gave up after " + attempt + " attempts)" : result.reason;
@@ -107,25 +124,27 @@ public final class Coordinator {
         }
     }
 
-    private record Attempt(Decision decision, Map<String, Long> versions, AbortCause cause, String reason) {
+    private record Attempt(Decision decision, Map<String, Long> versions, AbortCause cause, String reason, View newerView) {
     }
 
     private record VoteResult(int replica, Vote vote, Exception error, long micros) {
     }
 
-    private Attempt attempt(TxId tx, TxAge age, List<Mutation> mutations) throws InterruptedException {
+    private Attempt attempt(TxId tx, TxAge age, List<Mutation> mutations, View view) throws InterruptedException {
+        List<Integer> replicas = view.members();
         List<String> keys = Summaries.keys(mutations);
         String op = Summaries.operation(mutations);
         long t0 = clock.nanoTime();
         AtomicReference<Decision> state = new AtomicReference<>();
         inFlight.put(tx, state);
-        events.record(Role.COORDINATOR, EventType.STARTED, tx, 0, keys, op, "PREPARE to " + Summaries.replicas(replicas), -1);
-        PrepareRequest request = new PrepareRequest(tx, age, mutations);
+        events.record(Role.COORDINATOR, EventType.STARTED, tx, 0, keys, op, "PREPARE to " + Summaries.replicas(replicas)
+                + (view.epoch() > 1 ? " (" + view.text() + ")" : ""), -1);
+        PrepareRequest request = new PrepareRequest(view, tx, age, mutations);
         Round round = new Round(tx, keys, op, t0 + timeouts.vote().toNanos());
         // Lock at the primary first: conflicting transactions queue there, in one place and one key
         // order, before they hold anything anywhere else. Without this step their PREPAREs reach
         // the replicas in different orders, and each replica would lock for a different winner.
-        int primary = replicas.get(0);
+        int primary = view.lockPrimary();
         PrepareRequest lockRequest = request.forLocking();
         round.collect(List.of(primary), r -> inThread(() -> channel.lock(r, lockRequest)), false,
                 primary == self ? () -> channel.lock(self, lockRequest) : null);
@@ -151,7 +170,7 @@ public final class Coordinator {
         Decision decision = cause == null ? Decision.COMMIT : Decision.ABORT;
         if (decision == Decision.COMMIT) {
             try {
-                store.saveCommit(new CommitRecord(tx, keys, op, clock.millis()));
+                store.saveCommit(new CommitRecord(tx, keys, op, clock.millis(), view));
             } catch (StorageException e) {
                 LOG.error("could not make the commit of {} durable", tx, e);
                 decision = Decision.ABORT;
@@ -200,7 +219,7 @@ public final class Coordinator {
         }
         delivery.track(pd);
         inFlight.remove(tx);
-        return new Attempt(decision, versions, cause, reason);
+        return new Attempt(decision, versions, cause, reason, round.newerView);
     }
 
     private interface VoteCall {
@@ -284,6 +303,8 @@ public final class Coordinator {
         final Set<Integer> contacted = new HashSet<>();
         AbortCause cause;
         String reason;
+        /** A newer view that a participant refused this transaction's epoch for. */
+        View newerView;
 
         Round(TxId tx, List<String> keys, String op, long deadlineNanos) {
             this.tx = tx;
@@ -356,6 +377,7 @@ public final class Coordinator {
                     events.record(Role.COORDINATOR, EventType.VOTED_NO, tx, v.replica, keys, op, no.reason(), v.micros);
                     cause = no.cause();
                     reason = "replica " + v.replica + " voted NO: " + no.reason();
+                    newerView = no.newerView();
                 } else {
                     boolean timedOut = Calls.isTimeout(v.error);
                     String why = timedOut

@@ -31,8 +31,8 @@ public final class DecisionDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionDelivery.class);
 
     private final int self;
-    /** The lock primary: its decisions never wait for a ride, since every LOCK queues behind them there. */
-    private final int primary;
+    /** The current lock primary: its decisions never wait for a ride, since every LOCK queues behind them there. */
+    private final java.util.function.IntSupplier primary;
     private final PeerChannel channel;
     private final ReplicaStore store;
     private final EventLog events;
@@ -61,7 +61,7 @@ public final class DecisionDelivery {
      * @param timer      runs the departures of decisions that waited for a ride in vain (unused when
      *                   {@code rideWait} is zero)
      */
-    public DecisionDelivery(int self, int primary, PeerChannel channel, ReplicaStore store, EventLog events, ReplicaMetrics metrics,
+    public DecisionDelivery(int self, java.util.function.IntSupplier primary, PeerChannel channel, ReplicaStore store, EventLog events, ReplicaMetrics metrics,
                             Duration ackTimeout, Duration rideWait, Timer timer, ExecutorService calls, BooleanSupplier paused,
                             Clock clock) {
         this.self = self;
@@ -185,7 +185,7 @@ public final class DecisionDelivery {
          * An ABORT is waited for (a retry follows it), a re-delivery has waited long enough.
          */
         private boolean mayWaitForARide(Outgoing o) {
-            return !rideWait.isZero() && replica != self && replica != primary && !o.retry && o.pd.decision == Decision.COMMIT;
+            return !rideWait.isZero() && replica != self && replica != primary.getAsInt() && !o.retry && o.pd.decision == Decision.COMMIT;
         }
 
         private void kick() {
@@ -325,11 +325,15 @@ public final class DecisionDelivery {
         }
     }
 
-    /** Loads COMMIT decisions that were not fully acknowledged before a restart: every replica gets them again. */
-    public int recover(List<Integer> replicas) {
+    /**
+     * Loads COMMIT decisions that were not fully acknowledged before a restart: every member of each
+     * transaction's view gets them again ({@code firstView}'s for records written before views existed).
+     */
+    public int recover(chorus.api.model.View firstView) {
         List<CommitRecord> records = store.commitRecords();
         for (CommitRecord r : records) {
-            undelivered.put(r.txId(), new PendingDecision(r.txId(), Decision.COMMIT, r.keys(), r.operation(), Set.copyOf(replicas),
+            List<Integer> members = (r.view() == null ? firstView : r.view()).members();
+            undelivered.put(r.txId(), new PendingDecision(r.txId(), Decision.COMMIT, r.keys(), r.operation(), Set.copyOf(members),
                     clock.nanoTime()));
         }
         return records.size();

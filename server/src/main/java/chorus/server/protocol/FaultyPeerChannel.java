@@ -4,6 +4,11 @@ import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Promise;
 import java.time.Duration;
 import java.util.List;
 
@@ -75,6 +80,30 @@ final class FaultyPeerChannel implements PeerChannel {
     public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
         before(replica);
         return channel.forward(replica, mutations, budget);
+    }
+
+    @Override
+    public Promise promiseView(int replica, long epoch, Ballot ballot) throws Exception {
+        before(replica);
+        return channel.promiseView(replica, epoch, ballot);
+    }
+
+    @Override
+    public Acceptance acceptView(int replica, Ballot ballot, View view) throws Exception {
+        before(replica);
+        return channel.acceptView(replica, ballot, view);
+    }
+
+    @Override
+    public void learnView(int replica, View view) throws Exception {
+        before(replica);
+        channel.learnView(replica, view);
+    }
+
+    @Override
+    public LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
+        before(replica);
+        return channel.grantLease(replica, holder, holderView);
     }
 
     private void before(int replica) throws Exception {

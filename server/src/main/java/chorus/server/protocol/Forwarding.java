@@ -33,7 +33,7 @@ import java.util.List;
 final class Forwarding implements WriteGroups.Transactions {
 
     private final int self;
-    private final int leader;
+    private final java.util.function.IntSupplier leaders;
     private final PeerChannel channel;
     private final EventLog events;
     private final ReplicaMetrics metrics;
@@ -48,9 +48,9 @@ final class Forwarding implements WriteGroups.Transactions {
      *               timeout, even when the leader is paused and would hold the call for the whole
      *               read timeout
      */
-    Forwarding(int self, int leader, PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget, Clock clock) {
+    Forwarding(int self, java.util.function.IntSupplier leaders, PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget, Clock clock) {
         this.self = self;
-        this.leader = leader;
+        this.leaders = leaders;
         this.channel = channel;
         this.events = events;
         this.metrics = metrics;
@@ -61,12 +61,14 @@ final class Forwarding implements WriteGroups.Transactions {
     @Override
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
         long start = clock.nanoTime();
+        // The lowest member of the current view: it changes when a view leaves the leader out.
+        int leader = leaders.getAsInt();
         try {
             WriteResult result = channel.forward(leader, mutations, budget);
-            forwarded(mutations, result.txId(), "coordinated by replica " + leader, start);
+            forwarded(leader, mutations, result.txId(), "coordinated by replica " + leader, start);
             return result;
         } catch (TransactionAbortedException e) {
-            forwarded(mutations, e.txId(), "replica " + leader + " aborted it: " + e.reason(), start);
+            forwarded(leader, mutations, e.txId(), "replica " + leader + " aborted it: " + e.reason(), start);
             throw e;
         } catch (ChorusException | InterruptedException e) {
             throw e;
@@ -74,7 +76,7 @@ final class Forwarding implements WriteGroups.Transactions {
             String what = "replica " + self + " forwards writes to replica " + leader + ", the coordinator of every write, which ";
             if (neverStarted(e)) {
                 String why = what + "could not be reached (" + Calls.describe(e) + ")";
-                failed(mutations, EventType.UNREACHABLE, why + "; nothing was written", start);
+                failed(leader, mutations, EventType.UNREACHABLE, why + "; nothing was written", start);
                 throw new WriteNotStartedException(why + "; nothing was written");
             }
             boolean timedOut = Calls.isTimeout(e);
@@ -83,19 +85,19 @@ final class Forwarding implements WriteGroups.Transactions {
             if (timedOut) {
                 metrics.timedOut(); // counted in this replica's status, which a console's replica card shows
             }
-            failed(mutations, timedOut ? EventType.TIMED_OUT : EventType.UNREACHABLE, why + "; outcome unknown", start);
+            failed(leader, mutations, timedOut ? EventType.TIMED_OUT : EventType.UNREACHABLE, why + "; outcome unknown", start);
             throw new OutcomeUnknownException(null, why + "; the write may or may not have taken effect, a read tells");
         }
     }
 
-    private void forwarded(List<Mutation> mutations, TxId txId, String reason, long start) {
+    private void forwarded(int leader, List<Mutation> mutations, TxId txId, String reason, long start) {
         if (txId != null) {
             events.record(Role.FORWARDER, EventType.FORWARDED, txId, leader, Summaries.keys(mutations),
                     Summaries.operation(mutations), reason, micros(start));
         }
     }
 
-    private void failed(List<Mutation> mutations, EventType type, String reason, long start) {
+    private void failed(int leader, List<Mutation> mutations, EventType type, String reason, long start) {
         events.record(Role.FORWARDER, type, null, leader, Summaries.keys(mutations), Summaries.operation(mutations), reason,
                 micros(start));
     }

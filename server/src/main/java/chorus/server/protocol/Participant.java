@@ -1,5 +1,6 @@
 package chorus.server.protocol;
 
+import chorus.api.NotServingException;
 import chorus.api.ReadTimeoutException;
 import chorus.api.model.AbortCause;
 import chorus.api.model.Decision;
@@ -9,6 +10,7 @@ import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import chorus.api.config.Timeouts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ public final class Participant {
     private final Clock clock;
     private final Scheduler scheduler;
     private final LockTable locks;
+    private final Views views;
+    /** The view of transactions prepared before views existed (their records name none). */
+    private final View firstView;
     private final ConcurrentHashMap<TxId, ParticipantTx> txs = new ConcurrentHashMap<>();
     /** How long refusals and outcomes are remembered for peers' questions. */
     private final long outcomeRetentionMillis;
@@ -66,8 +71,10 @@ public final class Participant {
     private final KnownState known = new KnownState(KnownState.DEFAULT_CAPACITY);
 
     public Participant(int self, ReplicaStore store, EventLog events, Timeouts timeouts, Scheduler scheduler,
-                       long outcomeRetentionMillis) {
+                       long outcomeRetentionMillis, Views views, List<Integer> configured) {
         this.self = self;
+        this.views = views;
+        this.firstView = View.initial(configured);
         this.store = store;
         this.events = events;
         this.timeouts = timeouts;
@@ -92,7 +99,11 @@ public final class Participant {
             return refuse(req, AbortCause.REFUSED, "replica " + self + " speaks protocol version " + ProtocolVersion.CURRENT
                     + ", not " + req.protocolVersion());
         }
-        ParticipantTx ptx = new ParticipantTx(req.txId(), req.age(), req.mutations());
+        Vote fenced = fence(req);
+        if (fenced != null) {
+            return fenced;
+        }
+        ParticipantTx ptx = new ParticipantTx(req.txId(), req.age(), req.mutations(), req.view());
         synchronized (ptx) {
             ptx.state = ParticipantTx.State.LOCKED;
             // Not lapsed while it queues for its keys (at most the lock wait); the lease starts once held.
@@ -147,6 +158,10 @@ public final class Participant {
             return refuse(req, AbortCause.REFUSED, "replica " + self + " speaks protocol version " + ProtocolVersion.CURRENT
                     + ", not " + req.protocolVersion());
         }
+        Vote fenced = fence(req);
+        if (fenced != null) {
+            return fenced;
+        }
         ParticipantTx ptx = txs.get(tx);
         boolean locked = false;
         if (ptx != null) {
@@ -162,7 +177,7 @@ public final class Participant {
             }
         }
         if (!locked) {
-            ptx = new ParticipantTx(tx, req.age(), req.mutations());
+            ptx = new ParticipantTx(tx, req.age(), req.mutations(), req.view());
             Vote refused = admit(req, ptx);
             if (refused != null) {
                 return refused;
@@ -198,7 +213,7 @@ public final class Participant {
                 ptx.preparedAtMillis = now;
             }
             // A transaction this replica coordinates is made durable by its COMMIT record.
-            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now), tx.coordinator() != self);
+            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now, req.view()), tx.coordinator() != self);
             synchronized (ptx) {
                 if (ptx.abortRequested) {
                     store.applyOutcome(tx, Decision.ABORT, List.of(), false);
@@ -214,6 +229,31 @@ public final class Participant {
             LOG.error("prepare of {} failed in storage", tx, e);
             return releaseAndRefuse(req, AbortCause.REFUSED, "replica " + self + " could not record the prepare: " + e.getMessage());
         }
+    }
+
+    /**
+     * Epoch fencing: a request of an older epoch than this replica's view is refused (with the newer
+     * view, for the coordinator to retry in); a newer one teaches this replica its view first. A
+     * replica that is no member of the request's view refuses it.
+     */
+    private Vote fence(PrepareRequest req) {
+        View mine = views.current();
+        if (req.view().epoch() > mine.epoch()) {
+            try {
+                views.learn(req.view());
+            } catch (StorageException e) {
+                return refuse(req, AbortCause.REFUSED, "replica " + self + " could not record " + req.view().text() + ": " + e.getMessage());
+            }
+            mine = views.current();
+        }
+        if (req.view().epoch() < mine.epoch()) {
+            return refuse(req, AbortCause.VIEW_CHANGED, "replica " + self + " is at " + mine.text() + "; the transaction's "
+                    + req.view().text() + " is over", mine);
+        }
+        if (!mine.isMember(self)) {
+            return refuse(req, AbortCause.REFUSED, "replica " + self + " is no member of " + mine.text());
+        }
+        return null;
     }
 
     /** Registers {@code ptx}, unless the transaction is known here as aborted; returns the refusal if so. */
@@ -248,9 +288,13 @@ public final class Participant {
     }
 
     private Vote refuse(PrepareRequest req, AbortCause cause, String reason) {
+        return refuse(req, cause, reason, null);
+    }
+
+    private Vote refuse(PrepareRequest req, AbortCause cause, String reason, View newerView) {
         recentAborts.put(req.txId(), Boolean.TRUE);
         events.record(Role.PARTICIPANT, EventType.VOTED_NO, req.txId(), self, req.keys(), Summaries.operation(req.mutations()), reason, -1);
-        return new Vote.No(cause, reason);
+        return new Vote.No(cause, reason, newerView);
     }
 
     // ---------------------------------------------------------------- phase two
@@ -413,8 +457,11 @@ public final class Participant {
      * the key and has voted YES here: that transaction may already be committed elsewhere, and
      * answering with the old value could contradict a read there.
      */
-    public ReadResult read(String key) throws ReadTimeoutException, InterruptedException {
+    public ReadResult read(String key) throws ReadTimeoutException, NotServingException, InterruptedException {
         long deadline = clock.nanoTime() + timeouts.readWait().toNanos();
+        // Only a member with a lease from a majority reads: no view without it can be agreed meanwhile,
+        // so no write can commit without it.
+        views.awaitReadable(timeouts.readWait().toNanos());
         while (true) {
             Optional<TxId> holder = locks.holder(key);
             ParticipantTx ptx = holder.map(txs::get).orElse(null);
@@ -443,7 +490,7 @@ public final class Participant {
     public int recover() {
         List<PreparedRecord> records = store.preparedRecords();
         for (PreparedRecord r : records) {
-            ParticipantTx ptx = new ParticipantTx(r.txId(), r.age(), r.mutations());
+            ParticipantTx ptx = new ParticipantTx(r.txId(), r.age(), r.mutations(), r.view() == null ? firstView : r.view());
             synchronized (ptx) {
                 ptx.versions = r.versions();
                 // Not in the record: read now, before its apply (the prepared record is dropped with it).

@@ -3,6 +3,7 @@ package chorus.server.protocol;
 import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,8 @@ final class ParticipantTx {
 
     final TxId txId;
     final TxAge age;
+    /** The view of the transaction's epoch: its members are the participants, the only replicas that can tell its outcome. */
+    final View view;
     /**
      * At the lock primary, the LOCK's copy (keys, no values) until the PREPARE replaces it with the
      * full mutations, under this object's monitor and before the transaction can reach PREPARED.
@@ -51,9 +54,10 @@ final class ParticipantTx {
     /** The termination protocol is asking about it now; the sweep does not start a second attempt. */
     boolean resolving;
 
-    ParticipantTx(TxId txId, TxAge age, List<Mutation> mutations) {
+    ParticipantTx(TxId txId, TxAge age, List<Mutation> mutations, View view) {
         this.txId = txId;
         this.age = age;
+        this.view = view;
         this.mutations = List.copyOf(mutations);
     }
 

@@ -4,6 +4,12 @@ import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.MembershipChannel;
+import chorus.server.membership.Promise;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,7 +18,7 @@ import java.util.List;
  * timeouts; the coordinator applies its vote and acknowledgement timeouts on top. RMI implements it
  * between processes; unit tests implement it in memory with switches to block or delay a replica.
  */
-public interface PeerChannel {
+public interface PeerChannel extends MembershipChannel {
 
     /**
      * Takes the transaction's locks at {@code replica}, the lock primary, before any PREPARE: the
@@ -79,4 +85,26 @@ public interface PeerChannel {
      * timeout): a timeout then, as at the read timeout.
      */
     WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception;
+
+    // Membership messages: a channel of a test that runs no view agreement may leave them out.
+
+    @Override
+    default Promise promiseView(int replica, long epoch, Ballot ballot) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no membership messages");
+    }
+
+    @Override
+    default Acceptance acceptView(int replica, Ballot ballot, View view) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no membership messages");
+    }
+
+    @Override
+    default void learnView(int replica, View view) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no membership messages");
+    }
+
+    @Override
+    default LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no membership messages");
+    }
 }

@@ -2,12 +2,16 @@ package chorus.server.protocol;
 
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import java.util.List;
 import java.util.Map;
 
-/** What a participant makes durable before voting YES: enough to apply or drop the write after a crash. */
+/**
+ * What a participant makes durable before voting YES: enough to apply or drop the write after a
+ * crash, and the view of the transaction's epoch, whose members alone can tell its outcome.
+ */
 public record PreparedRecord(TxId txId, TxAge age, List<Mutation> mutations, Map<String, Long> versions,
-                             long preparedAtMillis) {
+                             long preparedAtMillis, View view) {
 
     public PreparedRecord {
         mutations = List.copyOf(mutations);

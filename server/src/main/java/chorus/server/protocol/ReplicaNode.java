@@ -4,6 +4,7 @@ import chorus.api.ChorusException;
 import chorus.api.InvalidRequestException;
 import chorus.api.Limits;
 import chorus.api.NotPermittedException;
+import chorus.api.ViewChangeException;
 import chorus.api.ReplicaAdmin;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.Coordination;
@@ -16,6 +17,8 @@ import chorus.api.model.EventType;
 import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
 import chorus.api.model.KeyEntry;
+import chorus.api.model.MembershipStatus;
+import chorus.api.model.View;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.ReplicaDiagnostics;
@@ -23,6 +26,12 @@ import chorus.api.model.ReplicaStatus;
 import chorus.api.model.Role;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Membership;
+import chorus.server.membership.Promise;
+import chorus.server.membership.ViewAcceptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +67,11 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicaMetrics metrics = new ReplicaMetrics();
     private final Participant participant;
     private final Termination termination;
+    /** The writes this replica coordinates; under leader coordination, while it is the leader. */
     private final WriteGroups writes;
+    /** Under leader coordination, the writes this replica forwards while another member leads; else null. */
+    private final WriteGroups forwarded;
+    private final Membership membership;
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
     private final Timer timer;
@@ -71,6 +84,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final AtomicLong needSyncThrough = new AtomicLong();
     /** How long a lazily applied COMMIT may wait for a sync that another write brings anyway. */
     static final long LAZY_SYNC_MILLIS = 20;
+    /** The name under which the store keeps the membership acceptor's state. */
+    static final String MEMBERSHIP_RECORD = "membership";
 
     /**
      * How often lapsed lock leases and transactions waiting too long for their decision are looked
@@ -105,35 +120,48 @@ public final class ReplicaNode implements AutoCloseable {
         this.incarnation = store.nextIncarnation();
         this.faults = FaultInjector.register(id, java.util.Set.copyOf(cluster.ids()), events);
         channel = new FaultyPeerChannel(id, channel, faults);
-        this.participant = new Participant(id, store, events, cluster.timeouts(), scheduler, OUTCOME_RETENTION_MILLIS);
-        this.delivery = new DecisionDelivery(id, cluster.ids().get(0), channel, store, events, metrics, cluster.timeouts().ack(),
-                cluster.decisionRideWait(), timer, calls, this::failed, clock);
-        this.coordinator = new Coordinator(id, cluster.ids(), incarnation, channel, store, events, metrics,
+        this.membership = new Membership(id, cluster, new ViewAcceptor.Persistence() {
+            @Override
+            public java.util.Optional<byte[]> load() {
+                return store.meta(MEMBERSHIP_RECORD);
+            }
+
+            @Override
+            public void save(byte[] state) {
+                store.saveMeta(MEMBERSHIP_RECORD, state);
+            }
+        }, channel, scheduler, calls, events, this::failed);
+        this.participant = new Participant(id, store, events, cluster.timeouts(), scheduler, OUTCOME_RETENTION_MILLIS, membership,
+                cluster.ids());
+        this.delivery = new DecisionDelivery(id, () -> membership.current().lockPrimary(), channel, store, events, metrics,
+                cluster.timeouts().ack(), cluster.decisionRideWait(), timer, calls, this::failed, clock);
+        this.coordinator = new Coordinator(id, membership, incarnation, channel, store, events, metrics,
                 cluster.timeouts(), scheduler, calls, delivery);
         Duration patience = cluster.timeouts().transactionDeadline().dividedBy(2);
-        int leader = cluster.coordinatorFor(id);
-        if (leader == id) {
-            this.writes = new WriteGroups(id, coordinator::execute, patience, WriteGroups.GATHER_HALF_LAST,
-                    cluster.coordination() == Coordination.LEADER ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT, scheduler);
-        } else {
+        boolean led = cluster.coordination() == Coordination.LEADER;
+        this.writes = new WriteGroups(id, coordinator::execute, patience, WriteGroups.GATHER_HALF_LAST,
+                led ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT, scheduler);
+        if (led) {
             // Under leader coordination a replica other than the leader groups its clients' writes
             // as a coordinator would, and forwards each group as one write instead of running it.
             // It does not wait for writers expected back: the leader's groups gather them anyway,
             // and the wait only delayed them (write-only at 32 threads, 3,622 / 4,035 ops/s with
             // it against 4,385 / 4,516 / 4,467 without; performance.md, ninth round).
-            Forwarding forwarding = new Forwarding(id, leader, channel, events, metrics,
+            Forwarding forwarding = new Forwarding(id, this::leader, channel, events, metrics,
                     cluster.timeouts().transactionDeadline().minus(patience), clock);
-            this.writes = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, scheduler);
+            this.forwarded = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, scheduler);
+        } else {
+            this.forwarded = null;
         }
         store.onHealthChange(this::storageHealthChanged);
-        this.termination = new Termination(id, cluster.ids(), participant, channel, events, cluster.timeouts(), scheduler, calls,
+        this.termination = new Termination(id, participant, channel, events, cluster.timeouts(), scheduler, calls,
                 this::failed, metrics);
     }
 
     /** Recovers prepared transactions and undelivered decisions, then starts the background work. */
     public ReplicaNode start() {
         int prepared = participant.recover();
-        int undelivered = delivery.recover(cluster.ids());
+        int undelivered = delivery.recover(View.initial(cluster.ids()));
         Duration resolve = cluster.timeouts().resolveInterval();
         timer.every(resolve, resolve, delivery::redeliver);
         Duration sweep = Duration.ofMillis(sweepMillis(cluster.timeouts()));
@@ -143,9 +171,10 @@ public final class ReplicaNode implements AutoCloseable {
             delivery.reportLate();
         });
         timer.every(Duration.ofSeconds(1), Duration.ofSeconds(1), metrics::tick);
+        membership.start(timer);
         LOG.info("coordination {}: replica {} coordinates this replica's writes; a COMMIT for another replica waits up to {} ms "
                         + "for a PREPARE to carry it (decision.ride-wait.ms)", cluster.coordination().text(),
-                cluster.coordinatorFor(address.id()), cluster.decisionRideWait().toMillis());
+                leader(), cluster.decisionRideWait().toMillis());
         timer.every(Duration.ofMinutes(1), Duration.ofMinutes(60),
                 () -> store.forgetOutcomesBefore(clock.millis() - OUTCOME_RETENTION_MILLIS));
         events.record(Role.PARTICIPANT, EventType.RECOVERED, null, address.id(), List.of(), "",
@@ -178,7 +207,15 @@ public final class ReplicaNode implements AutoCloseable {
      * write is refused here either way.
      */
     public WriteResult execute(List<Mutation> mutations) throws ChorusException, InterruptedException {
-        return writes.execute(mutations);
+        return forwarded == null || leader() == address.id() ? writes.execute(mutations) : forwarded.execute(mutations);
+    }
+
+    /**
+     * The replica that coordinates this replica's writes: itself under receiver coordination, the
+     * lowest member of the current view under leader coordination.
+     */
+    private int leader() {
+        return cluster.coordination() == Coordination.LEADER ? membership.current().lockPrimary() : address.id();
     }
 
     /**
@@ -187,7 +224,7 @@ public final class ReplicaNode implements AutoCloseable {
      * transaction of their own rather than pass them along.
      */
     public WriteResult coordinateForwarded(List<Mutation> mutations) throws ChorusException, InterruptedException {
-        if (cluster.coordinatorFor(address.id()) == address.id()) {
+        if (leader() == address.id()) {
             return writes.execute(mutations);
         }
         return coordinator.execute(mutations);
@@ -371,7 +408,38 @@ public final class ReplicaNode implements AutoCloseable {
         return participant.peerOutcome(txId, preparedAtMillis);
     }
 
+    // ---------------------------------------------------------------- membership calls from peers
+
+    public Promise promiseView(long epoch, Ballot ballot) {
+        return membership.promise(epoch, ballot);
+    }
+
+    public Acceptance acceptView(Ballot ballot, View view) {
+        return membership.accept(ballot, view);
+    }
+
+    public void learnView(View view) {
+        membership.learn(view);
+    }
+
+    public LeaseAnswer grantLease(int holder, View holderView) {
+        return membership.grantLease(holder, holderView);
+    }
+
     // ---------------------------------------------------------------- operator calls
+
+    public MembershipStatus membershipStatus() {
+        return membership.status();
+    }
+
+    /** Has a majority agree a view without {@code replica} (see {@link Membership#exclude}). */
+    public View exclude(int replica) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        return membership.exclude(replica);
+    }
+
+    public Membership membership() {
+        return membership;
+    }
 
     public ReplicaStatus status() {
         long now = clock.millis();
@@ -489,6 +557,10 @@ public final class ReplicaNode implements AutoCloseable {
         timer.close();
         calls.shutdownNow();
         long[] g = writes.groupStats();
+        if (forwarded != null) {
+            long[] f = forwarded.groupStats();
+            LOG.info("client writes forwarded in groups: {} writes in {} groups", f[1], f[0]);
+        }
         LOG.info("client writes grouped: {} writes in {} transactions", g[1], g[0]);
     }
 

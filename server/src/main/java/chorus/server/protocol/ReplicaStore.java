@@ -19,6 +19,15 @@ public interface ReplicaStore extends AutoCloseable {
     StoredValue read(String key);
 
     /**
+     * A small record of the replica's own under {@code name} (the membership acceptor's state), as
+     * last saved; empty if never saved. Names other than the store's own are free to use.
+     */
+    Optional<byte[]> meta(String name);
+
+    /** Durable: saves {@code value} under {@code name}, synced before it returns. */
+    void saveMeta(String name, byte[] value);
+
+    /**
      * The prepare of a transaction, before its YES vote; durable when {@code durable}. A
      * coordinator's own prepare need not be: its COMMIT record is a later synced write, and a
      * synced write makes every earlier write durable with it (the log is one sequence), while

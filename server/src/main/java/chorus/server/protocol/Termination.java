@@ -26,7 +26,6 @@ public final class Termination {
     private static final Logger LOG = LoggerFactory.getLogger(Termination.class);
 
     private final int self;
-    private final List<Integer> replicas;
     private final Participant participant;
     private final PeerChannel channel;
     private final EventLog events;
@@ -37,11 +36,10 @@ public final class Termination {
     private final BooleanSupplier paused;
     private final ReplicaMetrics metrics;
 
-    public Termination(int self, List<Integer> replicas, Participant participant, PeerChannel channel, EventLog events,
+    public Termination(int self, Participant participant, PeerChannel channel, EventLog events,
                        Timeouts timeouts, Scheduler scheduler, ExecutorService calls, BooleanSupplier paused,
                        ReplicaMetrics metrics) {
         this.self = self;
-        this.replicas = List.copyOf(replicas);
         this.participant = participant;
         this.channel = channel;
         this.events = events;
@@ -133,7 +131,9 @@ public final class Termination {
         }
         List<String> heard = new ArrayList<>();
         heard.add(coordinatorSaid);
-        for (int peer : replicas) {
+        // Only the members of the transaction's view took part: a replica outside it never saw the
+        // transaction, and its "never voted YES" would say nothing about the outcome.
+        for (int peer : ptx.view.members()) {
             if (peer == self || peer == coordinator) {
                 continue;
             }

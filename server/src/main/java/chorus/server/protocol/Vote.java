@@ -1,6 +1,7 @@
 package chorus.server.protocol;
 
 import chorus.api.model.AbortCause;
+import chorus.api.model.View;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -22,8 +23,16 @@ public sealed interface Vote extends Serializable permits Vote.Yes, Vote.No {
         }
     }
 
-    /** The participant refuses; it holds nothing for this transaction. */
-    record No(AbortCause cause, String reason) implements Vote {
+    /**
+     * The participant refuses; it holds nothing for this transaction. {@code newerView}: the view of
+     * a later epoch than the request's, which the participant knows agreed (a refusal for
+     * {@link AbortCause#VIEW_CHANGED}), so that the coordinator retries in it; null otherwise.
+     */
+    record No(AbortCause cause, String reason, View newerView) implements Vote {
+        public No(AbortCause cause, String reason) {
+            this(cause, reason, null);
+        }
+
         private Object writeReplace() {
             return new Wire.VoteForm(this);
         }

@@ -6,6 +6,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Forms;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -102,6 +103,7 @@ public final class Wire {
         out.writeLong(request.age().startMillis());
         out.writeInt(request.age().coordinator());
         out.writeLong(request.age().sequence());
+        writeView(out, request.view());
         out.writeInt(request.mutations().size());
         for (Mutation m : request.mutations()) {
             out.writeByte(m instanceof Mutation.Put ? PUT : DELETE);
@@ -117,6 +119,7 @@ public final class Wire {
         int protocolVersion = in.readInt();
         TxId tx = Forms.readTxId(in);
         TxAge age = new TxAge(in.readLong(), in.readInt(), in.readLong());
+        View view = readView(in);
         int n = count(in.readInt());
         List<Mutation> mutations = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -131,7 +134,7 @@ public final class Wire {
                 throw new InvalidObjectException("unknown mutation kind " + kind);
             }
         }
-        return new PrepareRequest(protocolVersion, tx, age, mutations);
+        return new PrepareRequest(protocolVersion, view, tx, age, mutations);
     }
 
     private static void writeVote(ObjectOutput out, Vote vote) throws IOException {
@@ -147,6 +150,33 @@ public final class Wire {
             out.writeByte(NO);
             Forms.writeString(out, no.cause().name());
             Forms.writeString(out, no.reason());
+            out.writeBoolean(no.newerView() != null);
+            if (no.newerView() != null) {
+                writeView(out, no.newerView());
+            }
+        }
+    }
+
+    /** A view in a message: its epoch and members (a handful of small numbers). */
+    private static void writeView(ObjectOutput out, View view) throws IOException {
+        out.writeLong(view.epoch());
+        out.writeByte(view.members().size());
+        for (int m : view.members()) {
+            out.writeShort(m);
+        }
+    }
+
+    private static View readView(ObjectInput in) throws IOException {
+        long epoch = in.readLong();
+        int n = in.readUnsignedByte();
+        List<Integer> members = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            members.add((int) in.readShort());
+        }
+        try {
+            return new View(epoch, members);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidObjectException("bad view: " + e.getMessage());
         }
     }
 
@@ -162,7 +192,9 @@ public final class Wire {
         } else if (kind == NO) {
             String cause = Forms.readString(in, 64);
             try {
-                return new Vote.No(AbortCause.valueOf(cause), Forms.readString(in, Limits.MAX_VALUE_BYTES));
+                AbortCause c = AbortCause.valueOf(cause);
+                String reason = Forms.readString(in, Limits.MAX_VALUE_BYTES);
+                return new Vote.No(c, reason, in.readBoolean() ? readView(in) : null);
             } catch (IllegalArgumentException e) {
                 throw new InvalidObjectException("unknown abort cause " + cause);
             }

@@ -3,6 +3,7 @@ package chorus.server.storage;
 import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StoredValue;
@@ -26,6 +27,8 @@ import java.util.Map;
 final class Codec {
 
     private static final byte FORMAT = 1;
+    /** Prepare and commit records since membership views: format 1 plus the transaction's view. */
+    private static final byte RECORD_FORMAT = 2;
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
 
@@ -84,7 +87,7 @@ final class Codec {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT);
+            out.writeByte(RECORD_FORMAT);
             writeTxId(out, r.txId());
             out.writeLong(r.age().startMillis());
             out.writeInt(r.age().coordinator());
@@ -100,6 +103,7 @@ final class Codec {
                 }
                 out.writeLong(r.versions().get(m.key()));
             }
+            writeView(out, r.view());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -109,7 +113,7 @@ final class Codec {
 
     static PreparedRecord prepared(byte[] b) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-        checkFormat(in.readByte(), "prepared record");
+        byte format = recordFormat(in.readByte(), "prepared record");
         TxId tx = readTxId(in);
         TxAge age = new TxAge(in.readLong(), in.readInt(), in.readLong());
         long preparedAt = in.readLong();
@@ -129,14 +133,14 @@ final class Codec {
             }
             versions.put(key, in.readLong());
         }
-        return new PreparedRecord(tx, age, mutations, versions, preparedAt);
+        return new PreparedRecord(tx, age, mutations, versions, preparedAt, format == FORMAT ? null : readView(in));
     }
 
     static byte[] commit(CommitRecord r) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT);
+            out.writeByte(RECORD_FORMAT);
             writeTxId(out, r.txId());
             out.writeLong(r.decidedAtMillis());
             writeString(out, r.operation());
@@ -144,6 +148,7 @@ final class Codec {
             for (String k : r.keys()) {
                 writeString(out, k);
             }
+            writeView(out, r.view());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -153,7 +158,7 @@ final class Codec {
 
     static CommitRecord commit(byte[] b) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-        checkFormat(in.readByte(), "commit record");
+        byte format = recordFormat(in.readByte(), "commit record");
         TxId tx = readTxId(in);
         long decidedAt = in.readLong();
         String op = readString(in);
@@ -162,7 +167,7 @@ final class Codec {
         for (int i = 0; i < n; i++) {
             keys.add(readString(in));
         }
-        return new CommitRecord(tx, keys, op, decidedAt);
+        return new CommitRecord(tx, keys, op, decidedAt, format == FORMAT ? null : readView(in));
     }
 
     private static void writeTxId(DataOutputStream out, TxId id) throws IOException {
@@ -190,6 +195,39 @@ final class Codec {
         byte[] b = new byte[n];
         in.readFully(b);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void writeView(DataOutputStream out, View view) throws IOException {
+        out.writeLong(view.epoch());
+        out.writeInt(view.members().size());
+        for (int m : view.members()) {
+            out.writeInt(m);
+        }
+    }
+
+    private static View readView(DataInputStream in) throws IOException {
+        long epoch = in.readLong();
+        int n = in.readInt();
+        if (n < 1 || n > 1000) {
+            throw new IOException("view of " + n + " members");
+        }
+        List<Integer> members = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            members.add(in.readInt());
+        }
+        return new View(epoch, members);
+    }
+
+    /**
+     * A prepare or commit record's format: 1 (written before membership views; read with no view,
+     * which means the first view of every configured replica) or 2.
+     */
+    private static byte recordFormat(byte format, String what) {
+        if (format != FORMAT && format != RECORD_FORMAT) {
+            throw new IllegalStateException(what + " has storage format " + format + "; this replica reads formats "
+                    + FORMAT + " and " + RECORD_FORMAT);
+        }
+        return format;
     }
 
     private static void checkFormat(byte format, String what) {

@@ -283,6 +283,30 @@ public final class RocksStore implements ReplicaStore {
     }
 
     @Override
+    public Optional<byte[]> meta(String name) {
+        RocksEngine e = acquire();
+        try {
+            return Optional.ofNullable(e.db.get(e.meta, metaKey(name)));
+        } catch (RocksDBException ex) {
+            throw new StorageException("cannot read '" + name + "' in " + dir + ": " + ex.getMessage(), ex);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void saveMeta(String name, byte[] value) {
+        byte[] key = metaKey(name);
+        byte[] copy = value.clone();
+        durable(batch -> batch.put(metaHandle(), key, copy));
+    }
+
+    /** Under a prefix of their own, so that no name given from outside can overwrite the store's own records. */
+    private static byte[] metaKey(String name) {
+        return ("record." + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
     public synchronized long nextIncarnation() {
         byte[] b;
         RocksEngine e = acquire();

@@ -10,6 +10,9 @@ import chorus.api.model.Decision;
 import chorus.api.model.EventBatch;
 import chorus.api.model.FaultSpec;
 import chorus.api.model.InDoubtTransaction;
+import chorus.api.model.MembershipStatus;
+import chorus.api.model.View;
+import chorus.api.ViewChangeException;
 import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.model.ReplicaStatus;
 import chorus.api.model.TxId;
@@ -97,5 +100,22 @@ final class AdminEndpoint implements ReplicaAdmin {
     @Override
     public ReplicaDiagnostics diagnostics() {
         return node.diagnostics();
+    }
+
+    @Override
+    public MembershipStatus members() {
+        return node.membershipStatus();
+    }
+
+    @Override
+    public View exclude(int replica) throws NotPermittedException, InvalidRequestException, ViewChangeException {
+        requireOperator("exclude");
+        try {
+            return node.exclude(replica);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ViewChangeException("replica " + node.address().id() + " is shutting down; the exclusion of replica "
+                    + replica + " may or may not have been agreed (kv members tells)");
+        }
     }
 }

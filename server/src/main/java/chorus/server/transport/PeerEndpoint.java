@@ -12,6 +12,11 @@ import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
 import chorus.server.protocol.Wire;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Promise;
 import java.rmi.RemoteException;
 import java.util.List;
 
@@ -124,6 +129,34 @@ final class PeerEndpoint implements PeerService {
             Thread.currentThread().interrupt();
             throw new ChorusException("replica " + node.address().id() + " is shutting down");
         }
+    }
+
+    @Override
+    public Promise promiseView(long epoch, Ballot ballot) throws RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        return node.promiseView(epoch, ballot);
+    }
+
+    @Override
+    public Acceptance acceptView(Ballot ballot, View view) throws RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        return node.acceptView(ballot, view);
+    }
+
+    @Override
+    public void learnView(View view) throws RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        node.learnView(view);
+    }
+
+    @Override
+    public LeaseAnswer grantLease(int holder, View holderView) throws RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        return node.grantLease(holder, holderView);
     }
 
     @Override

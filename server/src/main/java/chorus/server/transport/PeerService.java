@@ -10,6 +10,11 @@ import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.TxOutcome;
 import chorus.server.protocol.Vote;
 import chorus.server.protocol.Wire;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Promise;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.util.List;
@@ -50,4 +55,16 @@ public interface PeerService extends Remote {
      * would be.
      */
     WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException;
+
+    /** Phase one of the agreement of {@code epoch}'s view (see {@code ViewAcceptor#promise}). */
+    Promise promiseView(long epoch, Ballot ballot) throws RemoteException;
+
+    /** Phase two (see {@code ViewAcceptor#accept}). */
+    Acceptance acceptView(Ballot ballot, View view) throws RemoteException;
+
+    /** {@code view} is agreed: kept if newer. */
+    void learnView(View view) throws RemoteException;
+
+    /** A read lease for {@code holder} (see {@code ViewAcceptor#grantLease}). */
+    LeaseAnswer grantLease(int holder, View holderView) throws RemoteException;
 }

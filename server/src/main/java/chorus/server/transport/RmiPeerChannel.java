@@ -24,6 +24,11 @@ import java.rmi.NoSuchObjectException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Promise;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +131,42 @@ public final class RmiPeerChannel implements PeerChannel {
             return local.outcome(txId, preparedAtMillis);
         }
         return call(replica, s -> s.outcome(txId, preparedAtMillis));
+    }
+
+    @Override
+    public Promise promiseView(int replica, long epoch, Ballot ballot) throws Exception {
+        if (replica == self) {
+            return local.promiseView(epoch, ballot);
+        }
+        return call(replica, s -> s.promiseView(epoch, ballot));
+    }
+
+    @Override
+    public Acceptance acceptView(int replica, Ballot ballot, View view) throws Exception {
+        if (replica == self) {
+            return local.acceptView(ballot, view);
+        }
+        return call(replica, s -> s.acceptView(ballot, view));
+    }
+
+    @Override
+    public void learnView(int replica, View view) throws Exception {
+        if (replica == self) {
+            local.learnView(view);
+            return;
+        }
+        call(replica, s -> {
+            s.learnView(view);
+            return null;
+        });
+    }
+
+    @Override
+    public LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
+        if (replica == self) {
+            return local.grantLease(holder, holderView);
+        }
+        return call(replica, s -> s.grantLease(holder, holderView));
     }
 
     @Override

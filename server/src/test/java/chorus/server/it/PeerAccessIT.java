@@ -11,6 +11,7 @@ import chorus.api.TransactionAbortedException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.model.Decision;
+import chorus.api.model.View;
 import chorus.api.model.EventType;
 import chorus.api.model.Mutation;
 import chorus.api.model.ProtocolEvent;
@@ -83,7 +84,7 @@ class PeerAccessIT {
             if (found instanceof PeerService peer) {
                 reached++;
                 TxId tx = new TxId(9, 1, 1);
-                peer.prepare(new PrepareRequest(tx, new TxAge(System.currentTimeMillis(), 9, 1),
+                peer.prepare(new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), tx, new TxAge(System.currentTimeMillis(), 9, 1),
                         List.of(Mutation.put("greeting", "EVIL-ONLY-ON-R3"))));
                 peer.decide(tx, Decision.COMMIT);
             }
@@ -173,8 +174,13 @@ class PeerAccessIT {
                 assertThatThrownBy(() -> pair.connection(2).kv().put("k", "through the impostor"))
                         .isInstanceOf(TransactionAbortedException.class)
                         .hasMessageContaining("replica 1 refused peer access");
-                assertThat(pair.connection(1).kv().get("k").found()).isFalse();
-                assertThat(pair.connection(2).kv().get("k").found()).isFalse();
+                // Nothing was written on either side. Neither serves reads: a read lease needs both of
+                // the two replicas, and each refuses the other.
+                assertThat(pair.connection(1).admin().contents("", 10).entries()).isEmpty();
+                assertThat(pair.connection(2).admin().contents("", 10).entries()).isEmpty();
+                assertThatThrownBy(() -> pair.connection(1).kv().get("k")).isInstanceOf(chorus.api.NotServingException.class)
+                        .hasMessageContaining("replica 1 holds no read lease")
+                        .hasMessageContaining("replica 2 refused peer access");
                 assertThat(pair.status(1).inFlight()).isZero();
             } finally {
                 impostor.destroyForcibly();

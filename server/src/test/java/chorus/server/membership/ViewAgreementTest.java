@@ -229,6 +229,32 @@ class ViewAgreementTest {
     }
 
     @Test
+    void aLiveReplicaThatKeepsRenewingItsLeaseCanStillBeExcluded() throws Exception {
+        pastRestartGrace();
+        java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        Future<?> holder = calls.submit(() -> {
+            while (renewing.get()) {
+                for (int id : IDS) {
+                    if (!acceptors.get(id).grantLease(3, View.initial(IDS)).granted()) {
+                        refusals.incrementAndGet();
+                    }
+                }
+                await().pollDelay(Duration.ofMillis(20)).atMost(Duration.ofSeconds(1)).until(() -> true);
+            }
+            return null;
+        });
+        try {
+            ViewProposer.Outcome out = proposer(1).propose("exclude replica 3", exclude(3), Duration.ofSeconds(5));
+            assertThat(out.view().members()).containsExactly(1, 2, 4, 5);
+            assertThat(refusals.get()).as("grants withheld while the exclusion waited").isPositive();
+        } finally {
+            renewing.set(false);
+            holder.get();
+        }
+    }
+
+    @Test
     void anAcceptorJustRestartedAcceptsNoExclusionForALease() throws Exception {
         ViewAcceptor fresh = acceptors.get(4);
         Ballot b = new Ballot(1, 1);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import chorus.api.config.ClusterConfig;
 import chorus.api.model.Decision;
+import chorus.api.model.View;
 import chorus.api.model.TxId;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +57,7 @@ class DecisionBatchingTest {
 
     @Test
     void decisionsQueuedBehindAMessageInFlightLeaveAsOneMessage() {
-        DecisionDelivery delivery = new DecisionDelivery(1, 1, channel, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
+        DecisionDelivery delivery = new DecisionDelivery(1, () -> 1, channel, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
                 new ReplicaMetrics(), Duration.ofSeconds(1), Duration.ZERO, null, calls, () -> false, Clock.SYSTEM);
         PendingDecision first = decision(1);
         delivery.send(first, false);
@@ -99,7 +100,7 @@ class DecisionBatchingTest {
 
     private DecisionDelivery riding(Duration wait, Timer departures) {
         // Replica 1 coordinates and is the lock primary; replica 2 is a participant.
-        return new DecisionDelivery(1, 1, recording, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
+        return new DecisionDelivery(1, () -> 1, recording, new MemoryStore(), new EventLog(1, 100, System::currentTimeMillis),
                 new ReplicaMetrics(), Duration.ofSeconds(1), wait, departures, calls, () -> false, Clock.SYSTEM);
     }
 
@@ -137,7 +138,7 @@ class DecisionBatchingTest {
         PendingDecision first = decision(1);
         delivery.send(first, false);
         assertThat(departures.scheduled).containsExactly(ClusterConfig.MAX_RIDE_WAIT);
-        Vote vote = prepares.prepare(2, new PrepareRequest(new TxId(1, 1, 2), new TxAge(1, 1, 2),
+        Vote vote = prepares.prepare(2, new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(1, 1, 2), new TxAge(1, 1, 2),
                 List.of(chorus.api.model.Mutation.put("k1", "v")))).get(10, TimeUnit.SECONDS);
 
         assertThat(vote).isInstanceOf(Vote.Yes.class);
@@ -161,7 +162,7 @@ class DecisionBatchingTest {
     void decisionsForTheLockPrimaryNeverWait() {
         // Replica 2 is the primary here: every LOCK queues behind its decisions, so they leave at once
         // (with a ride wait far longer than this test's patience, a wait would show).
-        DecisionDelivery delivery = new DecisionDelivery(1, 2, recording, new MemoryStore(),
+        DecisionDelivery delivery = new DecisionDelivery(1, () -> 2, recording, new MemoryStore(),
                 new EventLog(1, 100, System::currentTimeMillis), new ReplicaMetrics(), Duration.ofSeconds(1),
                 ClusterConfig.MAX_RIDE_WAIT, new Timer() {
                     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.EventType;
+import chorus.api.model.View;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class FullDiskTest {
         // Replica 5 voted YES for a transaction its coordinator never decided (presumed abort), and
         // then its disk filled: it learns ABORTED but cannot apply it.
         TxId tx = new TxId(1, 1, 700);
-        assertThat(cluster.node(5).prepare(new PrepareRequest(tx, new TxAge(System.currentTimeMillis(), 1, 700),
+        assertThat(cluster.node(5).prepare(new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), tx, new TxAge(System.currentTimeMillis(), 1, 700),
                 List.of(Mutation.put("k", "never"))))).isInstanceOf(Vote.Yes.class);
         cluster.store(5).failWrites = NO_SPACE;
 

@@ -4,6 +4,11 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.WriteResult;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
+import chorus.server.membership.Acceptance;
+import chorus.server.membership.Ballot;
+import chorus.server.membership.LeaseAnswer;
+import chorus.server.membership.Promise;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
@@ -107,6 +112,26 @@ final class InMemoryNetwork {
             @Override
             public WriteResult forward(int replica, List<Mutation> mutations, Duration budget) throws Exception {
                 return reach(from, replica).coordinateForwarded(mutations);
+            }
+
+            @Override
+            public Promise promiseView(int replica, long epoch, Ballot ballot) throws Exception {
+                return reach(from, replica).promiseView(epoch, ballot);
+            }
+
+            @Override
+            public Acceptance acceptView(int replica, Ballot ballot, View view) throws Exception {
+                return reach(from, replica).acceptView(ballot, view);
+            }
+
+            @Override
+            public void learnView(int replica, View view) throws Exception {
+                reach(from, replica).learnView(view);
+            }
+
+            @Override
+            public LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
+                return reach(from, replica).grantLease(holder, holderView);
             }
         };
     }

@@ -176,7 +176,7 @@ class LeaderCoordinationTest {
     }
 
     private static Forwarding forwarding(PeerChannel channel, EventLog events, ReplicaMetrics metrics, Duration budget) {
-        return new Forwarding(4, 1, channel, events, metrics, budget, Clock.SYSTEM);
+        return new Forwarding(4, () -> 1, channel, events, metrics, budget, Clock.SYSTEM);
     }
 
     @Test

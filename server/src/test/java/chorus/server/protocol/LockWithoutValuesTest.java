@@ -3,6 +3,7 @@ package chorus.server.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chorus.api.model.Mutation;
+import chorus.api.model.View;
 import chorus.api.model.TxId;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,7 @@ class LockWithoutValuesTest {
 
     @Test
     void aLockRequestKeepsKeysKindsAndVersionsButNoValues() {
-        PrepareRequest r = new PrepareRequest(new TxId(2, 1, 1), new TxAge(1, 2, 1),
+        PrepareRequest r = new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(2, 1, 1), new TxAge(1, 2, 1),
                 List.of(new Mutation.Put("a", "value", 3), Mutation.delete("b")));
 
         assertThat(r.forLocking().mutations()).containsExactly(new Mutation.Put("a", "", 3), Mutation.delete("b"));

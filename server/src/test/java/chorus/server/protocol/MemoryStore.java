@@ -39,6 +39,21 @@ final class MemoryStore implements ReplicaStore {
         }
     }
 
+    private final Map<String, byte[]> meta = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<byte[]> meta(String name) {
+        return Optional.ofNullable(meta.get(name)).map(byte[]::clone);
+    }
+
+    @Override
+    public synchronized void saveMeta(String name, byte[] value) {
+        syncedWrites++;
+        synced = ++written;
+        unsyncedUndo.clear();
+        meta.put(name, value.clone());
+    }
+
     @Override
     public synchronized long nextIncarnation() {
         syncedWrites++;

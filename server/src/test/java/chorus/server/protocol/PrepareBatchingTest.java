@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.model.AbortCause;
+import chorus.api.model.View;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import java.net.ConnectException;
@@ -64,7 +65,7 @@ class PrepareBatchingTest {
     }
 
     private static PrepareRequest request(long seq) {
-        return new PrepareRequest(new TxId(1, 1, seq), new TxAge(seq, 1, seq), List.of(Mutation.put("k" + seq, "v")));
+        return new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(1, 1, seq), new TxAge(seq, 1, seq), List.of(Mutation.put("k" + seq, "v")));
     }
 
     @Test

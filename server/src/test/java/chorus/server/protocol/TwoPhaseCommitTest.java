@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import chorus.api.ReadTimeoutException;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.AbortCause;
+import chorus.api.model.View;
 import chorus.api.model.Decision;
 import chorus.api.model.EventType;
 import chorus.api.model.Mutation;
@@ -202,7 +203,7 @@ class TwoPhaseCommitTest {
     }
 
     private static PrepareRequest request(TxId tx, Mutation... mutations) {
-        return new PrepareRequest(tx, new TxAge(System.currentTimeMillis(), tx.coordinator(), tx.sequence()), List.of(mutations));
+        return new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), tx, new TxAge(System.currentTimeMillis(), tx.coordinator(), tx.sequence()), List.of(mutations));
     }
 
     @Test
@@ -317,7 +318,7 @@ class TwoPhaseCommitTest {
         TxId tx = new TxId(1, 99, 1);
         assertThat(p.outcome(tx, System.currentTimeMillis())).isEqualTo(TxOutcome.ABORTED);
         assertThat(cluster.store(3).outcome(tx)).contains(Decision.ABORT);
-        Vote late = p.prepare(new PrepareRequest(tx, new TxAge(1, 1, 1), List.of(Mutation.put("k", "v"))));
+        Vote late = p.prepare(new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), tx, new TxAge(1, 1, 1), List.of(Mutation.put("k", "v"))));
         assertThat(late).isInstanceOf(Vote.No.class);
         assertThat(p.lockedKeys()).isZero();
     }
@@ -422,9 +423,9 @@ class TwoPhaseCommitTest {
     @Test
     void aPeerSpeakingAnotherProtocolVersionIsRefusedWithAReason() throws Exception {
         TxId tx = new TxId(2, 1, 505);
-        PrepareRequest future = new PrepareRequest(99, tx, new TxAge(1, 2, 505), List.of(Mutation.put("k", "v")));
+        PrepareRequest future = new PrepareRequest(99, View.initial(List.of(1, 2, 3, 4, 5)), tx, new TxAge(1, 2, 505), List.of(Mutation.put("k", "v")));
         assertThat(cluster.node(3).prepare(future)).isInstanceOfSatisfying(Vote.No.class,
-                no -> assertThat(no.reason()).isEqualTo("replica 3 speaks protocol version 1, not 99"));
+                no -> assertThat(no.reason()).isEqualTo("replica 3 speaks protocol version " + ProtocolVersion.CURRENT + ", not 99"));
         assertThat(cluster.node(3).lock(future)).isInstanceOf(Vote.No.class);
         assertThat(cluster.node(3).lockedKeys()).isZero();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chorus.api.model.AbortCause;
+import chorus.api.model.View;
 import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
@@ -42,7 +43,7 @@ class WireTest {
 
     @Test
     void aPrepareRequestComesBackEqual() throws Exception {
-        PrepareRequest r = new PrepareRequest(new TxId(2, 3, 41), new TxAge(1234L, 2, 40),
+        PrepareRequest r = new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(2, 3, 41), new TxAge(1234L, 2, 40),
                 List.of(new Mutation.Put("k/ü", "value\twith tab", Mutation.ANY_VERSION), new Mutation.Delete("gone", 7),
                         new Mutation.Put("empty", "", 0)));
 
@@ -51,7 +52,7 @@ class WireTest {
 
     @Test
     void anExchangeAndItsReplyComeBackEqual() throws Exception {
-        PrepareRequest r = new PrepareRequest(new TxId(2, 7, 9), new TxAge(123, 2, 9),
+        PrepareRequest r = new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(2, 7, 9), new TxAge(123, 2, 9),
                 List.of(Mutation.put("k", "v"), Mutation.delete("gone")));
         List<Decided> decisions = List.of(new Decided(new TxId(2, 7, 8), Decision.COMMIT), new Decided(new TxId(2, 7, 6), Decision.ABORT));
         Wire.Exchange back = (Wire.Exchange) roundTrip(new Wire.Exchange(decisions, List.of(r)));
@@ -75,8 +76,8 @@ class WireTest {
 
     @Test
     void batchesOfPreparesVotesAndDecisionsComeBackEqual() throws Exception {
-        PrepareRequest a = new PrepareRequest(new TxId(1, 2, 3), new TxAge(5L, 1, 3), List.of(Mutation.put("a", "1")));
-        PrepareRequest b = new PrepareRequest(new TxId(1, 2, 4), new TxAge(6L, 1, 4), List.of(new Mutation.Delete("b", 2)));
+        PrepareRequest a = new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(1, 2, 3), new TxAge(5L, 1, 3), List.of(Mutation.put("a", "1")));
+        PrepareRequest b = new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(1, 2, 4), new TxAge(6L, 1, 4), List.of(new Mutation.Delete("b", 2)));
         List<Vote> votes = List.of(new Vote.Yes(Map.of("a", 1L)), new Vote.No(AbortCause.VERSION_MISMATCH, "key 'b' is at 3"));
         List<Decided> decisions = List.of(new Decided(new TxId(1, 2, 3), Decision.COMMIT), new Decided(new TxId(4, 1, 9), Decision.ABORT));
         DecisionAck ack = new DecisionAck(7, 120, 118);
@@ -109,7 +110,7 @@ class WireTest {
 
     @Test
     void theCompactFormIsSmallerThanDefaultRecordSerialization() throws Exception {
-        PrepareRequest r = new PrepareRequest(new TxId(1, 1, 1), new TxAge(1L, 1, 1),
+        PrepareRequest r = new PrepareRequest(View.initial(List.of(1, 2, 3, 4, 5)), new TxId(1, 1, 1), new TxAge(1L, 1, 1),
                 List.of(Mutation.put("usertable/user123", "x".repeat(100))));
 
         assertThat(write(r).length).isLessThan(300);

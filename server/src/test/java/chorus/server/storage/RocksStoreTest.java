@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chorus.api.model.Decision;
+import chorus.api.model.View;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
@@ -41,8 +42,9 @@ class RocksStoreTest {
         try (RocksStore s = open()) {
             assertThat(s.nextIncarnation()).isEqualTo(1);
             s.savePrepared(new PreparedRecord(prepared, new TxAge(5, 1, 1), List.of(Mutation.put("a", "é😀\n"), Mutation.delete("b")),
-                    Map.of("a", 1L, "b", 4L), 99), true);
-            s.saveCommit(new CommitRecord(committed, List.of("c"), "put c", 7));
+                    Map.of("a", 1L, "b", 4L), 99, new View(3, List.of(1, 2, 4))), true);
+            s.saveCommit(new CommitRecord(committed, List.of("c"), "put c", 7, new View(2, List.of(1, 2, 4, 5))));
+            s.saveMeta("membership", new byte[] {1, 2, 3});
             s.applyOutcome(committed, Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1, false), new AppliedWrite("d", null, 3, false)), true);
         }
         try (RocksStore s = open()) {
@@ -52,8 +54,12 @@ class RocksStoreTest {
                 assertThat(r.mutations()).containsExactly(Mutation.put("a", "é😀\n"), Mutation.delete("b"));
                 assertThat(r.versions()).containsEntry("b", 4L);
                 assertThat(r.age()).isEqualTo(new TxAge(5, 1, 1));
+                assertThat(r.view()).isEqualTo(new View(3, List.of(1, 2, 4)));
             });
             assertThat(s.commitRecords()).extracting(CommitRecord::txId).containsExactly(committed);
+            assertThat(s.commitRecords()).extracting(CommitRecord::view).containsExactly(new View(2, List.of(1, 2, 4, 5)));
+            assertThat(s.meta("membership")).hasValueSatisfying(b -> assertThat(b).containsExactly(1, 2, 3));
+            assertThat(s.meta("incarnation")).as("a name of the store's own is not reached").isEmpty();
             assertThat(s.read("c").value()).isEqualTo("v");
             assertThat(s.read("d").present()).isFalse();
             assertThat(s.read("d").version()).isEqualTo(3);

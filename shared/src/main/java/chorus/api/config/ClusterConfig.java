@@ -34,13 +34,14 @@ import java.util.TreeMap;
  *
  * @param coordination     which replica coordinates a write; {@link Coordination#LEADER} when the file
  *                         does not say
+ * @param membership       read leases and automatic exclusion ({@link MembershipSettings})
  * @param decisionRideWait how long a coordinator's COMMIT for a replica (other than itself and the lock
  *                         primary) may wait for a PREPARE to the same replica to carry it, instead of
  *                         leaving in a message of its own (see docs/protocol.md); null: the default of
  *                         the coordination mode, which {@link #decisionRideWait()} returns
  */
 public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination,
-                            ConnectionLimits limits, Duration decisionRideWait) implements Serializable {
+                            ConnectionLimits limits, Duration decisionRideWait, MembershipSettings membership) implements Serializable {
 
     public static final int MAX_REPLICAS = 9;
 
@@ -64,6 +65,10 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             "conflict.retries");
 
     private static final String COORDINATION_KEY = "coordination";
+
+    /** Settings of {@link MembershipSettings}, in the order of its fields. */
+    private static final List<String> MEMBERSHIP_KEYS = List.of(
+            MembershipSettings.LEASE_KEY, MembershipSettings.MARGIN_KEY, MembershipSettings.AUTO_EXCLUDE_KEY);
 
     /** Settings of {@link ConnectionLimits}, in the order of its fields. */
     private static final List<String> LIMIT_KEYS = List.of(
@@ -112,10 +117,18 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         if (limits == null) {
             limits = ConnectionLimits.DEFAULTS;
         }
+        if (membership == null) {
+            membership = MembershipSettings.DEFAULTS;
+        }
         if (decisionRideWait != null && (decisionRideWait.isNegative() || decisionRideWait.compareTo(MAX_RIDE_WAIT) > 0)) {
             throw new ConfigException(RIDE_WAIT_KEY + " = " + decisionRideWait.toMillis() + " is outside 0.." + MAX_RIDE_WAIT.toMillis()
                     + ": a replica holds a transaction's keys prepared while its decision waits");
         }
+    }
+
+    public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination,
+                         ConnectionLimits limits, Duration decisionRideWait) {
+        this(replicas, timeouts, security, coordination, limits, decisionRideWait, null);
     }
 
     public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security, Coordination coordination,
@@ -175,6 +188,8 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         Map<String, String> security = new java.util.HashMap<>();
         Coordination coordination = Coordination.LEADER;
         Duration rideWait = null;
+        long[] membership = {MembershipSettings.DEFAULTS.lease().toMillis(), MembershipSettings.DEFAULTS.leaseMargin().toMillis(),
+                MembershipSettings.DEFAULTS.autoExcludeAfter().toMillis()};
         long[] limits = limitsOf(ConnectionLimits.DEFAULTS);
         for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
             String value = p.getProperty(key).trim();
@@ -207,6 +222,12 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 }
             } else if (SECURITY_KEYS.contains(key)) {
                 security.put(key, value);
+            } else if (MEMBERSHIP_KEYS.contains(key)) {
+                try {
+                    membership[MEMBERSHIP_KEYS.indexOf(key)] = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(source + ": " + key + " = '" + value + "' is not a whole number");
+                }
             } else if (key.equals(RIDE_WAIT_KEY)) {
                 try {
                     rideWait = Duration.ofMillis(Long.parseLong(value));
@@ -221,7 +242,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 }
             } else {
                 throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, replica.<id>" + PEER_PORT_SUFFIX + ", "
-                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + String.join(", ", LIMIT_KEYS) + ", " + COORDINATION_KEY + ", " + RIDE_WAIT_KEY);
+                        + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + String.join(", ", LIMIT_KEYS) + ", " + COORDINATION_KEY + ", " + RIDE_WAIT_KEY + ", " + String.join(", ", MEMBERSHIP_KEYS));
             }
         }
         for (Map.Entry<Integer, Integer> e : peerPorts.entrySet()) {
@@ -254,7 +275,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             throw new ConfigException(source + ": " + e.getMessage());
         }
         try {
-            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec, coordination, connectionLimits, rideWait);
+            MembershipSettings views = new MembershipSettings(Duration.ofMillis(membership[0]), Duration.ofMillis(membership[1]),
+                    Duration.ofMillis(membership[2]));
+            return new ClusterConfig(new ArrayList<>(replicas.values()), timeouts, sec, coordination, connectionLimits, rideWait, views);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
@@ -291,6 +314,11 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         sb.append(COORDINATION_KEY).append(" = ").append(coordination.text()).append('\n');
         if (decisionRideWait != null) {
             sb.append(RIDE_WAIT_KEY).append(" = ").append(decisionRideWait.toMillis()).append('\n');
+        }
+        if (!membership.equals(MembershipSettings.DEFAULTS)) {
+            sb.append(MembershipSettings.LEASE_KEY).append(" = ").append(membership.lease().toMillis()).append('\n')
+              .append(MembershipSettings.MARGIN_KEY).append(" = ").append(membership.leaseMargin().toMillis()).append('\n')
+              .append(MembershipSettings.AUTO_EXCLUDE_KEY).append(" = ").append(membership.autoExcludeAfter().toMillis()).append('\n');
         }
         long[] l = limitsOf(limits);
         for (int i = 0; i < LIMIT_KEYS.size(); i++) {
@@ -335,19 +363,19 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
     }
 
     public ClusterConfig withTimeouts(Timeouts t) {
-        return new ClusterConfig(replicas, t, security, coordination, limits, decisionRideWait);
+        return new ClusterConfig(replicas, t, security, coordination, limits, decisionRideWait, membership);
     }
 
     public ClusterConfig withSecurity(Security s) {
-        return new ClusterConfig(replicas, timeouts, s, coordination, limits, decisionRideWait);
+        return new ClusterConfig(replicas, timeouts, s, coordination, limits, decisionRideWait, membership);
     }
 
     public ClusterConfig withCoordination(Coordination c) {
-        return new ClusterConfig(replicas, timeouts, security, c, limits, decisionRideWait);
+        return new ClusterConfig(replicas, timeouts, security, c, limits, decisionRideWait, membership);
     }
 
     public ClusterConfig withLimits(ConnectionLimits l) {
-        return new ClusterConfig(replicas, timeouts, security, coordination, l, decisionRideWait);
+        return new ClusterConfig(replicas, timeouts, security, coordination, l, decisionRideWait, membership);
     }
 
     /** The configured ride wait, or the coordination mode's default when the file does not set one. */
@@ -360,7 +388,11 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
     }
 
     public ClusterConfig withDecisionRideWait(Duration wait) {
-        return new ClusterConfig(replicas, timeouts, security, coordination, limits, wait);
+        return new ClusterConfig(replicas, timeouts, security, coordination, limits, wait, membership);
+    }
+
+    public ClusterConfig withMembership(MembershipSettings m) {
+        return new ClusterConfig(replicas, timeouts, security, coordination, limits, decisionRideWait, m);
     }
 
     /** The replica that coordinates the writes it receives; under {@link Coordination#LEADER}, every write. */

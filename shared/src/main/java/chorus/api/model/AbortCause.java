@@ -10,6 +10,11 @@ public enum AbortCause {
     CONFLICT,
     /** An expected version did not match: retrying the same request cannot succeed. */
     VERSION_MISMATCH,
+    /**
+     * The membership view changed while the transaction ran (a replica was excluded or readmitted):
+     * nothing was written; a retry runs in the new view. The coordinator retries by itself.
+     */
+    VIEW_CHANGED,
     /** A replica refused for another reason (its storage failed, it was shutting down...). */
     REFUSED
 }

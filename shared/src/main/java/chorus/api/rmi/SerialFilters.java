@@ -33,7 +33,7 @@ public final class SerialFilters {
     private static String pattern(long maxBytes) {
         return String.join(";",
             "maxdepth=20", "maxrefs=200000", "maxarray=100000", "maxbytes=" + maxBytes,
-            "chorus.api.**", "chorus.server.transport.**", "chorus.server.protocol.**",
+            "chorus.api.**", "chorus.server.transport.**", "chorus.server.protocol.**", "chorus.server.membership.**",
             "java.lang.String", "java.lang.Number", "java.lang.Long", "java.lang.Integer", "java.lang.Boolean",
             "java.lang.Enum", "java.lang.Record", "java.lang.Object",
             "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException", "java.lang.StackTraceElement",

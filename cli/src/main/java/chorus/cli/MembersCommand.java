@@ -1,0 +1,51 @@
+package chorus.cli;
+
+import chorus.api.config.ReplicaAddress;
+import chorus.api.model.MembershipStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+
+@Command(name = "members", header = "Show the membership view: the epoch, the members, and each replica's role and read lease.",
+        mixinStandardHelpOptions = true, description = {
+    "Asks every replica for the membership view it knows agreed. Prints one",
+    "tab-separated line per replica: REPLICA ROLE EPOCH MEMBERS LEASE_MS NOTE, where",
+    "ROLE is member or excluded, LEASE_MS how long its read lease still runs (0: it",
+    "holds none and serves no reads) and NOTE why it holds none. Replicas that know",
+    "different epochs are all shown: the lower ones learn the newer view soon.",
+    "A replica that does not answer is reported on stderr; exit 0 unless none answered.",
+    "With --connect: that replica only, and exit 5 when it does not answer."})
+final class MembersCommand extends KvCommand {
+
+    static final String HEADER = "# REPLICA\tROLE\tEPOCH\tMEMBERS\tLEASE_MS\tNOTE";
+
+    @Override
+    int run(ClusterClient client) throws CliException {
+        List<String> lines = new ArrayList<>();
+        for (ReplicaAddress a : client.inspected()) {
+            MembershipStatus s;
+            try {
+                s = client.callWithin(Target.of(a), client.adminWait(), c -> c.admin().members());
+            } catch (CliException e) {
+                if (client.connectOnly()) {
+                    throw e;
+                }
+                err().println("warning: " + e.getMessage());
+                continue;
+            }
+            lines.add(s.replica() + "\t" + s.role() + "\t" + s.view().epoch() + "\t" + members(s) + "\t"
+                    + s.leaseRemainingMillis() + "\t" + Formats.escape(s.leaseProblem()));
+        }
+        if (lines.isEmpty()) {
+            throw new CliException(ExitCodes.UNREACHABLE, "no replica answered");
+        }
+        out().println(HEADER);
+        lines.forEach(out()::println);
+        return ExitCodes.OK;
+    }
+
+    static String members(MembershipStatus s) {
+        return s.view().members().stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}

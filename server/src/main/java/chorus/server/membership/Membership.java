@@ -1,0 +1,190 @@
+package chorus.server.membership;
+
+import chorus.api.InvalidRequestException;
+import chorus.api.NotServingException;
+import chorus.api.ViewChangeException;
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.MembershipSettings;
+import chorus.api.model.EventType;
+import chorus.api.model.MembershipStatus;
+import chorus.api.model.Role;
+import chorus.api.model.View;
+import chorus.server.protocol.EventLog;
+import chorus.server.protocol.Scheduler;
+import chorus.server.protocol.Timer;
+import chorus.server.protocol.Views;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's membership: the agreed view (for two-phase commit, through {@link Views}), its side
+ * of every view agreement, its read lease, and the operator's changes. A view keeps at least a
+ * majority of the configured replicas as members, so that every committed write lives on a
+ * majority of disks.
+ */
+public final class Membership implements Views {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+    private final int self;
+    private final List<Integer> configured;
+    private final MembershipSettings settings;
+    private final ViewAcceptor acceptor;
+    private final ViewProposer proposer;
+    private final LeaseKeeper lease;
+    private final EventLog events;
+    private final ExecutorService calls;
+    private final Duration changeTime;
+
+    /**
+     * @param disk   where the acceptor's state lives (synced)
+     * @param paused true while the replica plays dead (its failure switch): it then asks for no lease
+     */
+    public Membership(int self, ClusterConfig cluster, ViewAcceptor.Persistence disk, MembershipChannel channel,
+                      Scheduler scheduler, ExecutorService calls, EventLog events, BooleanSupplier paused) {
+        this.self = self;
+        this.configured = cluster.ids();
+        this.settings = cluster.membership();
+        this.events = events;
+        this.calls = calls;
+        this.acceptor = new ViewAcceptor(self, configured, disk, scheduler.clock(), settings.lease(), settings.leaseMargin());
+        Duration callTimeout = cluster.timeouts().vote();
+        this.proposer = new ViewProposer(self, configured, acceptor, channel, scheduler, calls, callTimeout, this::agreed);
+        this.lease = new LeaseKeeper(self, configured, acceptor, channel, scheduler, calls, settings, paused, this::leaseChanged);
+        // Long enough to wait out a lease (an exclusion must), short of the callers' read timeout.
+        Duration wanted = settings.lease().plus(settings.leaseMargin()).plus(callTimeout.multipliedBy(2));
+        Duration cap = cluster.timeouts().read().minusSeconds(1);
+        this.changeTime = wanted.compareTo(cap) < 0 || cap.isNegative() ? wanted : cap;
+        acceptor.onChange(this::learned);
+    }
+
+    /** Starts asking for the read lease, at once and then every quarter lease. */
+    public void start(Timer timer) {
+        Duration every = settings.lease().dividedBy(4);
+        timer.every(Duration.ZERO, every, this::renewSoon);
+        LOG.info("membership: {}; read lease {} ms renewed every {} ms, drift margin {} ms", acceptor.view().text(),
+                settings.lease().toMillis(), every.toMillis(), settings.leaseMargin().toMillis());
+    }
+
+    /** Called with every newer agreed view this replica learns, once it is durable here. */
+    public void onChange(java.util.function.Consumer<View> listener) {
+        acceptor.onChange(listener);
+    }
+
+    // ---------------------------------------------------------------- Views, for two-phase commit
+
+    @Override
+    public View current() {
+        return acceptor.view();
+    }
+
+    @Override
+    public boolean learn(View view) {
+        return acceptor.learn(view);
+    }
+
+    @Override
+    public void awaitReadable(long timeoutNanos) throws NotServingException, InterruptedException {
+        View view = acceptor.view();
+        if (!view.isMember(self)) {
+            throw new NotServingException("replica " + self + " is no member of " + view.text()
+                    + ": it was excluded, and serves no reads until it is readmitted; read at a member");
+        }
+        if (!lease.valid()) {
+            // Ask now rather than at the next renewal: a replica that just started, or whose
+            // partition just healed, answers as soon as a majority grants.
+            renewSoon();
+        }
+        if (!lease.await(timeoutNanos)) {
+            throw new NotServingException("replica " + self + " holds no read lease (" + lease.problem()
+                    + "); it serves reads again once a majority grants one; read at another replica");
+        }
+    }
+
+    private void renewSoon() {
+        try {
+            calls.execute(lease::renew);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    // ---------------------------------------------------------------- peer calls
+
+    public Promise promise(long epoch, Ballot ballot) {
+        return acceptor.promise(epoch, ballot);
+    }
+
+    public Acceptance accept(Ballot ballot, View view) {
+        return acceptor.accept(ballot, view);
+    }
+
+    public LeaseAnswer grantLease(int holder, View holderView) {
+        return acceptor.grantLease(holder, holderView);
+    }
+
+    // ---------------------------------------------------------------- operator calls
+
+    /**
+     * Excludes {@code replica}: agreed by a majority, after its read lease has run out. Writes then
+     * commit without it. Nothing to do if it is excluded already.
+     */
+    public View exclude(int replica) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        checkConfigured(replica);
+        return proposer.propose("exclude replica " + replica, current -> {
+            if (!current.isMember(replica)) {
+                return current;
+            }
+            View next = current.without(replica);
+            int majority = Quorum.majority(configured.size());
+            if (next.members().size() < majority) {
+                throw new InvalidRequestException("excluding replica " + replica + " would leave " + members(next)
+                        + ", fewer than a majority (" + majority + " of " + configured.size() + ") of the configured replicas; "
+                        + "a write must live on a majority of disks");
+            }
+            return next;
+        }, changeTime).view();
+    }
+
+    public MembershipStatus status() {
+        View view = acceptor.view();
+        return new MembershipStatus(self, view, view.isMember(self), lease.remainingMillis(), lease.valid() ? "" : lease.problem());
+    }
+
+    private void checkConfigured(int replica) throws InvalidRequestException {
+        if (!configured.contains(replica)) {
+            throw new InvalidRequestException("replica " + replica + " is not in the cluster file (replicas "
+                    + configured.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void agreed(View view, List<Integer> acceptedBy, String why) {
+        events.record(Role.MEMBERSHIP, EventType.VIEW_CHANGED, null, self, List.of(), "",
+                view.text() + " agreed by replicas " + acceptedBy.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                        + ": " + why, -1);
+    }
+
+    private void learned(View view) {
+        String role = view.isMember(self) ? "a member" : "excluded: it serves no reads or writes until readmitted";
+        events.record(Role.MEMBERSHIP, EventType.VIEW_CHANGED, null, self, List.of(), "",
+                "replica " + self + " now knows " + view.text() + "; it is " + role, -1);
+    }
+
+    private void leaseChanged(boolean held, String why) {
+        events.record(Role.MEMBERSHIP, EventType.LEASE, null, self, List.of(), "",
+                held ? "replica " + self + " holds a read lease again"
+                        : "replica " + self + " lost its read lease (" + why + "); it serves no reads until it has one again", -1);
+    }
+
+    private static String members(View v) {
+        return v.members().stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+    }
+}

@@ -1,0 +1,153 @@
+package chorus.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import chorus.api.KeyValueService;
+import chorus.api.NotServingException;
+import chorus.api.TransactionAbortedException;
+import chorus.api.ViewChangeException;
+import chorus.api.config.ClusterConfig;
+import chorus.api.config.Coordination;
+import chorus.api.config.MembershipSettings;
+import chorus.api.config.Security;
+import chorus.api.model.EventType;
+import chorus.api.model.MembershipStatus;
+import chorus.api.model.Role;
+import chorus.api.model.View;
+import chorus.api.model.WriteResult;
+import chorus.server.LoopbackPorts;
+import chorus.server.testing.LocalCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Membership views on five replica JVMs: a dead replica is excluded by a majority and writes
+ * commit on the others; the excluded replica, restarted, serves nothing; a minority excludes
+ * nobody and, without a majority, serves no reads; a live replica is excluded only after its
+ * read lease ran out.
+ */
+class MembershipIT {
+
+    /** A one-second lease keeps the waits of these tests short. */
+    static final MembershipSettings QUICK_LEASES = MembershipSettings.DEFAULTS.withLease(Duration.ofMillis(1000), Duration.ofMillis(100));
+
+    @TempDir
+    Path dir;
+
+    static LocalCluster start(Path dir, Coordination coordination) {
+        ClusterConfig config = new ClusterConfig(LoopbackPorts.replicas(5), LocalCluster.TEST_TIMEOUTS, Security.NONE, coordination)
+                .withMembership(QUICK_LEASES);
+        return LocalCluster.start(config, dir);
+    }
+
+    @Test
+    void aDeadReplicaIsExcludedByTheOthersAndWritesCommitWithoutIt() throws Exception {
+        try (LocalCluster cluster = start(dir, Coordination.RECEIVER)) {
+            KeyValueService kv = cluster.connection(1).kv();
+            UnavailableReplicaIT.putWhileWarmingUp(kv, "k", "before");
+            cluster.awaitValue("k", "before", 1, 2, 3, 4, 5);
+            cluster.kill(3);
+            assertThatThrownBy(() -> kv.put("k", "while 3 is down")).isInstanceOfSatisfying(TransactionAbortedException.class,
+                    e -> assertThat(e.reason()).contains("replica 3"));
+
+            View view = cluster.connection(2).admin().exclude(3);
+
+            assertThat(view).isEqualTo(new View(2, List.of(1, 2, 4, 5)));
+            WriteResult w = kv.put("k", "without 3");
+            assertThat(w.version()).isEqualTo(2);
+            cluster.awaitValue("k", "without 3", 1, 2, 4, 5);
+            for (int r : List.of(1, 2, 4, 5)) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    MembershipStatus s = cluster.connection(r).admin().members();
+                    assertThat(s.view()).isEqualTo(view);
+                    assertThat(s.member()).isTrue();
+                });
+            }
+            assertThat(cluster.events(2)).anySatisfy(e -> {
+                assertThat(e.role()).isEqualTo(Role.MEMBERSHIP);
+                assertThat(e.type()).isEqualTo(EventType.VIEW_CHANGED);
+                assertThat(e.reason()).contains("epoch 2 {1,2,4,5} agreed by replicas", "exclude replica 3 (proposed by replica 2)");
+            });
+            // Excluding it again changes nothing.
+            assertThat(cluster.connection(4).admin().exclude(3)).isEqualTo(view);
+
+            // Back from the dead, replica 3 learns that it was excluded, and serves nothing.
+            cluster.start(3);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(cluster.connection(3).admin().members().member()).isFalse());
+            assertThatThrownBy(() -> cluster.connection(3).kv().get("k")).isInstanceOf(NotServingException.class)
+                    .hasMessageContaining("replica 3 is no member of epoch 2 {1,2,4,5}");
+            assertThatThrownBy(() -> cluster.connection(3).kv().put("k", "through 3")).isInstanceOf(NotServingException.class)
+                    .hasMessageContaining("replica 3 is no member of epoch 2 {1,2,4,5}");
+            assertThat(cluster.connection(5).kv().put("k", "after 3 came back").version()).isEqualTo(3);
+            cluster.awaitValue("k", "after 3 came back", 1, 2, 4, 5);
+        }
+    }
+
+    @Test
+    void underLeaderCoordinationExcludingTheDeadLeaderMakesTheNextMemberLead() throws Exception {
+        try (LocalCluster cluster = start(dir, Coordination.LEADER)) {
+            UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(3).kv(), "lead", "before");
+            cluster.kill(1);
+
+            assertThat(cluster.connection(4).admin().exclude(1)).isEqualTo(new View(2, List.of(2, 3, 4, 5)));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                WriteResult w = cluster.connection(5).kv().put("lead", "after");
+                assertThat(w.coordinator()).as("the lowest member leads").isEqualTo(2);
+            });
+            cluster.awaitValue("lead", "after", 2, 3, 4, 5);
+        }
+    }
+
+    @Test
+    void aMinorityExcludesNobodyAndServesNoReads() throws Exception {
+        try (LocalCluster cluster = start(dir, Coordination.RECEIVER)) {
+            UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(1).kv(), "m", "before");
+            cluster.kill(3);
+            cluster.kill(4);
+            cluster.kill(5);
+
+            assertThatThrownBy(() -> cluster.connection(1).admin().exclude(3)).isInstanceOf(ViewChangeException.class)
+                    .hasMessageContaining("exclude replica 3: not agreed")
+                    .hasMessageContaining("replica 4 unreachable");
+            assertThat(cluster.connection(2).admin().members().view().epoch()).isEqualTo(1);
+            // Two of five grant no lease: once it ran out, reads are refused, saying why.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThatThrownBy(() -> cluster.connection(1).kv().get("m")).isInstanceOf(NotServingException.class)
+                            .hasMessageContaining("replica 1 holds no read lease (granted by 2 of 5 replicas, 3 needed"));
+            assertThat(cluster.events(1)).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(EventType.LEASE);
+                assertThat(e.reason()).contains("replica 1 lost its read lease");
+            });
+
+            cluster.start(4);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(cluster.connection(1).kv().get("m").value()).isEqualTo("before"));
+        }
+    }
+
+    @Test
+    void aLiveReplicaIsExcludedOnlyOnceItsReadLeaseRanOut() throws Exception {
+        try (LocalCluster cluster = start(dir, Coordination.RECEIVER)) {
+            UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(1).kv(), "live", "before");
+            assertThat(cluster.connection(5).kv().get("live").value()).isEqualTo("before");
+            long t0 = System.nanoTime();
+
+            View view = cluster.connection(1).admin().exclude(5);
+
+            assertThat(view.members()).containsExactly(1, 2, 3, 4);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("waited out replica 5's lease")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThatThrownBy(() -> cluster.connection(5).kv().get("live")).isInstanceOf(NotServingException.class)
+                            .hasMessageContaining("replica 5 is no member of epoch 2 {1,2,3,4}"));
+            assertThat(cluster.connection(2).kv().put("live", "without 5").version()).isEqualTo(2);
+            cluster.awaitValue("live", "without 5", 1, 2, 3, 4);
+        }
+    }
+}
