@@ -10,8 +10,10 @@ import chorus.server.protocol.AppliedWrite;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StorageException;
+import chorus.server.protocol.StoredValue;
 import chorus.server.protocol.TxAge;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 class RocksStoreTest {
 
@@ -157,6 +165,36 @@ class RocksStoreTest {
         assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
                 .hasMessageContaining(dir.resolve("db").toString())
                 .hasMessageContaining("refusing to start");
+    }
+
+    @Test
+    void aDataDirectoryWrittenBeforeTheChangeLogOpensAndGainsIt() throws Exception {
+        Path db = dir.resolve("db");
+        writeOldFormat(db, "a", "v", 3);
+        try (RocksStore s = open()) {
+            assertThat(s.read("a")).isEqualTo(new StoredValue("v", 3));
+            assertThat(s.keyCount()).isEqualTo(1);
+        }
+        try (Options options = new Options()) {
+            assertThat(RocksDB.listColumnFamilies(options, db.toString()))
+                    .extracting(b -> new String(b, StandardCharsets.UTF_8)).contains("data", "changes");
+        }
+    }
+
+    /** A data directory as the store wrote it before the change log: six column families, no {@code changes}. */
+    static void writeOldFormat(Path db, String key, String value, long version) throws RocksDBException {
+        RocksNative.load();
+        List<ColumnFamilyDescriptor> families = Stream.of("default", "data", "prepared", "commits", "outcomes", "meta")
+                .map(n -> new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8))).toList();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+                RocksDB rocks = RocksDB.open(options, db.toString(), families, handles)) {
+            try {
+                rocks.put(handles.get(1), Codec.key(key), Codec.value(value, version));
+            } finally {
+                handles.forEach(ColumnFamilyHandle::close);
+            }
+        }
     }
 
     @Test
