@@ -10,6 +10,7 @@ import chorus.server.protocol.ReplicaStore;
 import chorus.server.protocol.Scheduler;
 import chorus.server.protocol.StorageException;
 import chorus.server.protocol.StorageHealth;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.StoredValue;
 import chorus.server.protocol.Timer;
 import chorus.server.storage.WriteHealth;
@@ -215,6 +216,12 @@ final class SimStore implements ReplicaStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) {
+        return live().data.tailMap(afterKey, false).entrySet().stream().limit(limit)
+                .map(e -> new StoredEntry(e.getKey(), e.getValue().value(), e.getValue().version())).toList();
     }
 
     @Override

@@ -66,6 +66,14 @@ public interface ReplicaStore extends AutoCloseable {
     /** Committed, present keys in order after {@code afterKey}, at most {@code limit}. */
     List<KeyEntry> scan(String afterKey, int limit);
 
+    /**
+     * Every stored key after {@code afterKey} ({@code ""}: from the first) in key order, at most
+     * {@code limit}, tombstones included as entries with a null value and the version of the
+     * delete: a replica that copies this one must learn of deletes too, or a value it held from
+     * before would outlive them. Each page is one point in time; a run of pages is not.
+     */
+    List<StoredEntry> snapshotPage(String afterKey, int limit);
+
     long keyCount();
 
     /** Drops remembered outcomes recorded before {@code millis}. */

@@ -9,6 +9,7 @@ import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
 import chorus.server.protocol.StorageException;
 import chorus.server.protocol.StorageHealth;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.StoredValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -443,14 +444,7 @@ public final class RocksStore implements ReplicaStore {
         List<KeyEntry> out = new ArrayList<>();
         RocksEngine e = acquire();
         try (RocksIterator it = e.db.newIterator(e.data)) {
-            if (afterKey.isEmpty()) {
-                it.seekToFirst();
-            } else {
-                it.seek(Codec.key(afterKey));
-                if (it.isValid() && Codec.key(it.key()).equals(afterKey)) {
-                    it.next();
-                }
-            }
+            seekAfter(it, afterKey);
             for (; it.isValid() && out.size() < limit; it.next()) {
                 StoredValue v = Codec.value(it.value());
                 if (v.present()) {
@@ -461,6 +455,37 @@ public final class RocksStore implements ReplicaStore {
             release();
         }
         return out;
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) {
+        List<StoredEntry> out = new ArrayList<>();
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.data)) {
+            seekAfter(it, afterKey);
+            for (; it.isValid() && out.size() < limit; it.next()) {
+                StoredValue v = Codec.value(it.value());
+                out.add(new StoredEntry(Codec.key(it.key()), v.value(), v.version()));
+            }
+            it.status();
+        } catch (RocksDBException ex) {
+            throw new StorageException("a snapshot page of " + dir + " cannot be read: " + ex.getMessage(), ex);
+        } finally {
+            release();
+        }
+        return out;
+    }
+
+    /** Positions {@code it} at the first key after {@code afterKey}, or the first key for {@code ""}. */
+    private static void seekAfter(RocksIterator it, String afterKey) {
+        if (afterKey.isEmpty()) {
+            it.seekToFirst();
+        } else {
+            it.seek(Codec.key(afterKey));
+            if (it.isValid() && Codec.key(it.key()).equals(afterKey)) {
+                it.next();
+            }
+        }
     }
 
     @Override

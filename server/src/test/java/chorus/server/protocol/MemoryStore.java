@@ -210,6 +210,12 @@ final class MemoryStore implements ReplicaStore {
     }
 
     @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) {
+        return data.tailMap(afterKey, false).entrySet().stream().limit(limit)
+                .map(e -> new StoredEntry(e.getKey(), e.getValue().value(), e.getValue().version())).toList();
+    }
+
+    @Override
     public long keyCount() {
         return data.values().stream().filter(StoredValue::present).count();
     }
