@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.KeyEntry;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
@@ -37,6 +38,7 @@ final class SimStore implements ReplicaStore {
     private final Host host;
     private final LongSupplier millis;
     private final boolean syncPrepares;
+    private final int changeRetention;
     private final Scheduler scheduler;
     private final WriteHealth health;
     /** The probe's timer, made at the first failed write (a timer is a simulated thread). */
@@ -47,6 +49,11 @@ final class SimStore implements ReplicaStore {
 
     /** @param syncPrepares false only to put back a bug (see {@link Bugs#YES_BEFORE_SYNC}) */
     SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares) {
+        this(disk, host, scheduler, syncPrepares, DEFAULT_CHANGE_RETENTION);
+    }
+
+    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares, int changeRetention) {
+        this.changeRetention = changeRetention;
         this.disk = disk;
         this.host = host;
         this.scheduler = scheduler;
@@ -142,10 +149,24 @@ final class SimStore implements ReplicaStore {
         write(decision + " of " + txId, img -> {
             for (AppliedWrite w : writes) {
                 img.data.put(w.key(), new StoredValue(w.value(), w.version()));
+                if (decision == Decision.COMMIT) {
+                    img.changes.append(w.key(), w.value(), w.version(), txId);
+                }
             }
+            img.changes.prune(changeRetention);
             img.prepared.remove(txId);
             img.outcomes.put(txId, new SimDisk.Outcome(decision, at));
         }, durable);
+    }
+
+    @Override
+    public long lastApplySeq() {
+        return live().changes.last();
+    }
+
+    @Override
+    public ChangesPage changesAfter(long afterSeq, int limit) {
+        return live().changes.page(afterSeq, limit);
     }
 
     @Override

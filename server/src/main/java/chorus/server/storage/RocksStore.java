@@ -4,6 +4,8 @@ import chorus.api.model.Decision;
 import chorus.api.model.KeyEntry;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.Change;
+import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
@@ -47,6 +49,8 @@ public final class RocksStore implements ReplicaStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
     private static final byte[] INCARNATION = "incarnation".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PROBE = "write-probe".getBytes(StandardCharsets.UTF_8);
+    /** Below which number the change log was last pruned (in the pruning's batch). */
+    private static final byte[] CHANGES_PRUNED_BELOW = "changes-pruned-below".getBytes(StandardCharsets.UTF_8);
     /** How often a store whose writes failed tries again. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     /**
@@ -63,23 +67,35 @@ public final class RocksStore implements ReplicaStore {
     private RocksEngine engine;
     private boolean closed;
     private final AtomicLong keyCount = new AtomicLong();
+    /** Numbers of the change log; lives across reopens of the engine, as the log does. */
+    private final ApplySequence sequence;
     private final WriteHealth health;
     private final RecoveryProbe probe;
 
-    private RocksStore(Path dir, LongSupplier clock, RocksEngine engine) {
+    private RocksStore(Path dir, LongSupplier clock, RocksEngine engine, ApplySequence sequence) {
         this.dir = dir;
         this.clock = clock;
         this.engine = engine;
+        this.sequence = sequence;
         this.health = new WriteHealth(clock);
         this.probe = new RecoveryProbe("storage-probe-" + dir.getFileName(), PROBE_INTERVAL, this::tryToWriteAgain,
                 () -> health.current().writable());
     }
 
     /**
-     * Opens (or creates) the store in {@code dir}. Refuses, with a message that names the directory
-     * and the cause, a directory that is unwritable, locked by another process, or corrupted.
+     * Opens (or creates) the store in {@code dir}, keeping the {@link #DEFAULT_CHANGE_RETENTION}
+     * newest changes. Refuses, with a message that names the directory and the cause, a directory
+     * that is unwritable, locked by another process, or corrupted.
      */
     public static RocksStore open(Path dir, LongSupplier clock) {
+        return open(dir, clock, DEFAULT_CHANGE_RETENTION);
+    }
+
+    /** As {@link #open(Path, LongSupplier)}, keeping the {@code changeRetention} newest changes (at least 1). */
+    public static RocksStore open(Path dir, LongSupplier clock, int changeRetention) {
+        if (changeRetention < 1) {
+            throw new IllegalArgumentException("the change log must keep at least one change, not " + changeRetention);
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -88,11 +104,18 @@ public final class RocksStore implements ReplicaStore {
         if (!Files.isWritable(dir)) {
             throw new StorageException("data directory " + dir + " is not writable");
         }
-        RocksStore store;
+        RocksEngine engine;
         try {
-            store = new RocksStore(dir, clock, new RocksEngine(dir, 0));
+            engine = new RocksEngine(dir, 0);
         } catch (RocksDBException e) {
             throw new StorageException(explain(dir, e), e);
+        }
+        RocksStore store;
+        try {
+            store = new RocksStore(dir, clock, engine, recoverSequence(engine, changeRetention));
+        } catch (RocksDBException | RuntimeException e) {
+            engine.close();
+            throw new StorageException("the change log in " + dir + " cannot be read: " + e.getMessage(), e);
         }
         try {
             store.countKeys();
@@ -101,6 +124,26 @@ public final class RocksStore implements ReplicaStore {
             throw new StorageException("data in " + dir + " cannot be read: " + e.getMessage(), e);
         }
         return store;
+    }
+
+    /**
+     * Where the change log stands: its newest and oldest changes. The mark of the last pruning
+     * covers a log whose every change was deleted (possible only after a run of failed writes),
+     * so that numbers are not handed out again.
+     */
+    private static ApplySequence recoverSequence(RocksEngine e, int retention) throws RocksDBException {
+        byte[] mark = e.db.get(e.meta, CHANGES_PRUNED_BELOW);
+        long prunedBelow = mark == null ? 0 : Codec.seq(mark);
+        try (RocksIterator it = e.db.newIterator(e.changes)) {
+            it.seekToLast();
+            long last = it.isValid() ? Codec.seq(it.key()) : 0;
+            last = Math.max(last, prunedBelow - 1);
+            // Past the pruned ones, which a seek passes in one step over their range deletion.
+            it.seek(Codec.seq(Math.max(prunedBelow, 1)));
+            long oldest = it.isValid() ? Codec.seq(it.key()) : last + 1;
+            it.status();
+            return new ApplySequence(last, oldest, retention);
+        }
     }
 
     private static String explain(Path dir, RocksDBException e) {
@@ -331,20 +374,76 @@ public final class RocksStore implements ReplicaStore {
         for (AppliedWrite w : writes) {
             delta += (w.value() != null ? 1 : 0) - (w.wasPresent() ? 1 : 0);
         }
-        GroupCommitter.Ops ops = batch -> {
-            RocksEngine e = engine;
-            for (AppliedWrite w : writes) {
-                batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+        // Each committed write is numbered in the change log, in the batch of the write itself: one
+        // more put each, no more syncs or reads.
+        ApplySequence.Claim claim = decision == Decision.COMMIT && !writes.isEmpty() ? sequence.claim(writes.size()) : null;
+        try {
+            GroupCommitter.Ops ops = batch -> {
+                RocksEngine e = engine;
+                for (int i = 0; i < writes.size(); i++) {
+                    AppliedWrite w = writes.get(i);
+                    batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+                    if (claim != null) {
+                        batch.put(e.changes, Codec.seq(claim.first() + i), Codec.change(w.key(), w.value(), w.version(), txId));
+                    }
+                }
+                prune(batch, e, claim);
+                batch.delete(e.prepared, tx);
+                batch.put(e.outcomes, tx, Codec.outcome(decision, clock.getAsLong()));
+            };
+            if (durable) {
+                durable(ops);
+            } else {
+                unsynced("write", ops);
             }
-            batch.delete(e.prepared, tx);
-            batch.put(e.outcomes, tx, Codec.outcome(decision, clock.getAsLong()));
-        };
-        if (durable) {
-            durable(ops);
-        } else {
-            unsynced("write", ops);
+        } finally {
+            if (claim != null) {
+                sequence.done(claim);
+            }
         }
         keyCount.addAndGet(delta);
+    }
+
+    /** Adds the pruning of the change log that {@code claim} asks for, with its mark, to {@code batch}. */
+    private static void prune(WriteBatch batch, RocksEngine e, ApplySequence.Claim claim) throws RocksDBException {
+        if (claim != null && claim.pruneBelow() > 0) {
+            batch.deleteRange(e.changes, Codec.seq(0), Codec.seq(claim.pruneBelow()));
+            batch.put(e.meta, CHANGES_PRUNED_BELOW, Codec.seq(claim.pruneBelow()));
+        }
+    }
+
+    @Override
+    public long lastApplySeq() {
+        return sequence.last();
+    }
+
+    @Override
+    public ChangesPage changesAfter(long afterSeq, int limit) {
+        ChangesPage.checkRequest(afterSeq, limit);
+        // Read before the iterator opens: every change numbered up to it is written, so the
+        // iterator holds it.
+        long last = sequence.last();
+        List<Change> out = new ArrayList<>();
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.changes)) {
+            long oldest = sequence.oldestRetained(last);
+            if (afterSeq + 1 < oldest) {
+                return new ChangesPage(afterSeq, List.of(), oldest, last);
+            }
+            for (it.seek(Codec.seq(afterSeq + 1)); it.isValid() && out.size() < limit; it.next()) {
+                long seq = Codec.seq(it.key());
+                if (seq > last) {
+                    break;
+                }
+                out.add(Codec.change(seq, it.value()));
+            }
+            it.status();
+            return new ChangesPage(afterSeq, out, oldest, last);
+        } catch (RocksDBException ex) {
+            throw new StorageException("the change log in " + dir + " cannot be read: " + ex.getMessage(), ex);
+        } finally {
+            release();
+        }
     }
 
     @Override

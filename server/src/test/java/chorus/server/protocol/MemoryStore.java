@@ -31,6 +31,16 @@ final class MemoryStore implements ReplicaStore {
     volatile java.util.concurrent.CountDownLatch syncGate;
     /** While set, every write fails with this message, as on a full disk; reads go on. */
     volatile String failWrites;
+    private final MemoryChangeLog changes = new MemoryChangeLog();
+    private final int changeRetention;
+
+    MemoryStore() {
+        this(DEFAULT_CHANGE_RETENTION);
+    }
+
+    MemoryStore(int changeRetention) {
+        this.changeRetention = changeRetention;
+    }
 
     private void checkWritable() {
         String failure = failWrites;
@@ -79,6 +89,11 @@ final class MemoryStore implements ReplicaStore {
             }
         }
         written++;
+        long lastChangeBefore = changes.last();
+        if (decision == Decision.COMMIT) {
+            writes.forEach(w -> changes.append(w.key(), w.value(), w.version(), txId));
+        }
+        List<Change> pruned = changes.prune(changeRetention);
         if (durable) {
             syncedWrites++;
             synced = written;
@@ -99,6 +114,7 @@ final class MemoryStore implements ReplicaStore {
                     prepared.put(txId, wasPrepared);
                 }
                 outcomes.remove(txId);
+                changes.rollBack(lastChangeBefore, pruned);
             });
         }
         for (AppliedWrite w : writes) {
@@ -106,6 +122,16 @@ final class MemoryStore implements ReplicaStore {
         }
         prepared.remove(txId);
         outcomes.put(txId, decision);
+    }
+
+    @Override
+    public synchronized long lastApplySeq() {
+        return changes.last();
+    }
+
+    @Override
+    public synchronized ChangesPage changesAfter(long afterSeq, int limit) {
+        return changes.page(afterSeq, limit);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package chorus.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
@@ -10,22 +12,44 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link ReplicaStore} does alike for a replica that copies another (snapshot pages),
- * run against each implementation: the RocksDB store, the protocol tests' memory store and the
- * simulator's store (through this module's test jar).
+ * What every {@link ReplicaStore} does alike for a replica that catches up from another (the
+ * change log, snapshot pages), run against each implementation: the RocksDB store, the protocol
+ * tests' memory store and the simulator's store (through this module's test jar).
  */
 public abstract class ReplicaStoreContract {
 
     private final List<ReplicaStore> opened = new ArrayList<>();
     private long txSequence;
 
-    /** A new, empty store. */
-    protected abstract ReplicaStore create();
+    /** A new, empty store whose change log keeps the newest {@code changeRetention} changes. */
+    protected abstract ReplicaStore create(int changeRetention);
+
+    /** The store of {@code s}'s replica after a clean restart (closed, opened again). */
+    protected abstract ReplicaStore reopen(ReplicaStore s);
+
+    /**
+     * The store of {@code s}'s replica after a power loss, which may lose what was not synced; null
+     * where the store cannot model one.
+     */
+    protected ReplicaStore crash(ReplicaStore s) {
+        return null;
+    }
 
     protected final ReplicaStore store() {
-        ReplicaStore s = create();
+        return store(ReplicaStore.DEFAULT_CHANGE_RETENTION);
+    }
+
+    protected final ReplicaStore store(int changeRetention) {
+        return opened(create(changeRetention));
+    }
+
+    private ReplicaStore opened(ReplicaStore s) {
         opened.add(s);
         return s;
+    }
+
+    private ReplicaStore restarted(ReplicaStore s) {
+        return opened(reopen(s));
     }
 
     @AfterEach
@@ -46,6 +70,97 @@ public abstract class ReplicaStoreContract {
 
     protected static AppliedWrite delete(String key, long version) {
         return new AppliedWrite(key, null, version, true);
+    }
+
+    private static Change change(long seq, String key, String value, long version, TxId tx) {
+        return new Change(seq, key, value, version, tx);
+    }
+
+    @Test
+    void aFreshStoreHasAnEmptyChangeLog() {
+        ReplicaStore s = store();
+        assertThat(s.lastApplySeq()).isZero();
+        ChangesPage page = s.changesAfter(0, 10);
+        assertThat(page.changes()).isEmpty();
+        assertThat(page.oldestRetainedSeq()).isEqualTo(1);
+        assertThat(page.truncated()).isFalse();
+        assertThat(page.reachedEnd()).isTrue();
+    }
+
+    @Test
+    void everyCommittedWriteIsNumberedInApplyOrderWithItsTransaction() {
+        ReplicaStore s = store();
+        TxId first = commit(s, put("a", "1", 1, false), put("b", "1", 1, false));
+        s.applyOutcome(new TxId(2, 1, 1), Decision.ABORT, List.of(), false);
+        TxId second = commit(s, delete("a", 2));
+
+        assertThat(s.lastApplySeq()).isEqualTo(3);
+        ChangesPage all = s.changesAfter(0, 10);
+        assertThat(all.changes()).containsExactly(
+                change(1, "a", "1", 1, first), change(2, "b", "1", 1, first), change(3, "a", null, 2, second));
+        assertThat(all.lastSeq()).isEqualTo(3);
+        assertThat(all.reachedEnd()).isTrue();
+
+        ChangesPage one = s.changesAfter(1, 1);
+        assertThat(one.changes()).extracting(Change::seq).containsExactly(2L);
+        assertThat(one.reachedEnd()).isFalse();
+        assertThat(s.changesAfter(one.nextAfterSeq(), 10).changes()).extracting(Change::seq).containsExactly(3L);
+        assertThat(s.changesAfter(3, 10).changes()).isEmpty();
+        assertThat(s.changesAfter(0, 0).changes()).isEmpty();
+        assertThatThrownBy(() -> s.changesAfter(-1, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theNumbersSurviveARestart() {
+        ReplicaStore s = store();
+        TxId tx = commit(s, put("a", "1", 1, false), put("b", "1", 1, false));
+        ReplicaStore again = restarted(s);
+        assertThat(again.lastApplySeq()).isEqualTo(2);
+        assertThat(again.changesAfter(1, 10).changes()).containsExactly(change(2, "b", "1", 1, tx));
+        commit(again, put("a", "2", 2, true));
+        assertThat(again.changesAfter(2, 10).changes()).extracting(Change::seq).containsExactly(3L);
+    }
+
+    @Test
+    void theLogKeepsTheNewestChangesAndSaysWhenAskedForOlderOnes() {
+        ReplicaStore s = store(3);
+        for (int i = 1; i <= 5; i++) {
+            commit(s, put("k" + i, "v", 1, false));
+        }
+        assertKeepsChangesThreeToFive(s);
+        assertKeepsChangesThreeToFive(restarted(s));
+    }
+
+    private static void assertKeepsChangesThreeToFive(ReplicaStore s) {
+        assertThat(s.lastApplySeq()).isEqualTo(5);
+        ChangesPage kept = s.changesAfter(2, 10);
+        assertThat(kept.truncated()).isFalse();
+        assertThat(kept.oldestRetainedSeq()).isEqualTo(3);
+        assertThat(kept.changes()).extracting(Change::seq).containsExactly(3L, 4L, 5L);
+
+        ChangesPage gap = s.changesAfter(1, 10);
+        assertThat(gap.truncated()).as("change 2 is forgotten").isTrue();
+        assertThat(gap.changes()).isEmpty();
+        assertThat(gap.reachedEnd()).isFalse();
+    }
+
+    @Test
+    void aCrashLosesAnUnsyncedChangeOnlyWithItsWrite() {
+        ReplicaStore s = store();
+        commit(s, put("synced", "1", 1, false));
+        TxId unsynced = new TxId(1, 1, 99);
+        s.applyOutcome(unsynced, Decision.COMMIT, List.of(put("unsynced", "1", 1, false)), false);
+        ReplicaStore after = crash(s);
+        assumeTrue(after != null, "this store cannot model a power loss");
+        opened(after);
+
+        List<Change> kept = after.changesAfter(0, 10).changes();
+        boolean writeKept = after.read("unsynced").present();
+        assertThat(kept).extracting(Change::key).as("the change is kept exactly when its write is")
+                .isEqualTo(writeKept ? List.of("synced", "unsynced") : List.of("synced"));
+        assertThat(after.lastApplySeq()).isEqualTo(kept.size());
+        commit(after, put("next", "1", 1, false));
+        assertThat(after.lastApplySeq()).as("numbered on from what survived").isEqualTo(kept.size() + 1);
     }
 
     @Test

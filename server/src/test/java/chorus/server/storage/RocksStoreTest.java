@@ -7,6 +7,8 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.Change;
+import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StorageException;
@@ -104,6 +106,52 @@ class RocksStoreTest {
     }
 
     @Test
+    void prunedChangesAreDeletedNotOnlyHidden() {
+        try (RocksStore s = RocksStore.open(dir.resolve("db"), System::currentTimeMillis, 2)) {
+            for (int i = 1; i <= 10; i++) {
+                s.applyOutcome(new TxId(1, 1, i), Decision.COMMIT, List.of(new AppliedWrite("k" + i, "v", 1, false)), false);
+            }
+        }
+        // Opened to keep more than it did: only what is still stored can come back.
+        try (RocksStore s = RocksStore.open(dir.resolve("db"), System::currentTimeMillis, 100)) {
+            assertThat(s.lastApplySeq()).isEqualTo(10);
+            ChangesPage page = s.changesAfter(0, 100);
+            assertThat(page.truncated()).isTrue();
+            assertThat(page.oldestRetainedSeq()).isBetween(2L, 9L);
+            assertThat(s.changesAfter(page.oldestRetainedSeq() - 1, 100).changes()).extracting(Change::seq)
+                    .startsWith(page.oldestRetainedSeq()).endsWith(10L).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void concurrentAppliesAreNumberedWithoutGapsAndAReaderNeverSkipsOne() throws Exception {
+        int writes = 400;
+        try (RocksStore s = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < writes; i++) {
+                int n = i;
+                fs.add(pool.submit(() -> s.applyOutcome(new TxId(1, 1, n + 1), Decision.COMMIT,
+                        List.of(new AppliedWrite("k" + n, "v" + n, 1, false)), n % 2 == 0)));
+            }
+            // Pages read while the writes go on: each starts right after the last one read.
+            long position = 0;
+            while (position < writes) {
+                for (Change c : s.changesAfter(position, 50).changes()) {
+                    assertThat(c.seq()).isEqualTo(position + 1);
+                    assertThat(c.key()).isEqualTo("k" + (c.txId().sequence() - 1));
+                    position = c.seq();
+                }
+            }
+            for (Future<?> f : fs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(s.lastApplySeq()).isEqualTo(writes);
+        }
+    }
+
+    @Test
     void concurrentDurableWritesShareSyncs() throws Exception {
         try (RocksStore s = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -174,6 +222,9 @@ class RocksStoreTest {
         try (RocksStore s = open()) {
             assertThat(s.read("a")).isEqualTo(new StoredValue("v", 3));
             assertThat(s.keyCount()).isEqualTo(1);
+            assertThat(s.lastApplySeq()).isZero();
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("a", "w", 4, true)), true);
+            assertThat(s.changesAfter(0, 10).changes()).extracting(Change::seq).containsExactly(1L);
         }
         try (Options options = new Options()) {
             assertThat(RocksDB.listColumnFamilies(options, db.toString()))
