@@ -17,6 +17,7 @@ import chorus.server.protocol.Timer;
 import chorus.server.storage.WriteHealth;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,6 +158,34 @@ final class SimStore implements ReplicaStore {
             img.prepared.remove(txId);
             img.outcomes.put(txId, new SimDisk.Outcome(decision, at));
         }, durable);
+    }
+
+    @Override
+    public int install(List<StoredEntry> entries, boolean durable) {
+        // Chosen against the live image; the batch then writes them unconditionally, which on the
+        // synced image, replaying the same batches in the same order, chooses alike.
+        Map<String, StoredValue> data = live().data;
+        // The version each key will have, for a key that comes twice.
+        Map<String, Long> chosen = new HashMap<>();
+        List<StoredEntry> newer = new ArrayList<>();
+        for (StoredEntry e : entries) {
+            long stored = chosen.getOrDefault(e.key(), data.getOrDefault(e.key(), StoredValue.ABSENT).version());
+            if (e.version() > stored) {
+                newer.add(e);
+                chosen.put(e.key(), e.version());
+            }
+        }
+        if (newer.isEmpty()) {
+            return 0;
+        }
+        write("install of " + newer.size() + " entries", img -> {
+            for (StoredEntry e : newer) {
+                img.data.put(e.key(), new StoredValue(e.value(), e.version()));
+                img.changes.append(e.key(), e.value(), e.version(), null);
+            }
+            img.changes.prune(changeRetention);
+        }, durable);
+        return newer.size();
     }
 
     @Override

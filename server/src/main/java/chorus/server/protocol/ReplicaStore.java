@@ -66,6 +66,20 @@ public interface ReplicaStore extends AutoCloseable {
      */
     ChangesPage changesAfter(long afterSeq, int limit);
 
+    /**
+     * Writes each of {@code entries}, copied from another replica, whose version is higher than
+     * the one stored here for its key (0 for a key never written), tombstones included; skips the
+     * rest, since a key's versions only grow and a copy overlaps the changes that follow it.
+     * Returns how many it wrote. Atomic: one batch, which no apply interleaves with. Durable when
+     * {@code durable}. Each entry written is logged as a change with no transaction, under this
+     * replica's next apply sequence numbers (numbers are per replica, and this replica's watchers
+     * must see what the copy brought).
+     *
+     * <p>An apply trusts the state its prepare read ({@link AppliedWrite#wasPresent}) and writes
+     * without comparing versions: the caller installs no key that a transaction holds prepared here.
+     */
+    int install(List<StoredEntry> entries, boolean durable);
+
     /** Position of the latest write in this store's write order (see {@link #syncedThrough}). */
     long writtenThrough();
 

@@ -20,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -61,7 +63,10 @@ public final class RocksStore implements ReplicaStore {
 
     private final Path dir;
     private final LongSupplier clock;
-    /** Operations hold it shared; a reopen exclusively, so that nobody uses a closed database. */
+    /**
+     * Operations hold it shared; a reopen exclusively, so that nobody uses a closed database, and
+     * an install, so that no apply writes between its reads of the stored versions and its batch.
+     */
     private final ReentrantReadWriteLock engineLock = new ReentrantReadWriteLock();
     /** Null only after a reopen failed, or once closed. */
     private RocksEngine engine;
@@ -185,11 +190,25 @@ public final class RocksStore implements ReplicaStore {
         engineLock.readLock().lock();
         if (engine == null) {
             engineLock.readLock().unlock();
-            throw new StorageException(closed ? "storage in " + dir + " is closed"
-                    : "storage in " + dir + " could not be reopened after writes failed (" + health.current().note()
-                    + "); trying again every " + PROBE_INTERVAL.toMillis() + " ms");
+            throw unavailable();
         }
         return engine;
+    }
+
+    /** As {@link #acquire}, with the lock held exclusively; the caller unlocks the write lock in a finally. */
+    private RocksEngine acquireExclusive() {
+        engineLock.writeLock().lock();
+        if (engine == null) {
+            engineLock.writeLock().unlock();
+            throw unavailable();
+        }
+        return engine;
+    }
+
+    private StorageException unavailable() {
+        return new StorageException(closed ? "storage in " + dir + " is closed"
+                : "storage in " + dir + " could not be reopened after writes failed (" + health.current().note()
+                + "); trying again every " + PROBE_INTERVAL.toMillis() + " ms");
     }
 
     private void release() {
@@ -444,6 +463,56 @@ public final class RocksStore implements ReplicaStore {
         } finally {
             release();
         }
+    }
+
+    @Override
+    public int install(List<StoredEntry> entries, boolean durable) {
+        List<StoredEntry> newer = new ArrayList<>();
+        RocksEngine e = acquireExclusive();
+        try {
+            long delta = 0;
+            // Each key's state as of the entries before, for a key that comes twice.
+            Map<String, StoredValue> stored = new HashMap<>();
+            for (StoredEntry entry : entries) {
+                StoredValue was = stored.get(entry.key());
+                if (was == null) {
+                    was = Codec.value(e.db.get(e.data, Codec.key(entry.key())));
+                }
+                if (entry.version() > was.version()) {
+                    newer.add(entry);
+                    delta += (entry.present() ? 1 : 0) - (was.present() ? 1 : 0);
+                    was = new StoredValue(entry.value(), entry.version());
+                }
+                stored.put(entry.key(), was);
+            }
+            if (newer.isEmpty()) {
+                return 0;
+            }
+            ApplySequence.Claim claim = sequence.claim(newer.size());
+            try {
+                unsynced("install", batch -> {
+                    for (int i = 0; i < newer.size(); i++) {
+                        StoredEntry w = newer.get(i);
+                        batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+                        batch.put(e.changes, Codec.seq(claim.first() + i), Codec.change(w.key(), w.value(), w.version(), null));
+                    }
+                    prune(batch, e, claim);
+                });
+            } finally {
+                sequence.done(claim);
+            }
+            keyCount.addAndGet(delta);
+        } catch (RocksDBException ex) {
+            throw new StorageException("read of a key to install failed: " + ex.getMessage(), ex);
+        } finally {
+            engineLock.writeLock().unlock();
+        }
+        // Synced after the exclusive lock is let go: nobody waits for this sync but the caller, and
+        // it may share a group commit with the applies that went on meanwhile.
+        if (durable) {
+            sync();
+        }
+        return newer.size();
     }
 
     @Override

@@ -125,6 +125,44 @@ final class MemoryStore implements ReplicaStore {
     }
 
     @Override
+    public synchronized int install(List<StoredEntry> entries, boolean durable) {
+        checkWritable();
+        Map<String, StoredValue> before = new java.util.HashMap<>();
+        long lastChangeBefore = changes.last();
+        int count = 0;
+        for (StoredEntry e : entries) {
+            if (e.version() > data.getOrDefault(e.key(), StoredValue.ABSENT).version()) {
+                before.putIfAbsent(e.key(), data.get(e.key()));
+                data.put(e.key(), new StoredValue(e.value(), e.version()));
+                changes.append(e.key(), e.value(), e.version(), null);
+                count++;
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        List<Change> pruned = changes.prune(changeRetention);
+        written++;
+        if (durable) {
+            syncedWrites++;
+            synced = written;
+            unsyncedUndo.clear();
+        } else {
+            unsyncedUndo.add(() -> {
+                before.forEach((k, v) -> {
+                    if (v == null) {
+                        data.remove(k);
+                    } else {
+                        data.put(k, v);
+                    }
+                });
+                changes.rollBack(lastChangeBefore, pruned);
+            });
+        }
+        return count;
+    }
+
+    @Override
     public synchronized long lastApplySeq() {
         return changes.last();
     }

@@ -164,6 +164,76 @@ public abstract class ReplicaStoreContract {
     }
 
     @Test
+    void anInstallWritesOnlyHigherVersionsAndKeepsTheKeyCount() {
+        ReplicaStore s = store();
+        commit(s, put("a", "1", 2, false), put("b", "1", 1, false));
+        commit(s, delete("b", 2));
+        assertThat(s.keyCount()).isEqualTo(1);
+
+        int written = s.install(List.of(
+                new StoredEntry("a", "older", 1), new StoredEntry("a", "same version", 2),
+                new StoredEntry("b", "back", 3),    // a tombstone overwritten: one key more
+                new StoredEntry("c", null, 4),      // a delete of a key never seen here: a tombstone, no key
+                new StoredEntry("d", "new", 1)), true);
+
+        assertThat(written).isEqualTo(3);
+        assertThat(s.read("a")).isEqualTo(new StoredValue("1", 2));
+        assertThat(s.read("b")).isEqualTo(new StoredValue("back", 3));
+        assertThat(s.read("c")).isEqualTo(new StoredValue(null, 4));
+        assertThat(s.read("d")).isEqualTo(new StoredValue("new", 1));
+        assertThat(s.keyCount()).isEqualTo(3);
+
+        assertThat(s.install(List.of(new StoredEntry("a", null, 5)), false)).isOne();
+        assertThat(s.keyCount()).as("a present key deleted by the copy").isEqualTo(2);
+        assertThat(s.install(List.of(new StoredEntry("a", null, 5), new StoredEntry("d", "new", 1)), true)).isZero();
+        assertThat(s.keyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyTwiceInOneInstallKeepsItsHighestVersion() {
+        ReplicaStore s = store();
+        assertThat(s.install(List.of(new StoredEntry("k", "2", 2), new StoredEntry("k", "1", 1), new StoredEntry("k", "3", 3)), true))
+                .isEqualTo(2);
+        assertThat(s.read("k")).isEqualTo(new StoredValue("3", 3));
+        assertThat(s.keyCount()).isOne();
+    }
+
+    @Test
+    void installedEntriesAreLoggedUnderTheNextNumbersWithoutATransaction() {
+        ReplicaStore s = store();
+        TxId tx = commit(s, put("a", "1", 1, false));
+        s.install(List.of(new StoredEntry("a", "stale", 1), new StoredEntry("x", "1", 7), new StoredEntry("y", null, 2)), true);
+
+        assertThat(s.lastApplySeq()).isEqualTo(3);
+        assertThat(s.changesAfter(0, 10).changes()).containsExactly(
+                change(1, "a", "1", 1, tx), change(2, "x", "1", 7, null), change(3, "y", null, 2, null));
+        assertThat(s.changesAfter(1, 10).changes()).allMatch(Change::installed);
+
+        ReplicaStore again = restarted(s);
+        assertThat(again.read("x")).isEqualTo(new StoredValue("1", 7));
+        assertThat(again.keyCount()).isEqualTo(2);
+        assertThat(again.changesAfter(2, 10).changes()).containsExactly(change(3, "y", null, 2, null));
+        commit(again, put("x", "2", 8, true));
+        assertThat(again.lastApplySeq()).isEqualTo(4);
+    }
+
+    @Test
+    void aCrashLosesAnUnsyncedInstallWholeWithItsChanges() {
+        ReplicaStore s = store();
+        commit(s, put("synced", "1", 1, false));
+        s.install(List.of(new StoredEntry("u1", "1", 3), new StoredEntry("u2", null, 3)), false);
+        ReplicaStore after = crash(s);
+        assumeTrue(after != null, "this store cannot model a power loss");
+        opened(after);
+
+        boolean kept = after.read("u1").present();
+        assertThat(after.read("u2").version()).isEqualTo(kept ? 3 : 0);
+        assertThat(after.changesAfter(0, 10).changes()).extracting(Change::key)
+                .isEqualTo(kept ? List.of("synced", "u1", "u2") : List.of("synced"));
+        assertThat(after.keyCount()).isEqualTo(kept ? 2 : 1);
+    }
+
+    @Test
     void snapshotPagesHoldTombstonesWithTheirVersionsInKeyOrder() {
         ReplicaStore s = store();
         commit(s, put("b", "1", 1, false), put("a", "1", 1, false), put("c", "1", 1, false));

@@ -12,6 +12,7 @@ import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StorageException;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.StoredValue;
 import chorus.server.protocol.TxAge;
 import java.io.IOException;
@@ -148,6 +149,32 @@ class RocksStoreTest {
             }
             pool.shutdown();
             assertThat(s.lastApplySeq()).isEqualTo(writes);
+        }
+    }
+
+    @Test
+    void theKeyCountAfterInstallsAlongsideAppliesAgreesWithAReopen() throws Exception {
+        try (RocksStore s = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<?> applies = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    s.applyOutcome(new TxId(1, 1, i + 1), Decision.COMMIT, List.of(new AppliedWrite("applied" + i, "v", 1, false)), i % 10 == 0);
+                }
+            });
+            Future<?> installs = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    s.install(List.of(new StoredEntry("copied" + i, i % 3 == 0 ? null : "v", 2)), i % 10 == 0);
+                }
+            });
+            applies.get(30, TimeUnit.SECONDS);
+            installs.get(30, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(s.lastApplySeq()).isEqualTo(400);
+            assertThat(s.keyCount()).isEqualTo(200 + 133);
+        }
+        try (RocksStore s = open()) {
+            assertThat(s.keyCount()).isEqualTo(200 + 133);
+            assertThat(s.changesAfter(0, 1000).changes()).hasSize(400);
         }
     }
 
