@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A replica's data and protocol records in one RocksDB database, one column family each, so that
- * a commit's data writes, the removal of its prepare and the memory of its outcome are a single
- * atomic batch. Durable writes go through a {@link GroupCommitter}.
+ * a commit's data writes, their entries in the change log, the removal of its prepare and the
+ * memory of its outcome are a single atomic batch. Durable writes go through a {@link GroupCommitter}.
  *
  * <p>A write that fails (a full disk) turns the store's {@link #health()} to failing and starts a
  * {@link RecoveryProbe}: once a small synced write succeeds again, by RocksDB's own recovery or

@@ -234,6 +234,30 @@ public abstract class ReplicaStoreContract {
     }
 
     @Test
+    void aStoreCopiedInPagesWhileCommitsGoOnAndCaughtUpFromTheChangesEqualsItsSource() {
+        ReplicaStore source = store();
+        commit(source, put("a", "1", 1, false), put("b", "1", 1, false), put("c", "1", 1, false), put("z", "1", 1, false));
+        commit(source, put("b", "2", 2, true), delete("z", 2));
+        // Missed the second commit; holds a key of a commit that the source has not applied yet.
+        ReplicaStore learner = store();
+        commit(learner, put("b", "1", 1, false), put("z", "1", 1, false), put("y", "1", 1, false));
+
+        long from = source.lastApplySeq();
+        List<StoredEntry> first = source.snapshotPage("", 2);
+        learner.install(first, false);
+        // Meanwhile: a key the copy passed changes, one it has not reached goes, one is new.
+        commit(source, put("a", "2", 2, true), delete("c", 2), put("d", "1", 1, false));
+        learner.install(source.snapshotPage(first.get(first.size() - 1).key(), 100), false);
+        ChangesPage missed = source.changesAfter(from, 100);
+        assertThat(missed.truncated()).isFalse();
+        learner.install(missed.changes().stream().map(Change::entry).toList(), true);
+
+        assertThat(learner.snapshotPage("", 100)).as("all but the key that no copy mentions")
+                .filteredOn(e -> !e.key().equals("y")).isEqualTo(source.snapshotPage("", 100));
+        assertThat(learner.keyCount()).isEqualTo(source.keyCount() + 1);
+    }
+
+    @Test
     void snapshotPagesHoldTombstonesWithTheirVersionsInKeyOrder() {
         ReplicaStore s = store();
         commit(s, put("b", "1", 1, false), put("a", "1", 1, false), put("c", "1", 1, false));
