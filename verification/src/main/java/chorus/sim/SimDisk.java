@@ -3,6 +3,7 @@ package chorus.sim;
 import chorus.api.model.Decision;
 import chorus.api.model.TxId;
 import chorus.server.protocol.CommitRecord;
+import chorus.server.protocol.MemoryChangeLog;
 import chorus.server.protocol.StorageException;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StoredValue;
@@ -25,9 +26,14 @@ import java.util.function.Consumer;
  */
 final class SimDisk {
 
-    /** What the disk holds: the data, the protocol's records, and the incarnation counter. */
+    /**
+     * What the disk holds: the data, the change log, the protocol's records, and the incarnation
+     * counter. The change log is numbered by the batches themselves, so the synced image, replaying
+     * them, numbers them alike, and a crash loses a change exactly when it loses its write.
+     */
     static final class Image {
         final TreeMap<String, StoredValue> data = new TreeMap<>();
+        MemoryChangeLog changes = new MemoryChangeLog();
         final TreeMap<TxId, PreparedRecord> prepared = new TreeMap<>();
         final TreeMap<TxId, CommitRecord> commits = new TreeMap<>();
         final LinkedHashMap<TxId, Outcome> outcomes = new LinkedHashMap<>();
@@ -38,6 +44,7 @@ final class SimDisk {
         Image copy() {
             Image c = new Image();
             c.data.putAll(data);
+            c.changes = changes.copy();
             c.prepared.putAll(prepared);
             c.commits.putAll(commits);
             c.outcomes.putAll(outcomes);

@@ -4,17 +4,20 @@ import chorus.api.model.Decision;
 import chorus.api.model.KeyEntry;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
 import chorus.server.protocol.Scheduler;
 import chorus.server.protocol.StorageException;
 import chorus.server.protocol.StorageHealth;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.StoredValue;
 import chorus.server.protocol.Timer;
 import chorus.server.storage.WriteHealth;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +39,7 @@ final class SimStore implements ReplicaStore {
     private final Host host;
     private final LongSupplier millis;
     private final boolean syncPrepares;
+    private final int changeRetention;
     private final Scheduler scheduler;
     private final WriteHealth health;
     /** The probe's timer, made at the first failed write (a timer is a simulated thread). */
@@ -46,6 +50,11 @@ final class SimStore implements ReplicaStore {
 
     /** @param syncPrepares false only to put back a bug (see {@link Bugs#YES_BEFORE_SYNC}) */
     SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares) {
+        this(disk, host, scheduler, syncPrepares, DEFAULT_CHANGE_RETENTION);
+    }
+
+    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares, int changeRetention) {
+        this.changeRetention = changeRetention;
         this.disk = disk;
         this.host = host;
         this.scheduler = scheduler;
@@ -152,10 +161,52 @@ final class SimStore implements ReplicaStore {
         write(decision + " of " + txId, img -> {
             for (AppliedWrite w : writes) {
                 img.data.put(w.key(), new StoredValue(w.value(), w.version()));
+                if (decision == Decision.COMMIT) {
+                    img.changes.append(w.key(), w.value(), w.version(), txId);
+                }
             }
+            img.changes.prune(changeRetention);
             img.prepared.remove(txId);
             img.outcomes.put(txId, new SimDisk.Outcome(decision, at));
         }, durable);
+    }
+
+    @Override
+    public int install(List<StoredEntry> entries, boolean durable) {
+        // Chosen against the live image; the batch then writes them unconditionally, which on the
+        // synced image, replaying the same batches in the same order, chooses alike.
+        Map<String, StoredValue> data = live().data;
+        // The version each key will have, for a key that comes twice.
+        Map<String, Long> chosen = new HashMap<>();
+        List<StoredEntry> newer = new ArrayList<>();
+        for (StoredEntry e : entries) {
+            long stored = chosen.getOrDefault(e.key(), data.getOrDefault(e.key(), StoredValue.ABSENT).version());
+            if (e.version() > stored) {
+                newer.add(e);
+                chosen.put(e.key(), e.version());
+            }
+        }
+        if (newer.isEmpty()) {
+            return 0;
+        }
+        write("install of " + newer.size() + " entries", img -> {
+            for (StoredEntry e : newer) {
+                img.data.put(e.key(), new StoredValue(e.value(), e.version()));
+                img.changes.append(e.key(), e.value(), e.version(), null);
+            }
+            img.changes.prune(changeRetention);
+        }, durable);
+        return newer.size();
+    }
+
+    @Override
+    public long lastApplySeq() {
+        return live().changes.last();
+    }
+
+    @Override
+    public ChangesPage changesAfter(long afterSeq, int limit) {
+        return live().changes.page(afterSeq, limit);
     }
 
     @Override
@@ -226,6 +277,12 @@ final class SimStore implements ReplicaStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) {
+        return live().data.tailMap(afterKey, false).entrySet().stream().limit(limit)
+                .map(e -> new StoredEntry(e.getKey(), e.getValue().value(), e.getValue().version())).toList();
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.util.function.Consumer;
  */
 public interface ReplicaStore extends AutoCloseable {
 
+    /** How many of the newest changes a store's change log keeps unless told otherwise (see {@link #changesAfter}). */
+    int DEFAULT_CHANGE_RETENTION = 100_000;
+
     /** Durably increments and returns this replica's incarnation (1 on a fresh store). */
     long nextIncarnation();
 
@@ -37,12 +40,54 @@ public interface ReplicaStore extends AutoCloseable {
 
     /**
      * Atomically applies the writes of a decided transaction, drops its prepared record and
-     * remembers its outcome for peers that ask. Durable when {@code durable} (commits); an abort
+     * remembers its outcome for peers that ask; a commit's writes are numbered in the change log
+     * in the same batch ({@link #lastApplySeq}). Durable when {@code durable} (commits); an abort
      * need not be, since a lost abort leaves a prepared record whose resolution ends in abort again.
      * Nor need a coordinator's own COMMIT: its COMMIT record, synced before, is forgotten only by a
      * later write, so a crash that lost the apply still finds the record and re-delivers it.
      */
     void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable);
+
+    /**
+     * The apply sequence number of the newest change in this replica's change log, 0 for none.
+     * Every committed write that {@link #applyOutcome} applies gets the next number, in the atomic
+     * batch of the write itself, so that a change is logged exactly when it is applied: a replica
+     * that missed a few commits can catch up from the changes after its position instead of
+     * copying everything, and watches can follow the log. Numbers are this replica's own (no other
+     * replica's match them) and only grow, across restarts too. A write that failed leaves its
+     * numbers unused. A number is reported only once every smaller one is written or failed, so a
+     * caller that pages on from it misses nothing.
+     *
+     * <p>Like the write it logs, a change that was not yet synced can be lost in a crash, and its
+     * number is then given to a later change. A caller that read such a change from this replica
+     * before it crashed cannot trust its position afterwards, beyond what it knows was synced.
+     */
+    long lastApplySeq();
+
+    /**
+     * The changes numbered after {@code afterSeq}, oldest first, at most {@code limit}, none newer
+     * than the page's {@link ChangesPage#lastSeq}. The log keeps only the newest changes (a number
+     * given when the store is made, {@link #DEFAULT_CHANGE_RETENTION} unless told otherwise); if
+     * those right after {@code afterSeq} are gone, the page holds none and says it is
+     * {@link ChangesPage#truncated() truncated}: the caller must copy a snapshot instead
+     * ({@link #snapshotPage}). A page may end inside a transaction; the changes of one transaction
+     * have consecutive numbers and its id.
+     */
+    ChangesPage changesAfter(long afterSeq, int limit);
+
+    /**
+     * Writes each of {@code entries}, copied from another replica, whose version is higher than
+     * the one stored here for its key (0 for a key never written), tombstones included; skips the
+     * rest, since a key's versions only grow and a copy overlaps the changes that follow it.
+     * Returns how many it wrote. Atomic: one batch, which no apply interleaves with. Durable when
+     * {@code durable}. Each entry written is logged as a change with no transaction, under this
+     * replica's next apply sequence numbers (numbers are per replica, and this replica's watchers
+     * must see what the copy brought).
+     *
+     * <p>An apply trusts the state its prepare read ({@link AppliedWrite#wasPresent}) and writes
+     * without comparing versions: the caller installs no key that a transaction holds prepared here.
+     */
+    int install(List<StoredEntry> entries, boolean durable);
 
     /** Position of the latest write in this store's write order (see {@link #syncedThrough}). */
     long writtenThrough();
@@ -74,6 +119,17 @@ public interface ReplicaStore extends AutoCloseable {
 
     /** Committed, present keys in order after {@code afterKey}, at most {@code limit}. */
     List<KeyEntry> scan(String afterKey, int limit);
+
+    /**
+     * Every stored key after {@code afterKey} ({@code ""}: from the first) in key order, at most
+     * {@code limit}, tombstones included as entries with a null value and the version of the
+     * delete: a replica that copies this one must learn of deletes too, or a value it held from
+     * before would outlive them. Each page is one point in time; a run of pages is not, so a
+     * caller that copies the whole store notes {@link #lastApplySeq()} before the first page and
+     * then applies the changes after it too, where they overlap the pages harmlessly (a higher
+     * version wins).
+     */
+    List<StoredEntry> snapshotPage(String afterKey, int limit);
 
     long keyCount();
 

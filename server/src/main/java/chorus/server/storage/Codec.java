@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.model.View;
+import chorus.server.protocol.Change;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StoredValue;
@@ -31,6 +32,9 @@ final class Codec {
     private static final byte RECORD_FORMAT = 2;
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
+    /** Flags of a change: it holds a value (else it is a delete); a transaction made it (else an install). */
+    private static final byte CHANGE_PRESENT = 1;
+    private static final byte CHANGE_OF_TX = 2;
 
     private Codec() {
     }
@@ -68,6 +72,41 @@ final class Codec {
         boolean present = buf.get() == 1;
         String value = present ? new String(b, 10, b.length - 10, StandardCharsets.UTF_8) : null;
         return new StoredValue(value, version);
+    }
+
+    /** Big-endian, so that RocksDB's byte order is the number order (numbers are never negative). */
+    static byte[] seq(long seq) {
+        return ByteBuffer.allocate(8).putLong(seq).array();
+    }
+
+    static long seq(byte[] b) {
+        return ByteBuffer.wrap(b).getLong();
+    }
+
+    /** A change: format, flags (value present, made by a transaction), version, [tx id], key length, key, value. */
+    static byte[] change(String key, String value, long version, TxId txId) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
+        byte flags = (byte) ((value != null ? CHANGE_PRESENT : 0) | (txId != null ? CHANGE_OF_TX : 0));
+        ByteBuffer buf = ByteBuffer.allocate(14 + (txId != null ? 20 : 0) + k.length + v.length)
+                .put(FORMAT).put(flags).putLong(version);
+        if (txId != null) {
+            buf.put(txId(txId));
+        }
+        return buf.putInt(k.length).put(k).put(v).array();
+    }
+
+    static Change change(long seq, byte[] b) {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        checkFormat(buf.get(), "change");
+        byte flags = buf.get();
+        long version = buf.getLong();
+        TxId tx = (flags & CHANGE_OF_TX) != 0 ? new TxId(buf.getInt(), buf.getLong(), buf.getLong()) : null;
+        int keyLength = buf.getInt();
+        String key = new String(b, buf.position(), keyLength, StandardCharsets.UTF_8);
+        int valueAt = buf.position() + keyLength;
+        String value = (flags & CHANGE_PRESENT) != 0 ? new String(b, valueAt, b.length - valueAt, StandardCharsets.UTF_8) : null;
+        return new Change(seq, key, value, version, tx);
     }
 
     static byte[] outcome(Decision d, long atMillis) {

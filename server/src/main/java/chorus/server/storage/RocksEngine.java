@@ -48,11 +48,17 @@ final class RocksEngine implements AutoCloseable {
     final ColumnFamilyHandle commits;
     final ColumnFamilyHandle outcomes;
     final ColumnFamilyHandle meta;
+    /**
+     * The change log: apply sequence number (8 bytes, big-endian) to one applied write. Opening a
+     * data directory written before the log existed creates it (create-missing-column-families).
+     */
+    final ColumnFamilyHandle changes;
     final WriteOptions unsynced = new WriteOptions();
     final GroupCommitter committer;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions dataOptions;
     private final ColumnFamilyOptions recordOptions;
+    private final ColumnFamilyOptions changeOptions;
     private final LRUCache cache;
     private final BloomFilter filter = new BloomFilter(10);
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -75,6 +81,11 @@ final class RocksEngine implements AutoCloseable {
                 .setMemtableWholeKeyFiltering(true)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
         this.recordOptions = new ColumnFamilyOptions(dataOptions).setWriteBufferSize(RECORD_WRITE_BUFFER_BYTES);
+        // Read only by seeking to a sequence number, never looked up by key: no filters, whose
+        // memory and inserts would buy nothing.
+        this.changeOptions = new ColumnFamilyOptions()
+                .setWriteBufferSize(RECORD_WRITE_BUFFER_BYTES)
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
         this.statistics = new Statistics();
         this.statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
         this.dbOptions = new DBOptions()
@@ -92,7 +103,8 @@ final class RocksEngine implements AutoCloseable {
                 new ColumnFamilyDescriptor(bytes("prepared"), recordOptions),
                 new ColumnFamilyDescriptor(bytes("commits"), recordOptions),
                 new ColumnFamilyDescriptor(bytes("outcomes"), recordOptions),
-                new ColumnFamilyDescriptor(bytes("meta"), recordOptions));
+                new ColumnFamilyDescriptor(bytes("meta"), recordOptions),
+                new ColumnFamilyDescriptor(bytes("changes"), changeOptions));
         try {
             this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         } catch (RocksDBException e) {
@@ -104,6 +116,7 @@ final class RocksEngine implements AutoCloseable {
         this.commits = handles.get(3);
         this.outcomes = handles.get(4);
         this.meta = handles.get(5);
+        this.changes = handles.get(6);
         this.committer = new GroupCommitter(db, statistics, syncedFrom);
     }
 
@@ -120,6 +133,7 @@ final class RocksEngine implements AutoCloseable {
         dbOptions.close();
         dataOptions.close();
         recordOptions.close();
+        changeOptions.close();
         cache.close();
         filter.close();
         statistics.close();

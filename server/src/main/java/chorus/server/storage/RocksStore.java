@@ -4,11 +4,14 @@ import chorus.api.model.Decision;
 import chorus.api.model.KeyEntry;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.Change;
+import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.ReplicaStore;
 import chorus.server.protocol.StorageException;
 import chorus.server.protocol.StorageHealth;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.StoredValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -32,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A replica's data and protocol records in one RocksDB database, one column family each, so that
- * a commit's data writes, the removal of its prepare and the memory of its outcome are a single
- * atomic batch. Durable writes go through a {@link GroupCommitter}.
+ * a commit's data writes, their entries in the change log, the removal of its prepare and the
+ * memory of its outcome are a single atomic batch. Durable writes go through a {@link GroupCommitter}.
  *
  * <p>A write that fails (a full disk) turns the store's {@link #health()} to failing and starts a
  * {@link RecoveryProbe}: once a small synced write succeeds again, by RocksDB's own recovery or
@@ -46,6 +51,8 @@ public final class RocksStore implements ReplicaStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStore.class);
     private static final byte[] INCARNATION = "incarnation".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PROBE = "write-probe".getBytes(StandardCharsets.UTF_8);
+    /** Below which number the change log was last pruned (in the pruning's batch). */
+    private static final byte[] CHANGES_PRUNED_BELOW = "changes-pruned-below".getBytes(StandardCharsets.UTF_8);
     /** How often a store whose writes failed tries again. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     /**
@@ -56,29 +63,44 @@ public final class RocksStore implements ReplicaStore {
 
     private final Path dir;
     private final LongSupplier clock;
-    /** Operations hold it shared; a reopen exclusively, so that nobody uses a closed database. */
+    /**
+     * Operations hold it shared; a reopen exclusively, so that nobody uses a closed database, and
+     * an install, so that no apply writes between its reads of the stored versions and its batch.
+     */
     private final ReentrantReadWriteLock engineLock = new ReentrantReadWriteLock();
     /** Null only after a reopen failed, or once closed. */
     private RocksEngine engine;
     private boolean closed;
     private final AtomicLong keyCount = new AtomicLong();
+    /** Numbers of the change log; lives across reopens of the engine, as the log does. */
+    private final ApplySequence sequence;
     private final WriteHealth health;
     private final RecoveryProbe probe;
 
-    private RocksStore(Path dir, LongSupplier clock, RocksEngine engine) {
+    private RocksStore(Path dir, LongSupplier clock, RocksEngine engine, ApplySequence sequence) {
         this.dir = dir;
         this.clock = clock;
         this.engine = engine;
+        this.sequence = sequence;
         this.health = new WriteHealth(clock);
         this.probe = new RecoveryProbe("storage-probe-" + dir.getFileName(), PROBE_INTERVAL, this::tryToWriteAgain,
                 () -> health.current().writable());
     }
 
     /**
-     * Opens (or creates) the store in {@code dir}. Refuses, with a message that names the directory
-     * and the cause, a directory that is unwritable, locked by another process, or corrupted.
+     * Opens (or creates) the store in {@code dir}, keeping the {@link #DEFAULT_CHANGE_RETENTION}
+     * newest changes. Refuses, with a message that names the directory and the cause, a directory
+     * that is unwritable, locked by another process, or corrupted.
      */
     public static RocksStore open(Path dir, LongSupplier clock) {
+        return open(dir, clock, DEFAULT_CHANGE_RETENTION);
+    }
+
+    /** As {@link #open(Path, LongSupplier)}, keeping the {@code changeRetention} newest changes (at least 1). */
+    public static RocksStore open(Path dir, LongSupplier clock, int changeRetention) {
+        if (changeRetention < 1) {
+            throw new IllegalArgumentException("the change log must keep at least one change, not " + changeRetention);
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -87,11 +109,18 @@ public final class RocksStore implements ReplicaStore {
         if (!Files.isWritable(dir)) {
             throw new StorageException("data directory " + dir + " is not writable");
         }
-        RocksStore store;
+        RocksEngine engine;
         try {
-            store = new RocksStore(dir, clock, new RocksEngine(dir, 0));
+            engine = new RocksEngine(dir, 0);
         } catch (RocksDBException e) {
             throw new StorageException(explain(dir, e), e);
+        }
+        RocksStore store;
+        try {
+            store = new RocksStore(dir, clock, engine, recoverSequence(engine, changeRetention));
+        } catch (RocksDBException | RuntimeException e) {
+            engine.close();
+            throw new StorageException("the change log in " + dir + " cannot be read: " + e.getMessage(), e);
         }
         try {
             store.countKeys();
@@ -100,6 +129,26 @@ public final class RocksStore implements ReplicaStore {
             throw new StorageException("data in " + dir + " cannot be read: " + e.getMessage(), e);
         }
         return store;
+    }
+
+    /**
+     * Where the change log stands: its newest and oldest changes. The mark of the last pruning
+     * covers a log whose every change was deleted (possible only after a run of failed writes),
+     * so that numbers are not handed out again.
+     */
+    private static ApplySequence recoverSequence(RocksEngine e, int retention) throws RocksDBException {
+        byte[] mark = e.db.get(e.meta, CHANGES_PRUNED_BELOW);
+        long prunedBelow = mark == null ? 0 : Codec.seq(mark);
+        try (RocksIterator it = e.db.newIterator(e.changes)) {
+            it.seekToLast();
+            long last = it.isValid() ? Codec.seq(it.key()) : 0;
+            last = Math.max(last, prunedBelow - 1);
+            // Past the pruned ones, which a seek passes in one step over their range deletion.
+            it.seek(Codec.seq(Math.max(prunedBelow, 1)));
+            long oldest = it.isValid() ? Codec.seq(it.key()) : last + 1;
+            it.status();
+            return new ApplySequence(last, oldest, retention);
+        }
     }
 
     private static String explain(Path dir, RocksDBException e) {
@@ -141,11 +190,25 @@ public final class RocksStore implements ReplicaStore {
         engineLock.readLock().lock();
         if (engine == null) {
             engineLock.readLock().unlock();
-            throw new StorageException(closed ? "storage in " + dir + " is closed"
-                    : "storage in " + dir + " could not be reopened after writes failed (" + health.current().note()
-                    + "); trying again every " + PROBE_INTERVAL.toMillis() + " ms");
+            throw unavailable();
         }
         return engine;
+    }
+
+    /** As {@link #acquire}, with the lock held exclusively; the caller unlocks the write lock in a finally. */
+    private RocksEngine acquireExclusive() {
+        engineLock.writeLock().lock();
+        if (engine == null) {
+            engineLock.writeLock().unlock();
+            throw unavailable();
+        }
+        return engine;
+    }
+
+    private StorageException unavailable() {
+        return new StorageException(closed ? "storage in " + dir + " is closed"
+                : "storage in " + dir + " could not be reopened after writes failed (" + health.current().note()
+                + "); trying again every " + PROBE_INTERVAL.toMillis() + " ms");
     }
 
     private void release() {
@@ -354,20 +417,126 @@ public final class RocksStore implements ReplicaStore {
         for (AppliedWrite w : writes) {
             delta += (w.value() != null ? 1 : 0) - (w.wasPresent() ? 1 : 0);
         }
-        GroupCommitter.Ops ops = batch -> {
-            RocksEngine e = engine;
-            for (AppliedWrite w : writes) {
-                batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+        // Each committed write is numbered in the change log, in the batch of the write itself: one
+        // more put each, no more syncs or reads.
+        ApplySequence.Claim claim = decision == Decision.COMMIT && !writes.isEmpty() ? sequence.claim(writes.size()) : null;
+        try {
+            GroupCommitter.Ops ops = batch -> {
+                RocksEngine e = engine;
+                for (int i = 0; i < writes.size(); i++) {
+                    AppliedWrite w = writes.get(i);
+                    batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+                    if (claim != null) {
+                        batch.put(e.changes, Codec.seq(claim.first() + i), Codec.change(w.key(), w.value(), w.version(), txId));
+                    }
+                }
+                prune(batch, e, claim);
+                batch.delete(e.prepared, tx);
+                batch.put(e.outcomes, tx, Codec.outcome(decision, clock.getAsLong()));
+            };
+            if (durable) {
+                durable(ops);
+            } else {
+                unsynced("write", ops);
             }
-            batch.delete(e.prepared, tx);
-            batch.put(e.outcomes, tx, Codec.outcome(decision, clock.getAsLong()));
-        };
-        if (durable) {
-            durable(ops);
-        } else {
-            unsynced("write", ops);
+        } finally {
+            if (claim != null) {
+                sequence.done(claim);
+            }
         }
         keyCount.addAndGet(delta);
+    }
+
+    /** Adds the pruning of the change log that {@code claim} asks for, with its mark, to {@code batch}. */
+    private static void prune(WriteBatch batch, RocksEngine e, ApplySequence.Claim claim) throws RocksDBException {
+        if (claim != null && claim.pruneBelow() > 0) {
+            batch.deleteRange(e.changes, Codec.seq(0), Codec.seq(claim.pruneBelow()));
+            batch.put(e.meta, CHANGES_PRUNED_BELOW, Codec.seq(claim.pruneBelow()));
+        }
+    }
+
+    @Override
+    public long lastApplySeq() {
+        return sequence.last();
+    }
+
+    @Override
+    public ChangesPage changesAfter(long afterSeq, int limit) {
+        ChangesPage.checkRequest(afterSeq, limit);
+        // Read before the iterator opens: every change numbered up to it is written, so the
+        // iterator holds it.
+        long last = sequence.last();
+        List<Change> out = new ArrayList<>();
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.changes)) {
+            long oldest = sequence.oldestRetained(last);
+            if (afterSeq + 1 < oldest) {
+                return new ChangesPage(afterSeq, List.of(), oldest, last);
+            }
+            for (it.seek(Codec.seq(afterSeq + 1)); it.isValid() && out.size() < limit; it.next()) {
+                long seq = Codec.seq(it.key());
+                if (seq > last) {
+                    break;
+                }
+                out.add(Codec.change(seq, it.value()));
+            }
+            it.status();
+            return new ChangesPage(afterSeq, out, oldest, last);
+        } catch (RocksDBException ex) {
+            throw new StorageException("the change log in " + dir + " cannot be read: " + ex.getMessage(), ex);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public int install(List<StoredEntry> entries, boolean durable) {
+        List<StoredEntry> newer = new ArrayList<>();
+        RocksEngine e = acquireExclusive();
+        try {
+            long delta = 0;
+            // Each key's state as of the entries before, for a key that comes twice.
+            Map<String, StoredValue> stored = new HashMap<>();
+            for (StoredEntry entry : entries) {
+                StoredValue was = stored.get(entry.key());
+                if (was == null) {
+                    was = Codec.value(e.db.get(e.data, Codec.key(entry.key())));
+                }
+                if (entry.version() > was.version()) {
+                    newer.add(entry);
+                    delta += (entry.present() ? 1 : 0) - (was.present() ? 1 : 0);
+                    was = new StoredValue(entry.value(), entry.version());
+                }
+                stored.put(entry.key(), was);
+            }
+            if (newer.isEmpty()) {
+                return 0;
+            }
+            ApplySequence.Claim claim = sequence.claim(newer.size());
+            try {
+                unsynced("install", batch -> {
+                    for (int i = 0; i < newer.size(); i++) {
+                        StoredEntry w = newer.get(i);
+                        batch.put(e.data, Codec.key(w.key()), Codec.value(w.value(), w.version()));
+                        batch.put(e.changes, Codec.seq(claim.first() + i), Codec.change(w.key(), w.value(), w.version(), null));
+                    }
+                    prune(batch, e, claim);
+                });
+            } finally {
+                sequence.done(claim);
+            }
+            keyCount.addAndGet(delta);
+        } catch (RocksDBException ex) {
+            throw new StorageException("read of a key to install failed: " + ex.getMessage(), ex);
+        } finally {
+            engineLock.writeLock().unlock();
+        }
+        // Synced after the exclusive lock is let go: nobody waits for this sync but the caller, and
+        // it may share a group commit with the applies that went on meanwhile.
+        if (durable) {
+            sync();
+        }
+        return newer.size();
     }
 
     @Override
@@ -467,14 +636,7 @@ public final class RocksStore implements ReplicaStore {
         List<KeyEntry> out = new ArrayList<>();
         RocksEngine e = acquire();
         try (RocksIterator it = e.db.newIterator(e.data)) {
-            if (afterKey.isEmpty()) {
-                it.seekToFirst();
-            } else {
-                it.seek(Codec.key(afterKey));
-                if (it.isValid() && Codec.key(it.key()).equals(afterKey)) {
-                    it.next();
-                }
-            }
+            seekAfter(it, afterKey);
             for (; it.isValid() && out.size() < limit; it.next()) {
                 StoredValue v = Codec.value(it.value());
                 if (v.present()) {
@@ -485,6 +647,37 @@ public final class RocksStore implements ReplicaStore {
             release();
         }
         return out;
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) {
+        List<StoredEntry> out = new ArrayList<>();
+        RocksEngine e = acquire();
+        try (RocksIterator it = e.db.newIterator(e.data)) {
+            seekAfter(it, afterKey);
+            for (; it.isValid() && out.size() < limit; it.next()) {
+                StoredValue v = Codec.value(it.value());
+                out.add(new StoredEntry(Codec.key(it.key()), v.value(), v.version()));
+            }
+            it.status();
+        } catch (RocksDBException ex) {
+            throw new StorageException("a snapshot page of " + dir + " cannot be read: " + ex.getMessage(), ex);
+        } finally {
+            release();
+        }
+        return out;
+    }
+
+    /** Positions {@code it} at the first key after {@code afterKey}, or the first key for {@code ""}. */
+    private static void seekAfter(RocksIterator it, String afterKey) {
+        if (afterKey.isEmpty()) {
+            it.seekToFirst();
+        } else {
+            it.seek(Codec.key(afterKey));
+            if (it.isValid() && Codec.key(it.key()).equals(afterKey)) {
+                it.next();
+            }
+        }
     }
 
     @Override

@@ -31,6 +31,16 @@ final class MemoryStore implements ReplicaStore {
     volatile java.util.concurrent.CountDownLatch syncGate;
     /** While set, every write fails with this message, as on a full disk; reads go on. */
     volatile String failWrites;
+    private final MemoryChangeLog changes = new MemoryChangeLog();
+    private final int changeRetention;
+
+    MemoryStore() {
+        this(DEFAULT_CHANGE_RETENTION);
+    }
+
+    MemoryStore(int changeRetention) {
+        this.changeRetention = changeRetention;
+    }
 
     private void checkWritable() {
         String failure = failWrites;
@@ -94,6 +104,11 @@ final class MemoryStore implements ReplicaStore {
             }
         }
         written++;
+        long lastChangeBefore = changes.last();
+        if (decision == Decision.COMMIT) {
+            writes.forEach(w -> changes.append(w.key(), w.value(), w.version(), txId));
+        }
+        List<Change> pruned = changes.prune(changeRetention);
         if (durable) {
             syncedWrites++;
             synced = written;
@@ -114,6 +129,7 @@ final class MemoryStore implements ReplicaStore {
                     prepared.put(txId, wasPrepared);
                 }
                 outcomes.remove(txId);
+                changes.rollBack(lastChangeBefore, pruned);
             });
         }
         for (AppliedWrite w : writes) {
@@ -121,6 +137,54 @@ final class MemoryStore implements ReplicaStore {
         }
         prepared.remove(txId);
         outcomes.put(txId, decision);
+    }
+
+    @Override
+    public synchronized int install(List<StoredEntry> entries, boolean durable) {
+        checkWritable();
+        Map<String, StoredValue> before = new java.util.HashMap<>();
+        long lastChangeBefore = changes.last();
+        int count = 0;
+        for (StoredEntry e : entries) {
+            if (e.version() > data.getOrDefault(e.key(), StoredValue.ABSENT).version()) {
+                before.putIfAbsent(e.key(), data.get(e.key()));
+                data.put(e.key(), new StoredValue(e.value(), e.version()));
+                changes.append(e.key(), e.value(), e.version(), null);
+                count++;
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        List<Change> pruned = changes.prune(changeRetention);
+        written++;
+        if (durable) {
+            syncedWrites++;
+            synced = written;
+            unsyncedUndo.clear();
+        } else {
+            unsyncedUndo.add(() -> {
+                before.forEach((k, v) -> {
+                    if (v == null) {
+                        data.remove(k);
+                    } else {
+                        data.put(k, v);
+                    }
+                });
+                changes.rollBack(lastChangeBefore, pruned);
+            });
+        }
+        return count;
+    }
+
+    @Override
+    public synchronized long lastApplySeq() {
+        return changes.last();
+    }
+
+    @Override
+    public synchronized ChangesPage changesAfter(long afterSeq, int limit) {
+        return changes.page(afterSeq, limit);
     }
 
     @Override
@@ -222,6 +286,12 @@ final class MemoryStore implements ReplicaStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) {
+        return data.tailMap(afterKey, false).entrySet().stream().limit(limit)
+                .map(e -> new StoredEntry(e.getKey(), e.getValue().value(), e.getValue().version())).toList();
     }
 
     @Override

@@ -8,11 +8,16 @@ import chorus.api.model.View;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.server.protocol.AppliedWrite;
+import chorus.server.protocol.Change;
+import chorus.server.protocol.ChangesPage;
 import chorus.server.protocol.CommitRecord;
 import chorus.server.protocol.PreparedRecord;
 import chorus.server.protocol.StorageException;
+import chorus.server.protocol.StoredEntry;
+import chorus.server.protocol.StoredValue;
 import chorus.server.protocol.TxAge;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 class RocksStoreTest {
 
@@ -102,6 +113,78 @@ class RocksStoreTest {
     }
 
     @Test
+    void prunedChangesAreDeletedNotOnlyHidden() {
+        try (RocksStore s = RocksStore.open(dir.resolve("db"), System::currentTimeMillis, 2)) {
+            for (int i = 1; i <= 10; i++) {
+                s.applyOutcome(new TxId(1, 1, i), Decision.COMMIT, List.of(new AppliedWrite("k" + i, "v", 1, false)), false);
+            }
+        }
+        // Opened to keep more than it did: only what is still stored can come back.
+        try (RocksStore s = RocksStore.open(dir.resolve("db"), System::currentTimeMillis, 100)) {
+            assertThat(s.lastApplySeq()).isEqualTo(10);
+            ChangesPage page = s.changesAfter(0, 100);
+            assertThat(page.truncated()).isTrue();
+            assertThat(page.oldestRetainedSeq()).isBetween(2L, 9L);
+            assertThat(s.changesAfter(page.oldestRetainedSeq() - 1, 100).changes()).extracting(Change::seq)
+                    .startsWith(page.oldestRetainedSeq()).endsWith(10L).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void concurrentAppliesAreNumberedWithoutGapsAndAReaderNeverSkipsOne() throws Exception {
+        int writes = 400;
+        try (RocksStore s = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < writes; i++) {
+                int n = i;
+                fs.add(pool.submit(() -> s.applyOutcome(new TxId(1, 1, n + 1), Decision.COMMIT,
+                        List.of(new AppliedWrite("k" + n, "v" + n, 1, false)), n % 2 == 0)));
+            }
+            // Pages read while the writes go on: each starts right after the last one read.
+            long position = 0;
+            while (position < writes) {
+                for (Change c : s.changesAfter(position, 50).changes()) {
+                    assertThat(c.seq()).isEqualTo(position + 1);
+                    assertThat(c.key()).isEqualTo("k" + (c.txId().sequence() - 1));
+                    position = c.seq();
+                }
+            }
+            for (Future<?> f : fs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(s.lastApplySeq()).isEqualTo(writes);
+        }
+    }
+
+    @Test
+    void theKeyCountAfterInstallsAlongsideAppliesAgreesWithAReopen() throws Exception {
+        try (RocksStore s = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<?> applies = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    s.applyOutcome(new TxId(1, 1, i + 1), Decision.COMMIT, List.of(new AppliedWrite("applied" + i, "v", 1, false)), i % 10 == 0);
+                }
+            });
+            Future<?> installs = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    s.install(List.of(new StoredEntry("copied" + i, i % 3 == 0 ? null : "v", 2)), i % 10 == 0);
+                }
+            });
+            applies.get(30, TimeUnit.SECONDS);
+            installs.get(30, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(s.lastApplySeq()).isEqualTo(400);
+            assertThat(s.keyCount()).isEqualTo(200 + 133);
+        }
+        try (RocksStore s = open()) {
+            assertThat(s.keyCount()).isEqualTo(200 + 133);
+            assertThat(s.changesAfter(0, 1000).changes()).hasSize(400);
+        }
+    }
+
+    @Test
     void concurrentDurableWritesShareSyncs() throws Exception {
         try (RocksStore s = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -163,6 +246,39 @@ class RocksStoreTest {
         assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
                 .hasMessageContaining(dir.resolve("db").toString())
                 .hasMessageContaining("refusing to start");
+    }
+
+    @Test
+    void aDataDirectoryWrittenBeforeTheChangeLogOpensAndGainsIt() throws Exception {
+        Path db = dir.resolve("db");
+        writeOldFormat(db, "a", "v", 3);
+        try (RocksStore s = open()) {
+            assertThat(s.read("a")).isEqualTo(new StoredValue("v", 3));
+            assertThat(s.keyCount()).isEqualTo(1);
+            assertThat(s.lastApplySeq()).isZero();
+            s.applyOutcome(new TxId(1, 1, 1), Decision.COMMIT, List.of(new AppliedWrite("a", "w", 4, true)), true);
+            assertThat(s.changesAfter(0, 10).changes()).extracting(Change::seq).containsExactly(1L);
+        }
+        try (Options options = new Options()) {
+            assertThat(RocksDB.listColumnFamilies(options, db.toString()))
+                    .extracting(b -> new String(b, StandardCharsets.UTF_8)).contains("data", "changes");
+        }
+    }
+
+    /** A data directory as the store wrote it before the change log: six column families, no {@code changes}. */
+    static void writeOldFormat(Path db, String key, String value, long version) throws RocksDBException {
+        RocksNative.load();
+        List<ColumnFamilyDescriptor> families = Stream.of("default", "data", "prepared", "commits", "outcomes", "meta")
+                .map(n -> new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8))).toList();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+                RocksDB rocks = RocksDB.open(options, db.toString(), families, handles)) {
+            try {
+                rocks.put(handles.get(1), Codec.key(key), Codec.value(value, version));
+            } finally {
+                handles.forEach(ColumnFamilyHandle::close);
+            }
+        }
     }
 
     @Test
