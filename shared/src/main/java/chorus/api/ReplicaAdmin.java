@@ -91,4 +91,15 @@ public interface ReplicaAdmin extends Remote {
      * @throws ViewChangeException no majority agreed in time; the message names who refused and why
      */
     View exclude(int replica) throws NotPermittedException, InvalidRequestException, ViewChangeException, RemoteException;
+
+    /**
+     * Readmits this replica, which must be {@code replica}: an excluded replica copies the data from
+     * a member in the background as soon as it runs (a learner); this waits until it has caught up,
+     * then has a majority agree a view with it. Returns the agreed view (unchanged if it is a member
+     * already). Refused when asked of another replica (readmission is asked of the replica itself,
+     * which must be running); operator token applies.
+     *
+     * @throws ViewChangeException not caught up or not agreed in time; the message says how far it got
+     */
+    View readmit(int replica) throws NotPermittedException, InvalidRequestException, ViewChangeException, RemoteException;
 }

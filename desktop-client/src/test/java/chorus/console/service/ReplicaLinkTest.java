@@ -200,11 +200,16 @@ class ReplicaLinkTest {
 
         @Override
         public chorus.api.model.MembershipStatus members() {
-            return new chorus.api.model.MembershipStatus(1, chorus.api.model.View.initial(List.of(1)), true, 3000, "");
+            return new chorus.api.model.MembershipStatus(1, chorus.api.model.View.initial(List.of(1)), true, 3000, "", null);
         }
 
         @Override
         public chorus.api.model.View exclude(int replica) {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public chorus.api.model.View readmit(int replica) {
             throw new UnsupportedOperationException("not used by these tests");
         }
     }

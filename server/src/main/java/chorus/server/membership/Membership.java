@@ -152,9 +152,24 @@ public final class Membership implements Views {
         }, changeTime).view();
     }
 
+    /** Readmission needs the catch-up, which this version does not have yet: refused, saying so. */
+    public View readmit(int replica) throws InvalidRequestException, ViewChangeException {
+        checkConfigured(replica);
+        if (replica != self) {
+            throw new InvalidRequestException("readmission is asked of the replica itself: ask replica " + replica
+                    + ", which must be running to copy the data");
+        }
+        if (acceptor.view().isMember(self)) {
+            return acceptor.view();
+        }
+        throw new ViewChangeException("replica " + self + " cannot be readmitted yet: catch-up (copying the data from a member) "
+                + "is not in this version");
+    }
+
     public MembershipStatus status() {
         View view = acceptor.view();
-        return new MembershipStatus(self, view, view.isMember(self), lease.remainingMillis(), lease.valid() ? "" : lease.problem());
+        return new MembershipStatus(self, view, view.isMember(self), lease.remainingMillis(), lease.valid() ? "" : lease.problem(),
+                null);
     }
 
     private void checkConfigured(int replica) throws InvalidRequestException {

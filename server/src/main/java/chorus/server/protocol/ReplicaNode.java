@@ -437,6 +437,11 @@ public final class ReplicaNode implements AutoCloseable {
         return membership.exclude(replica);
     }
 
+    /** Readmits this replica (see {@link Membership#readmit}). */
+    public View readmit(int replica) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        return membership.readmit(replica);
+    }
+
     public Membership membership() {
         return membership;
     }

@@ -108,6 +108,18 @@ final class AdminEndpoint implements ReplicaAdmin {
     }
 
     @Override
+    public View readmit(int replica) throws NotPermittedException, InvalidRequestException, ViewChangeException {
+        requireOperator("readmit");
+        try {
+            return node.readmit(replica);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ViewChangeException("replica " + node.address().id() + " is shutting down; its readmission "
+                    + "may or may not have been agreed (kv members tells)");
+        }
+    }
+
+    @Override
     public View exclude(int replica) throws NotPermittedException, InvalidRequestException, ViewChangeException {
         requireOperator("exclude");
         try {
