@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Reads, writes and inspects a Chorus cluster through one replica's RMI interfaces.",
         subcommands = {GetCommand.class, PutCommand.class, DeleteCommand.class, CasCommand.class,
             BatchCommand.class, StatusCommand.class, DumpCommand.class, EventsCommand.class,
-            FailCommand.class, InDoubtCommand.class, ForceCommand.class, MembersCommand.class, ExcludeCommand.class, AwaitUpCommand.class, CommandLine.HelpCommand.class},
+            FailCommand.class, InDoubtCommand.class, ForceCommand.class, MembersCommand.class, ExcludeCommand.class, ReadmitCommand.class, AwaitUpCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {
             "Keys and values in tab-separated output are escaped as \\\\ \\t \\n \\r.",

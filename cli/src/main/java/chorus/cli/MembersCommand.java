@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true, description = {
     "Asks every replica for the membership view it knows agreed. Prints one",
     "tab-separated line per replica: REPLICA ROLE EPOCH MEMBERS LEASE_MS NOTE, where",
-    "ROLE is member or excluded, LEASE_MS how long its read lease still runs (0: it",
-    "holds none and serves no reads) and NOTE why it holds none. Replicas that know",
+    "ROLE is member, learner (excluded, copying the data to rejoin) or excluded,",
+    "LEASE_MS how long its read lease still runs (0: it holds none and serves no",
+    "reads) and NOTE a learner's progress, else why it holds no lease. Replicas that know",
     "different epochs are all shown: the lower ones learn the newer view soon.",
     "A replica that does not answer is reported on stderr; exit 0 unless none answered.",
     "With --connect: that replica only, and exit 5 when it does not answer."})
@@ -35,7 +36,7 @@ final class MembersCommand extends KvCommand {
                 continue;
             }
             lines.add(s.replica() + "\t" + s.role() + "\t" + s.view().epoch() + "\t" + members(s) + "\t"
-                    + s.leaseRemainingMillis() + "\t" + Formats.escape(s.leaseProblem()));
+                    + s.leaseRemainingMillis() + "\t" + Formats.escape(s.catchUp() != null ? s.catchUp().describe() : s.leaseProblem()));
         }
         if (lines.isEmpty()) {
             throw new CliException(ExitCodes.UNREACHABLE, "no replica answered");

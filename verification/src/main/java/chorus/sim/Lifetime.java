@@ -127,6 +127,7 @@ public final class Lifetime {
             // Settle: what is left in doubt, locked or owed must go, however long it takes (simulated
             // time is free); only what stays through all the rounds is an anomaly ("forever").
             for (int round = 0; round == 0 || round < SETTLE_ROUNDS && !cluster.leftovers().isEmpty(); round++) {
+                nemesis.readmitAll();
                 sim.runUntil(sim.now() + SimCluster.settle(config).toNanos());
             }
             for (SimClient c : all) {
@@ -139,7 +140,7 @@ public final class Lifetime {
             }
             List<History.Op> ops = history.ops();
             HistoryChecks checks = new HistoryChecks(ops, keys, LINEARIZABILITY_BUDGET);
-            // Until excluded replicas can be readmitted, only the members of the last view hold every write.
+            // Every replica was readmitted while the cluster settled (or is reported left out above).
             Map<Integer, Map<String, chorus.api.model.KeyEntry>> finals = cluster.contents();
             finals.keySet().retainAll(cluster.views.latest().members());
             for (String v : cluster.views.anomalies()) {

@@ -191,6 +191,11 @@ final class SimCluster {
                 continue;
             }
             ReplicaNode n = r.node;
+            if (!views.latest().isMember(r.id)) {
+                out.add("replica " + r.id + " is still excluded from " + views.latest().text());
+            } else if (n.catchUp() != null) {
+                out.add("replica " + r.id + " has not finished its catch-up: " + n.catchUp().describe());
+            }
             if (!n.inDoubt().isEmpty()) {
                 out.add("replica " + r.id + " holds " + n.inDoubt().size() + " transactions in doubt or overdue: "
                         + n.inDoubt().stream().map(t -> t.txId().toString()).toList());

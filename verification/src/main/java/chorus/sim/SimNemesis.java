@@ -91,6 +91,8 @@ final class SimNemesis implements SimCluster.CrashChooser {
             }
         } else if (dice < 55) {
             exclude(ids, r);
+        } else if (dice < 58) {
+            readmit(ids);
         } else if (dice < 60) {
             if (cluster.up(r) && !cluster.diskFull(r)) {
                 note("disk full", "replica " + r);
@@ -149,6 +151,42 @@ final class SimNemesis implements SimCluster.CrashChooser {
                 sim.trace.line(sim.now(), "nemesis", "exclusion of replica " + target + " failed: " + e.getMessage());
             }
         });
+    }
+
+    /** An operator's readmission of an excluded replica that runs (it copies the data first, then asks). */
+    private void readmit(List<Integer> ids) {
+        View latest = cluster.views.latest();
+        List<Integer> out = ids.stream().filter(id -> !latest.isMember(id) && cluster.running(id)
+                && cluster.replicas.get(id).node != null).toList();
+        if (out.isEmpty()) {
+            return;
+        }
+        int target = out.get(random.nextInt(out.size()));
+        note("readmit", "replica " + target);
+        readmitOnce(target);
+    }
+
+    private void readmitOnce(int target) {
+        ReplicaNode node = cluster.replicas.get(target).node;
+        sim.spawn(cluster.replicas.get(target).host, "readmit-" + target, () -> {
+            try {
+                View v = node.readmit(target);
+                sim.trace.line(sim.now(), "nemesis", "readmission of replica " + target + " agreed: " + v.text());
+            } catch (Exception e) {
+                sim.trace.line(sim.now(), "nemesis", "readmission of replica " + target + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** After healing: every excluded replica is asked to rejoin, again each settle round until it has. */
+    void readmitAll() {
+        View latest = cluster.views.latest();
+        for (int id : cluster.config.ids()) {
+            if (cluster.running(id) && cluster.replicas.get(id).node != null
+                    && (!latest.isMember(id) || cluster.replicas.get(id).node.catchUp() != null)) {
+                readmitOnce(id);
+            }
+        }
     }
 
     private void restartLater(int r) {

@@ -4,6 +4,10 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
+import chorus.server.protocol.CatchUpStart;
+import chorus.server.protocol.ChangesPage;
+import chorus.server.protocol.FinalSync;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PeerChannel;
@@ -291,6 +295,28 @@ final class SimNetwork {
             @Override
             public LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
                 return call(self, replica, "LEASE? for " + holder, true, readTimeout, n -> n.grantLease(holder, holderView));
+            }
+
+            // Catch-up reads: duplicates only read again. A final sync repeated waits again and answers again.
+
+            @Override
+            public CatchUpStart catchUpStart(int replica, int asker) throws Exception {
+                return call(self, replica, "CATCH-UP? from " + asker, true, readTimeout, n -> n.catchUpStart(asker));
+            }
+
+            @Override
+            public List<StoredEntry> snapshotPage(int replica, String afterKey, int limit) throws Exception {
+                return call(self, replica, "SNAPSHOT? after '" + afterKey + "'", true, readTimeout, n -> n.snapshotPage(afterKey, limit));
+            }
+
+            @Override
+            public ChangesPage changesAfter(int replica, long afterSeq, int limit) throws Exception {
+                return call(self, replica, "CHANGES? after " + afterSeq, true, readTimeout, n -> n.changesAfter(afterSeq, limit));
+            }
+
+            @Override
+            public FinalSync finalSync(int replica, View view) throws Exception {
+                return call(self, replica, "FINAL-SYNC? " + view.text(), true, readTimeout, n -> n.finalSync(view));
             }
         };
     }

@@ -51,7 +51,21 @@ class KvMembersIT {
         KvRun put = kv("put", "after-exclusion", "v");
         assertThat(put.exit()).as(put.err()).isZero();
 
+        KvRun whileDown = kv("readmit", "4");
+        assertThat(whileDown.exit()).isEqualTo(ExitCodes.UNREACHABLE);
+        cluster.start(4);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            KvRun members = kv("members");
+            assertThat(rows(members)).anySatisfy(r -> assertThat(r).startsWith("4\tlearner\t2\t1,2,3,5\t0\t"));
+        });
+        KvRun readmit = kv("readmit", "4");
+        assertThat(readmit.exit()).as(readmit.err()).isZero();
+        assertThat(readmit.out().strip()).isEqualTo("VIEW epoch=3 members=1,2,3,4,5");
+        KvRun get = kv("--replica", "4", "get", "after-exclusion");
+        assertThat(get.exit()).as(get.err()).isZero();
+
         assertThat(kv("exclude", "3").exit()).isZero();
+        assertThat(kv("exclude", "4").exit()).isZero();
         KvRun tooFew = kv("exclude", "2");
         assertThat(tooFew.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(tooFew.err()).contains("excluding replica 2 would leave {1,5}, fewer than a majority (3 of 5)");

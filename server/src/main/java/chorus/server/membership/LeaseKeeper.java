@@ -41,6 +41,7 @@ final class LeaseKeeper {
     private long validUntilNanos;
     private boolean everHeld;
     private boolean reportedHeld;
+    private boolean lostOnce;
     private String problem = "no lease asked for yet";
 
     LeaseKeeper(int self, List<Integer> configured, ViewAcceptor local, MembershipChannel channel, Scheduler scheduler,
@@ -75,7 +76,7 @@ final class LeaseKeeper {
             round.answers().values().stream().map(LeaseAnswer::agreed)
                     .filter(v -> v.epoch() > local.view().epoch())
                     .max((a, b) -> Long.compare(a.epoch(), b.epoch()))
-                    .ifPresent(local::learn);
+                    .ifPresent(this::learn);
             int grants = round.count(LeaseAnswer::granted);
             lock.lock();
             try {
@@ -97,6 +98,20 @@ final class LeaseKeeper {
         lapseCheck();
     }
 
+    /** Keeps a newer view that a grantor told of; a failed write (a full disk) leaves it for the next renewal. */
+    private void learn(View view) {
+        try {
+            local.learn(view);
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                problem = "could not record " + view.text() + ": " + e.getMessage();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** Reports a change of holding since the last report. */
     private void lapseCheck() {
         boolean held;
@@ -107,7 +122,12 @@ final class LeaseKeeper {
             if (held == reportedHeld || (!held && !everHeld)) {
                 return;
             }
+            boolean first = held && !lostOnce;
             reportedHeld = held;
+            lostOnce |= !held;
+            if (first) {
+                return; // the first lease after a start is no news; only losing it and getting it back are
+            }
             why = problem;
         } finally {
             lock.unlock();

@@ -41,6 +41,8 @@ public final class Membership implements Views {
     private final EventLog events;
     private final ExecutorService calls;
     private final Duration changeTime;
+    /** Why this member may not vote or read yet; null when it may. */
+    private volatile String notReady;
 
     /**
      * @param disk   where the acceptor's state lives (synced)
@@ -96,6 +98,10 @@ public final class Membership implements Views {
             throw new NotServingException("replica " + self + " is no member of " + view.text()
                     + ": it was excluded, and serves no reads until it is readmitted; read at a member");
         }
+        String waiting = notReady;
+        if (waiting != null) {
+            throw new NotServingException(waiting + "; read at another replica");
+        }
         if (!lease.valid()) {
             // Ask now rather than at the next renewal: a replica that just started, or whose
             // partition just healed, answers as soon as a majority grants.
@@ -137,7 +143,7 @@ public final class Membership implements Views {
      */
     public View exclude(int replica) throws InvalidRequestException, ViewChangeException, InterruptedException {
         checkConfigured(replica);
-        return proposer.propose("exclude replica " + replica, current -> {
+        return failedVisibly(() -> proposer.propose("exclude replica " + replica, current -> {
             if (!current.isMember(replica)) {
                 return current;
             }
@@ -149,27 +155,65 @@ public final class Membership implements Views {
                         + "a write must live on a majority of disks");
             }
             return next;
-        }, changeTime).view();
+        }, changeTime).view());
     }
 
-    /** Readmission needs the catch-up, which this version does not have yet: refused, saying so. */
-    public View readmit(int replica) throws InvalidRequestException, ViewChangeException {
+    private interface Proposal {
+        View run() throws InvalidRequestException, ViewChangeException, InterruptedException;
+    }
+
+    /** A change not agreed in time is an event and a WARN line, as well as the caller's error. */
+    private View failedVisibly(Proposal p) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        try {
+            return p.run();
+        } catch (ViewChangeException e) {
+            events.record(Role.MEMBERSHIP, EventType.VIEW_CHANGE_FAILED, null, self, List.of(), "", e.getMessage(), -1);
+            throw e;
+        }
+    }
+
+    /** Refuses a readmission asked of another replica than the one to readmit. */
+    public void checkReadmission(int replica) throws InvalidRequestException {
         checkConfigured(replica);
         if (replica != self) {
             throw new InvalidRequestException("readmission is asked of the replica itself: ask replica " + replica
                     + ", which must be running to copy the data");
         }
-        if (acceptor.view().isMember(self)) {
-            return acceptor.view();
-        }
-        throw new ViewChangeException("replica " + self + " cannot be readmitted yet: catch-up (copying the data from a member) "
-                + "is not in this version");
     }
 
-    public MembershipStatus status() {
+    /**
+     * Has a majority agree the view with this replica added (its catch-up is done: see Learner).
+     * A view with one more member excludes nobody, so no lease holds it up.
+     */
+    public View readmitSelf(Duration within) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        return failedVisibly(() -> proposer.propose("readmit replica " + self,
+                current -> current.isMember(self) ? current : current.with(self),
+                within.compareTo(changeTime) < 0 ? within : changeTime).view());
+    }
+
+    /** How long an operator's change may take (within the callers' read timeout). */
+    public Duration changeTime() {
+        return changeTime;
+    }
+
+    /** This member votes and reads nothing until {@link #votingResumed()} (a readmitted replica's final sync). */
+    public void votingPaused(String reason) {
+        notReady = reason;
+    }
+
+    public void votingResumed() {
+        notReady = null;
+    }
+
+    @Override
+    public String notReadyToVote() {
+        return notReady;
+    }
+
+    public MembershipStatus status(chorus.api.model.CatchUp catchUp) {
         View view = acceptor.view();
         return new MembershipStatus(self, view, view.isMember(self), lease.remainingMillis(), lease.valid() ? "" : lease.problem(),
-                null);
+                catchUp);
     }
 
     private void checkConfigured(int replica) throws InvalidRequestException {

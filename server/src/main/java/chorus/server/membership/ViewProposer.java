@@ -150,7 +150,7 @@ public final class ViewProposer {
             List<Integer> acceptedBy = acceptances.answers().values().stream().filter(Acceptance::granted).map(Acceptance::from).toList();
             if (acceptedBy.size() >= Quorum.majority(configured.size())) {
                 local.learn(proposal);
-                tellEveryone(proposal);
+                tellEveryone(proposal, deadline);
                 boolean ours = proposal.members().equals(target.members());
                 reporter.agreed(proposal, acceptedBy, ours ? what + " (proposed by replica " + self + ")"
                         : "a view accepted earlier for epoch " + proposal.epoch() + ", finished by replica " + self + " before " + what);
@@ -191,12 +191,18 @@ public final class ViewProposer {
         }
     }
 
-    private void tellEveryone(View view) {
-        for (int r : configured) {
-            if (r != self) {
-                tell(r, view);
-            }
-        }
+    /**
+     * Tells every replica of the new view and waits (at most a call timeout, and not past the
+     * deadline) until those that answer have it, so that writes right after the caller's answer
+     * find the coordinators in the new view. A replica that is down learns it later.
+     */
+    private void tellEveryone(View view, long deadline) throws InterruptedException {
+        List<Integer> others = configured.stream().filter(r -> r != self).toList();
+        long wait = Math.min(callTimeout.toNanos(), Math.max(1, deadline - clock.nanoTime()));
+        Quorum.ask(others, r -> {
+            channel.learnView(r, view);
+            return Boolean.TRUE;
+        }, told -> false, wait, scheduler, calls);
     }
 
     private void tell(int replica, View view) {

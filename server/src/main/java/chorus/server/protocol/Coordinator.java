@@ -101,10 +101,18 @@ public final class Coordinator {
             metrics.aborted();
             long backoffNanos = backoff(attempt);
             boolean timeLeft = clock.nanoTime() + backoffNanos + timeouts.vote().plus(timeouts.ack()).toNanos() < deadline;
-            if (result.cause == AbortCause.VIEW_CHANGED && result.newerView != null && timeLeft
-                    && attempt <= timeouts.conflictRetries()) {
-                // Nothing was written; the same write runs again in the view that a participant taught us.
-                views.learn(result.newerView);
+            boolean viewChanged = result.cause == AbortCause.VIEW_CHANGED && result.newerView != null
+                    // or learned meanwhile: the abort may name a replica that the new view left out
+                    || views.current().epoch() > view.epoch();
+            if (viewChanged && timeLeft && attempt <= timeouts.conflictRetries()) {
+                // Nothing was written; the same write runs again in the newer view.
+                if (result.newerView != null) {
+                    try {
+                        views.learn(result.newerView);
+                    } catch (StorageException e) {
+                        // Not recorded here (a full disk): the retry is refused again, until the retries run out.
+                    }
+                }
                 TxId next = nextTxId();
                 events.record(Role.COORDINATOR, EventType.RETRIED, next, 0, Summaries.keys(mutations), Summaries.operation(mutations),
                         "retry " + (attempt + 1) + " of " + tx + " in " + views.current().text(), -1);
@@ -397,7 +405,7 @@ public final class Coordinator {
         }
     }
 
-    /** What this coordinator knows of {@code tx}: the decision, PENDING while deciding, else presumed abort. */
+    /** What this coordinator knows of {@code tx}: the decision, PENDING while deciding, else PRESUMED_ABORTED. */
     public TxOutcome outcomeOf(TxId tx) {
         AtomicReference<Decision> state = inFlight.get(tx);
         if (state != null) {
@@ -408,7 +416,7 @@ public final class Coordinator {
             return d == Decision.COMMIT ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
         }
         return delivery.decisionOf(tx).map(d -> d == Decision.COMMIT ? TxOutcome.COMMITTED : TxOutcome.ABORTED)
-                .orElse(TxOutcome.ABORTED);
+                .orElse(TxOutcome.PRESUMED_ABORTED);
     }
 
     public int inFlight() {

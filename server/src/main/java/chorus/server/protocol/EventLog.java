@@ -77,7 +77,7 @@ public final class EventLog {
     private static void log(ProtocolEvent e) {
         boolean notable = switch (e.type()) {
             case TIMED_OUT, IN_DOUBT, HEURISTIC_DECISION, FAILURE_ON, FAILURE_OFF, RECOVERED, UNREACHABLE, FAULT_INJECTED, FAULT_HIT,
-                 FAULTS_CLEARED, ACCESS_REFUSED, REFUSED, DISK_FULL, DISK_WRITABLE -> true;
+                 FAULTS_CLEARED, ACCESS_REFUSED, REFUSED, DISK_FULL, DISK_WRITABLE, VIEW_CHANGED, VIEW_CHANGE_FAILED, LEASE -> true;
             default -> false;
         };
         if (notable) {

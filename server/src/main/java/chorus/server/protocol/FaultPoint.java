@@ -33,7 +33,14 @@ public enum FaultPoint {
     /** Participant: the prepare is durable and the transaction PREPARED; the YES vote is about to leave. */
     PARTICIPANT_AFTER_VOTE,
     /** Participant: voted YES earlier and is about to apply the decision it just received. */
-    PARTICIPANT_ON_DECISION;
+    PARTICIPANT_ON_DECISION,
+    /** Learner: a page of a member's keys is installed here, not synced; the snapshot goes on. */
+    LEARNER_AFTER_SNAPSHOT_PAGE,
+    /**
+     * Learner: the view with this replica is agreed, and its final sync (the last commits of the
+     * epoch before, the transactions in doubt there) is not done: it may not vote or read yet.
+     */
+    LEARNER_AFTER_READMISSION;
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultPoint.class);
     /** Fixed at class initialisation: no volatile read on the hot path. */

@@ -106,6 +106,30 @@ final class FaultyPeerChannel implements PeerChannel {
         return channel.grantLease(replica, holder, holderView);
     }
 
+    @Override
+    public CatchUpStart catchUpStart(int replica, int asker) throws Exception {
+        before(replica);
+        return channel.catchUpStart(replica, asker);
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(int replica, String afterKey, int limit) throws Exception {
+        before(replica);
+        return channel.snapshotPage(replica, afterKey, limit);
+    }
+
+    @Override
+    public ChangesPage changesAfter(int replica, long afterSeq, int limit) throws Exception {
+        before(replica);
+        return channel.changesAfter(replica, afterSeq, limit);
+    }
+
+    @Override
+    public FinalSync finalSync(int replica, View view) throws Exception {
+        before(replica);
+        return channel.finalSync(replica, view);
+    }
+
     private void before(int replica) throws Exception {
         if (replica != self) {
             faults.beforeSend(replica);

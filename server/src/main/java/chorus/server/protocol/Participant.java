@@ -253,6 +253,10 @@ public final class Participant {
         if (!mine.isMember(self)) {
             return refuse(req, AbortCause.REFUSED, "replica " + self + " is no member of " + mine.text());
         }
+        String notReady = views.notReadyToVote();
+        if (notReady != null) {
+            return refuse(req, AbortCause.REFUSED, notReady);
+        }
         return null;
     }
 
@@ -260,6 +264,14 @@ public final class Participant {
     private Vote admit(PrepareRequest req, ParticipantTx ptx) {
         TxId tx = req.txId();
         synchronized (admission) {
+            // Checked again under the admission lock: a catch-up's final sync takes the same lock
+            // after this replica learned a newer view, and must find every PREPARE of an earlier
+            // epoch that could still vote YES here (see votedBefore).
+            View mine = views.current();
+            if (req.view().epoch() < mine.epoch()) {
+                return refuse(req, AbortCause.VIEW_CHANGED, "replica " + self + " is at " + mine.text() + "; the transaction's "
+                        + req.view().text() + " is over", mine);
+            }
             if (recentAborts.containsKey(tx) || store.outcome(tx).isPresent()) {
                 return refuse(req, AbortCause.REFUSED, "replica " + self + " already knows " + tx + " as aborted");
             }
@@ -376,9 +388,16 @@ public final class Participant {
             }
             List<AppliedWrite> writes = new ArrayList<>();
             if (decision == Decision.COMMIT) {
+                // A transaction of an earlier epoch may find its keys already at a later version,
+                // installed by a catch-up from a member after a view change: the later state wins.
+                boolean older = ptx.view.epoch() < views.current().epoch();
                 for (Mutation m : ptx.mutations) {
+                    long version = ptx.versions.get(m.key());
+                    if (older && known.current(m.key(), store).version() >= version) {
+                        continue;
+                    }
                     String value = m instanceof Mutation.Put p ? p.value() : null;
-                    writes.add(new AppliedWrite(m.key(), value, ptx.versions.get(m.key()), ptx.present.contains(m.key())));
+                    writes.add(new AppliedWrite(m.key(), value, version, ptx.present.contains(m.key())));
                 }
             }
             known.beginApply();
@@ -497,6 +516,8 @@ public final class Participant {
                 ptx.present = r.keys().stream().filter(k -> store.read(k).present()).collect(Collectors.toUnmodifiableSet());
                 ptx.preparedAtMillis = r.preparedAtMillis();
                 ptx.state = ParticipantTx.State.PREPARED;
+                // Outside the view of its epoch, this replica cannot have voted on it: it took it over.
+                ptx.adopted = !ptx.view.isMember(self);
                 // Asked about once the prepared timeout has passed since this start.
                 ptx.dueNanos = clock.nanoTime() + timeouts.prepared().toNanos();
             }
@@ -504,6 +525,82 @@ public final class Participant {
             txs.put(r.txId(), ptx);
         }
         return records.size();
+    }
+
+    /**
+     * Takes over transactions that a member holds prepared and in doubt, on readmission after a
+     * catch-up (see {@link FinalSync}): recorded durably here, their keys locked, and resolved like
+     * this replica's own (asking the members of their epoch). Those it already holds or knows the
+     * outcome of are skipped. Returns how many it took over.
+     */
+    public int adopt(List<PreparedRecord> records) {
+        int adopted = 0;
+        for (PreparedRecord r : records) {
+            synchronized (admission) {
+                if (txs.containsKey(r.txId()) || store.outcome(r.txId()).isPresent()) {
+                    continue;
+                }
+                store.savePrepared(r, true);
+                ParticipantTx ptx = new ParticipantTx(r.txId(), r.age(), r.mutations(), r.view() == null ? firstView : r.view());
+                synchronized (ptx) {
+                    ptx.versions = r.versions();
+                    ptx.present = r.keys().stream().filter(k -> store.read(k).present()).collect(Collectors.toUnmodifiableSet());
+                    ptx.preparedAtMillis = r.preparedAtMillis();
+                    ptx.state = ParticipantTx.State.PREPARED;
+                    ptx.dueNanos = clock.nanoTime();
+                    ptx.adopted = true;
+                }
+                locks.restore(r.txId(), r.keys());
+                txs.put(r.txId(), ptx);
+                adopted++;
+            }
+        }
+        return adopted;
+    }
+
+    /**
+     * Once this replica knows a view of {@code epoch}, no transaction of an earlier epoch can gain its
+     * YES; this waits (at most {@code timeoutNanos}) for those still being prepared to vote or give
+     * up, then returns those that voted YES and are not settled: prepared or in doubt.
+     */
+    public List<PreparedRecord> votedBefore(long epoch, long timeoutNanos) throws InterruptedException {
+        long deadline = clock.nanoTime() + timeoutNanos;
+        synchronized (admission) {
+            // From here on no PREPARE of an earlier epoch registers (admit checks the epoch under this
+            // lock), and one that holds only its locks at the primary gives them up: it has not voted,
+            // and its PREPARE will be refused.
+            for (ParticipantTx ptx : txs.values()) {
+                if (ptx.view.epoch() < epoch) {
+                    synchronized (ptx) {
+                        if (ptx.state == ParticipantTx.State.LOCKED) {
+                            dropLocked(ptx);
+                        }
+                    }
+                }
+            }
+        }
+        while (txs.values().stream().anyMatch(p -> p.view.epoch() < epoch && p.state() == ParticipantTx.State.PREPARING)) {
+            if (clock.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException("replica " + self + " still prepares transactions of epochs before " + epoch
+                        + " after " + timeoutNanos / 1_000_000 + " ms; ask again");
+            }
+            // Rare (once per readmission) and short (a lock wait and a synced write at most).
+            scheduler.sleep(5_000_000);
+        }
+        List<PreparedRecord> out = new ArrayList<>();
+        for (ParticipantTx ptx : txs.values()) {
+            synchronized (ptx) {
+                if (ptx.view.epoch() < epoch && (ptx.state == ParticipantTx.State.PREPARED || ptx.state == ParticipantTx.State.IN_DOUBT)) {
+                    out.add(new PreparedRecord(ptx.txId, ptx.age, ptx.mutations, ptx.versions, ptx.preparedAtMillis, ptx.view));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Forgets what is cached of {@code keys}: a catch-up wrote them in the store directly. */
+    public void installed(java.util.Collection<String> keys) {
+        known.forget(keys);
     }
 
     /** Operator's heuristic decision for a transaction prepared here. */

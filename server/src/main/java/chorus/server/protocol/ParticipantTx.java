@@ -51,6 +51,11 @@ final class ParticipantTx {
      * timer per transaction: a timer costs a wake-up and a hand-off per transaction and replica.
      */
     long dueNanos;
+    /**
+     * Taken over from a member at this replica's readmission (see {@link Participant#adopt}): this
+     * replica was no participant, so the coordinator's presumed abort says nothing to it.
+     */
+    boolean adopted;
     /** The termination protocol is asking about it now; the sweep does not start a second attempt. */
     boolean resolving;
 

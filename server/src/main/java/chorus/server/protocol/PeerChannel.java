@@ -107,4 +107,26 @@ public interface PeerChannel extends MembershipChannel {
     default LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
         throw new UnsupportedOperationException("this channel carries no membership messages");
     }
+
+    // Catch-up: a learner copies the data from a member (see Learner).
+
+    /** Where {@code replica}'s change log stands, for {@code asker} that starts copying from it. */
+    default CatchUpStart catchUpStart(int replica, int asker) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no catch-up messages");
+    }
+
+    /** A page of {@code replica}'s keys after {@code afterKey}, tombstones included. */
+    default List<StoredEntry> snapshotPage(int replica, String afterKey, int limit) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no catch-up messages");
+    }
+
+    /** A page of {@code replica}'s change log after {@code afterSeq}. */
+    default ChangesPage changesAfter(int replica, long afterSeq, int limit) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no catch-up messages");
+    }
+
+    /** Teaches {@code replica} {@code view} and waits until the transactions of earlier epochs there are settled or in doubt. */
+    default FinalSync finalSync(int replica, View view) throws Exception {
+        throw new UnsupportedOperationException("this channel carries no catch-up messages");
+    }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * crash, and the view of the transaction's epoch, whose members alone can tell its outcome.
  */
 public record PreparedRecord(TxId txId, TxAge age, List<Mutation> mutations, Map<String, Long> versions,
-                             long preparedAtMillis, View view) {
+                             long preparedAtMillis, View view) implements java.io.Serializable {
 
     public PreparedRecord {
         mutations = List.copyOf(mutations);

@@ -72,6 +72,12 @@ public final class ReplicaNode implements AutoCloseable {
     /** Under leader coordination, the writes this replica forwards while another member leads; else null. */
     private final WriteGroups forwarded;
     private final Membership membership;
+    private final Learner learner;
+    /**
+     * For each replica excluded by a view this replica learned in this incarnation: its change log's
+     * position then. Every commit without that replica was applied here after it (see CatchUpStart).
+     */
+    private final java.util.Map<Integer, Long> missedAfter = new java.util.concurrent.ConcurrentHashMap<>();
     private final Coordinator coordinator;
     private final DecisionDelivery delivery;
     private final Timer timer;
@@ -133,6 +139,10 @@ public final class ReplicaNode implements AutoCloseable {
         }, channel, scheduler, calls, events, this::failed);
         this.participant = new Participant(id, store, events, cluster.timeouts(), scheduler, OUTCOME_RETENTION_MILLIS, membership,
                 cluster.ids());
+        Timeouts t = cluster.timeouts();
+        this.learner = new Learner(id, store, participant, membership, channel, scheduler, calls, events, t.resolveInterval(),
+                t.lockWait().plus(t.vote()).plus(t.vote()), this::failed);
+        membership.onChange(this::viewChanged);
         this.delivery = new DecisionDelivery(id, () -> membership.current().lockPrimary(), channel, store, events, metrics,
                 cluster.timeouts().ack(), cluster.decisionRideWait(), timer, calls, this::failed, clock);
         this.coordinator = new Coordinator(id, membership, incarnation, channel, store, events, metrics,
@@ -172,6 +182,7 @@ public final class ReplicaNode implements AutoCloseable {
         });
         timer.every(Duration.ofSeconds(1), Duration.ofSeconds(1), metrics::tick);
         membership.start(timer);
+        learner.onView(membership.current());
         LOG.info("coordination {}: replica {} coordinates this replica's writes; a COMMIT for another replica waits up to {} ms "
                         + "for a PREPARE to carry it (decision.ride-wait.ms)", cluster.coordination().text(),
                 leader(), cluster.decisionRideWait().toMillis());
@@ -410,6 +421,47 @@ public final class ReplicaNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- membership calls from peers
 
+    private void viewChanged(View view) {
+        for (int r : cluster.ids()) {
+            if (view.isMember(r)) {
+                missedAfter.remove(r);
+            } else {
+                missedAfter.putIfAbsent(r, store.lastApplySeq());
+            }
+        }
+        learner.onView(view);
+    }
+
+    /** A learner starts copying from this replica (see {@link CatchUpStart}). */
+    public CatchUpStart catchUpStart(int asker) {
+        return new CatchUpStart(address.id(), incarnation, store.lastApplySeq(), store.keyCount(), missedAfter.getOrDefault(asker, -1L));
+    }
+
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) throws InvalidRequestException {
+        checkPage(limit);
+        return store.snapshotPage(afterKey == null ? "" : afterKey, limit);
+    }
+
+    public ChangesPage changesAfter(long afterSeq, int limit) throws InvalidRequestException {
+        checkPage(limit);
+        if (afterSeq < 0) {
+            throw new InvalidRequestException("change position " + afterSeq + " is negative");
+        }
+        return store.changesAfter(afterSeq, limit);
+    }
+
+    /**
+     * A readmitted replica's final sync (see {@link FinalSync}): learns {@code view}, waits for the
+     * transactions of earlier epochs still being prepared here, and says where the log stands and
+     * which of those transactions are held here unsettled.
+     */
+    public FinalSync finalSync(View view) throws InterruptedException {
+        membership.learn(view);
+        Timeouts t = cluster.timeouts();
+        List<PreparedRecord> voted = participant.votedBefore(view.epoch(), t.lockWait().plus(t.vote()).toNanos());
+        return new FinalSync(incarnation, store.lastApplySeq(), voted);
+    }
+
     public Promise promiseView(long epoch, Ballot ballot) {
         return membership.promise(epoch, ballot);
     }
@@ -428,8 +480,13 @@ public final class ReplicaNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- operator calls
 
+    /** The catch-up under way, if any (a read of one field: safe from any thread). */
+    public chorus.api.model.CatchUp catchUp() {
+        return learner.progress();
+    }
+
     public MembershipStatus membershipStatus() {
-        return membership.status();
+        return membership.status(learner.progress());
     }
 
     /** Has a majority agree a view without {@code replica} (see {@link Membership#exclude}). */
@@ -437,9 +494,15 @@ public final class ReplicaNode implements AutoCloseable {
         return membership.exclude(replica);
     }
 
-    /** Readmits this replica (see {@link Membership#readmit}). */
+    /**
+     * Readmits this replica, which must be {@code replica}: once its catch-up is done, a majority
+     * agrees the view with it, and it finishes with a final sync (see {@link Learner}); bounded by
+     * the read timeout of the caller.
+     */
     public View readmit(int replica) throws InvalidRequestException, ViewChangeException, InterruptedException {
-        return membership.readmit(replica);
+        membership.checkReadmission(replica);
+        Duration within = cluster.timeouts().read().minusSeconds(1);
+        return learner.readmit(within.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : within);
     }
 
     public Membership membership() {
@@ -559,6 +622,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        learner.close();
         timer.close();
         calls.shutdownNow();
         long[] g = writes.groupStats();

@@ -114,14 +114,19 @@ public final class Termination {
         String coordinatorSaid;
         try {
             TxOutcome answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(coordinator, tx, ptx.preparedAtMillis));
-            if (settleOrRetry(ptx, answer, "coordinator " + coordinator + " answered " + answer)) {
+            if (settleOrRetry(ptx, answer, "coordinator " + coordinator + " answered " + words(answer))) {
                 return;
+            }
+            if (answer == TxOutcome.PRESUMED_ABORTED) {
+                throw new NoRecord(); // only for a transaction taken over: its participants tell
             }
             // PENDING: the coordinator is alive and still deciding; it will send the decision.
             coordinatorSaid = "coordinator " + coordinator + " is still deciding";
             note(ptx, coordinatorSaid);
             later(ptx);
             return;
+        } catch (NoRecord e) {
+            coordinatorSaid = "coordinator " + coordinator + " has no record of it";
         } catch (TimeoutException e) {
             coordinatorSaid = "coordinator " + coordinator + " did not answer within " + timeouts.vote().toMillis() + " ms";
         } catch (LocalApplyFailed e) {
@@ -172,6 +177,8 @@ public final class Termination {
         Decision d = switch (answer) {
             case COMMITTED -> Decision.COMMIT;
             case ABORTED -> Decision.ABORT;
+            // A participant that has not acknowledged would find the record if it had committed.
+            case PRESUMED_ABORTED -> ptx.adopted ? null : Decision.ABORT;
             case PENDING, UNCERTAIN -> null;
         };
         if (d == null) {
@@ -195,6 +202,19 @@ public final class Termination {
             note(ptx, why);
             later(ptx);
             throw new LocalApplyFailed();
+        }
+    }
+
+    private static String words(TxOutcome answer) {
+        return answer == TxOutcome.PRESUMED_ABORTED ? "ABORTED (it has no record: presumed abort)" : answer.name();
+    }
+
+    /** The coordinator has no record of a transaction taken over at readmission: ask its participants. */
+    private static final class NoRecord extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoRecord() {
+            super(null, null, false, false);
         }
     }
 

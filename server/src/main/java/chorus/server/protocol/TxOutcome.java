@@ -7,5 +7,13 @@ public enum TxOutcome {
     /** The coordinator is still collecting votes; ask again later. */
     PENDING,
     /** This replica is prepared too and does not know the outcome. */
-    UNCERTAIN
+    UNCERTAIN,
+    /**
+     * The coordinator has no record of it: it aborted, or it committed and every participant
+     * acknowledged (the COMMIT record is then forgotten). For a participant that asks, which has
+     * not acknowledged, that means aborted (presumed abort). A replica that took the transaction
+     * over at its readmission (see {@link Participant#adopt}) was never a participant, and asks the
+     * participants instead.
+     */
+    PRESUMED_ABORTED
 }

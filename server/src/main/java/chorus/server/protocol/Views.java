@@ -28,6 +28,14 @@ public interface Views {
      */
     void awaitReadable(long timeoutNanos) throws NotServingException, InterruptedException;
 
+    /**
+     * Why this member may not vote yet (it was just readmitted and is applying the last commits of
+     * the epoch before), or null when it may.
+     */
+    default String notReadyToVote() {
+        return null;
+    }
+
     /** A view that never changes and always allows reads: for tests of one protocol step alone. */
     static Views fixed(List<Integer> members) {
         View view = View.initial(members);

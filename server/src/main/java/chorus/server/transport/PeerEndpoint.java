@@ -5,6 +5,10 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
+import chorus.server.protocol.CatchUpStart;
+import chorus.server.protocol.ChangesPage;
+import chorus.server.protocol.FinalSync;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
@@ -157,6 +161,41 @@ final class PeerEndpoint implements PeerService {
         gate.checkPeerCall();
         traffic.other.increment();
         return node.grantLease(holder, holderView);
+    }
+
+    @Override
+    public CatchUpStart catchUpStart(int asker) throws RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        return node.catchUpStart(asker);
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(String afterKey, int limit) throws ChorusException, RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        return node.snapshotPage(afterKey, limit);
+    }
+
+    @Override
+    public ChangesPage changesAfter(long afterSeq, int limit) throws ChorusException, RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        return node.changesAfter(afterSeq, limit);
+    }
+
+    @Override
+    public FinalSync finalSync(View view) throws RemoteException {
+        gate.checkPeerCall();
+        traffic.other.increment();
+        try {
+            return node.finalSync(view);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("replica " + node.address().id() + " was interrupted during a final sync");
+        } catch (IllegalStateException e) {
+            throw new RemoteException(e.getMessage());
+        }
     }
 
     @Override

@@ -5,6 +5,10 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.model.WriteResult;
+import chorus.server.protocol.CatchUpStart;
+import chorus.server.protocol.ChangesPage;
+import chorus.server.protocol.FinalSync;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.DecisionAck;
 import chorus.server.protocol.PrepareRequest;
 import chorus.server.protocol.TxOutcome;
@@ -67,4 +71,16 @@ public interface PeerService extends Remote {
 
     /** A read lease for {@code holder} (see {@code ViewAcceptor#grantLease}). */
     LeaseAnswer grantLease(int holder, View holderView) throws RemoteException;
+
+    /** A learner starts copying from this replica (see {@code CatchUpStart}). */
+    CatchUpStart catchUpStart(int asker) throws RemoteException;
+
+    /** A page of this replica's keys after {@code afterKey}, tombstones included. */
+    List<StoredEntry> snapshotPage(String afterKey, int limit) throws ChorusException, RemoteException;
+
+    /** A page of this replica's change log after {@code afterSeq}. */
+    ChangesPage changesAfter(long afterSeq, int limit) throws ChorusException, RemoteException;
+
+    /** A readmitted replica's final sync (see {@code FinalSync}). */
+    FinalSync finalSync(View view) throws RemoteException;
 }

@@ -10,6 +10,10 @@ import chorus.api.model.WriteResult;
 import chorus.api.model.TxId;
 import chorus.api.rmi.CallDeadline;
 import chorus.api.rmi.TimeoutClientSocketFactory;
+import chorus.server.protocol.CatchUpStart;
+import chorus.server.protocol.ChangesPage;
+import chorus.server.protocol.FinalSync;
+import chorus.server.protocol.StoredEntry;
 import chorus.server.protocol.PeerChannel;
 import chorus.server.protocol.Decided;
 import chorus.server.protocol.DecisionAck;
@@ -167,6 +171,38 @@ public final class RmiPeerChannel implements PeerChannel {
             return local.grantLease(holder, holderView);
         }
         return call(replica, s -> s.grantLease(holder, holderView));
+    }
+
+    @Override
+    public CatchUpStart catchUpStart(int replica, int asker) throws Exception {
+        if (replica == self) {
+            return local.catchUpStart(asker);
+        }
+        return call(replica, s -> s.catchUpStart(asker));
+    }
+
+    @Override
+    public List<StoredEntry> snapshotPage(int replica, String afterKey, int limit) throws Exception {
+        if (replica == self) {
+            return local.snapshotPage(afterKey, limit);
+        }
+        return call(replica, s -> s.snapshotPage(afterKey, limit));
+    }
+
+    @Override
+    public ChangesPage changesAfter(int replica, long afterSeq, int limit) throws Exception {
+        if (replica == self) {
+            return local.changesAfter(afterSeq, limit);
+        }
+        return call(replica, s -> s.changesAfter(afterSeq, limit));
+    }
+
+    @Override
+    public FinalSync finalSync(int replica, View view) throws Exception {
+        if (replica == self) {
+            return local.finalSync(view);
+        }
+        return call(replica, s -> s.finalSync(view));
     }
 
     @Override

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.KeyValueService;
+import chorus.api.ReplicaAdmin;
+import chorus.api.model.CatchUp;
+import chorus.api.model.ContentsPage;
+import chorus.api.model.KeyEntry;
+import chorus.api.model.Mutation;
 import chorus.api.NotServingException;
 import chorus.api.TransactionAbortedException;
 import chorus.api.ViewChangeException;
@@ -21,7 +26,9 @@ import chorus.server.LoopbackPorts;
 import chorus.server.testing.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +83,7 @@ class MembershipIT {
             // Excluding it again changes nothing.
             assertThat(cluster.connection(4).admin().exclude(3)).isEqualTo(view);
 
-            // Back from the dead, replica 3 learns that it was excluded, and serves nothing.
+            // Back from the dead, replica 3 learns that it was excluded, serves nothing, and copies the data.
             cluster.start(3);
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(cluster.connection(3).admin().members().member()).isFalse());
             assertThatThrownBy(() -> cluster.connection(3).kv().get("k")).isInstanceOf(NotServingException.class)
@@ -84,7 +91,94 @@ class MembershipIT {
             assertThatThrownBy(() -> cluster.connection(3).kv().put("k", "through 3")).isInstanceOf(NotServingException.class)
                     .hasMessageContaining("replica 3 is no member of epoch 2 {1,2,4,5}");
             assertThat(cluster.connection(5).kv().put("k", "after 3 came back").version()).isEqualTo(3);
-            cluster.awaitValue("k", "after 3 came back", 1, 2, 4, 5);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(cluster.connection(3).admin().members().role()).isEqualTo("learner"));
+
+            View back = cluster.connection(3).admin().readmit(3);
+
+            assertThat(back).isEqualTo(new View(3, List.of(1, 2, 3, 4, 5)));
+            assertThat(cluster.connection(3).kv().get("k").value()).isEqualTo("after 3 came back");
+            assertThat(cluster.connection(3).kv().put("k", "with 3 again").version()).isEqualTo(4);
+            awaitIdentical(cluster);
+        }
+    }
+
+    /** Every replica's committed contents, versions included, equal (the members' and the readmitted one's). */
+    static void awaitIdentical(LocalCluster cluster) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<KeyEntry> reference = contents(cluster, 1);
+            for (int r = 2; r <= cluster.config().size(); r++) {
+                assertThat(contents(cluster, r)).as("replica %d", r).isEqualTo(reference);
+            }
+        });
+    }
+
+    static List<KeyEntry> contents(LocalCluster cluster, int replica) throws Exception {
+        List<KeyEntry> out = new ArrayList<>();
+        String after = "";
+        while (after != null) {
+            ContentsPage page = cluster.connection(replica).admin().contents(after, ReplicaAdmin.MAX_PAGE);
+            out.addAll(page.entries());
+            after = page.nextAfterKey();
+        }
+        return out;
+    }
+
+    @Test
+    void aLearnerKilledWhileCopyingOrRightAfterItsReadmissionEndsIdentical() throws Exception {
+        try (LocalCluster cluster = start(dir, Coordination.RECEIVER)) {
+            KeyValueService kv = cluster.connection(1).kv();
+            UnavailableReplicaIT.putWhileWarmingUp(kv, "warm", "up");
+            cluster.kill(2);
+            cluster.connection(1).admin().exclude(2);
+            // More keys than one page of the snapshot, some deleted again.
+            for (int b = 0; b < 30; b++) {
+                List<Mutation> batch = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    batch.add(Mutation.put("key-" + b + "-" + i, "value " + b + "/" + i));
+                }
+                kv.execute(batch);
+            }
+            kv.delete("key-0-0");
+
+            // Replica 1, the first member it copies from, restarts: it no longer knows where in its log
+            // replica 2's missed commits begin (another incarnation), so replica 2 copies a snapshot.
+            cluster.stop(1);
+            cluster.start(1);
+            // Killed (halted) after the first page of its snapshot, then started again: it copies anew.
+            cluster.launch(2, Map.of("chorus.fault", "learner-after-snapshot-page"));
+            assertThat(cluster.awaitExit(2, Duration.ofSeconds(60))).isEqualTo(137);
+            cluster.start(2);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                MembershipStatus s = cluster.connection(2).admin().members();
+                assertThat(s.catchUp()).isNotNull();
+                assertThat(s.catchUp().phase()).isEqualTo(CatchUp.Phase.CAUGHT_UP);
+            });
+            cluster.connection(3).kv().put("while-caught-up", "x");
+            // Readmitted, then halted before its final sync: it must finish that sync when started again.
+            cluster.stop(2);
+            cluster.start(2, Map.of("chorus.fault", "learner-after-readmission"));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(cluster.connection(2).admin().members().catchUp().phase()).isEqualTo(CatchUp.Phase.CAUGHT_UP));
+            assertThatThrownBy(() -> cluster.connection(2).admin().readmit(2)).isInstanceOf(java.rmi.RemoteException.class);
+            assertThat(cluster.awaitExit(2, Duration.ofSeconds(60))).isEqualTo(137);
+            // The view with replica 2 was chosen, though the members may learn it only once replica 2
+            // is back (its final sync and its lease requests teach it): until then they write without it.
+            cluster.start(2);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                MembershipStatus s = cluster.connection(2).admin().members();
+                assertThat(s.member()).isTrue();
+                assertThat(s.catchUp()).isNull();
+            });
+            for (int r = 1; r <= 5; r++) {
+                int replica = r;
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(cluster.connection(replica).admin().members().view())
+                        .isEqualTo(new View(3, List.of(1, 2, 3, 4, 5))));
+            }
+            assertThat(cluster.connection(2).kv().get("key-29-99").value()).isEqualTo("value 29/99");
+            assertThat(cluster.connection(2).kv().get("key-0-0").found()).isFalse();
+            assertThat(cluster.connection(2).kv().put("after", "y").version()).isEqualTo(1);
+            awaitIdentical(cluster);
         }
     }
 

@@ -50,7 +50,7 @@ class FullDiskTest {
         cluster.store(5).failWrites = NO_SPACE;
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(cluster.node(5).inDoubt()).singleElement()
-                .satisfies(t -> assertThat(t.lastAttempt()).contains("answered ABORTED, but replica 5 could not apply it: " + NO_SPACE)));
+                .satisfies(t -> assertThat(t.lastAttempt()).contains("answered ABORTED", ", but replica 5 could not apply it: " + NO_SPACE)));
         assertThat(cluster.node(5).events(0, 10_000).events())
                 .filteredOn(e -> e.type() == EventType.IN_DOUBT)
                 .as("nobody was unreachable: the failure was replica 5's own").isEmpty();

@@ -133,6 +133,26 @@ final class InMemoryNetwork {
             public LeaseAnswer grantLease(int replica, int holder, View holderView) throws Exception {
                 return reach(from, replica).grantLease(holder, holderView);
             }
+
+            @Override
+            public CatchUpStart catchUpStart(int replica, int asker) throws Exception {
+                return reach(from, replica).catchUpStart(asker);
+            }
+
+            @Override
+            public List<StoredEntry> snapshotPage(int replica, String afterKey, int limit) throws Exception {
+                return reach(from, replica).snapshotPage(afterKey, limit);
+            }
+
+            @Override
+            public ChangesPage changesAfter(int replica, long afterSeq, int limit) throws Exception {
+                return reach(from, replica).changesAfter(afterSeq, limit);
+            }
+
+            @Override
+            public FinalSync finalSync(int replica, View view) throws Exception {
+                return reach(from, replica).finalSync(view);
+            }
         };
     }
 

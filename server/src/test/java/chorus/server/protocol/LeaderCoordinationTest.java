@@ -1,6 +1,7 @@
 package chorus.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -94,9 +95,12 @@ class LeaderCoordinationTest {
         for (int r = 2; r <= 5; r++) {
             assertThat(cluster.node(r).status().commits()).as("replica %d coordinates nothing", r).isZero();
         }
-        for (int r = 1; r <= 5; r++) {
-            assertThat(cluster.node(r).status().keyCount()).as("replica %d", r).isEqualTo(200);
-        }
+        // Answered at the commit point: the other replicas apply the decisions just after.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(cluster.node(r).status().keyCount()).as("replica %d", r).isEqualTo(200);
+            }
+        });
     }
 
     @Test

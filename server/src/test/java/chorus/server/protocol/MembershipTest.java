@@ -84,7 +84,7 @@ class MembershipTest {
                         + "readmitted; read at a member");
         assertThatThrownBy(() -> cluster.node(5).execute(List.of(Mutation.put("k", "v")))).isInstanceOf(NotServingException.class)
                 .hasMessageContaining("replica 5 is no member of epoch 2 {1,2,3,4}");
-        assertThat(cluster.node(5).membershipStatus().role()).isEqualTo("excluded");
+        assertThat(cluster.node(5).membershipStatus().role()).as("running, it copies the data to rejoin").isEqualTo("learner");
     }
 
     @Test
@@ -98,5 +98,54 @@ class MembershipTest {
         assertThatThrownBy(() -> cluster.node(2).exclude(7)).isInstanceOf(InvalidRequestException.class)
                 .hasMessage("replica 7 is not in the cluster file (replicas 1, 2, 3, 4, 5)");
         assertThat(cluster.node(2).membership().current()).isEqualTo(new View(3, List.of(1, 2, 3)));
+    }
+
+    @Test
+    void anExcludedReplicaCatchesUpAndIsReadmittedWithContentsIdenticalToTheMembers() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            cluster.node(1).execute(List.of(Mutation.put("before-" + i, "v" + i)));
+        }
+        cluster.network.down(3);
+        cluster.node(2).exclude(3);
+        // Writes while replica 3 is out: new keys, overwrites and deletes (tombstones must travel too).
+        for (int i = 0; i < 2_500; i++) {
+            cluster.node(1 + i % 2).execute(List.of(Mutation.put("during-" + i, "w" + i)));
+        }
+        cluster.node(4).execute(List.of(Mutation.put("before-1", "changed")));
+        cluster.node(5).execute(List.of(Mutation.delete("before-2")));
+        cluster.network.up(3);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var status = cluster.node(3).membershipStatus();
+            assertThat(status.role()).isEqualTo("learner");
+            assertThat(status.catchUp().phase()).isEqualTo(chorus.api.model.CatchUp.Phase.CAUGHT_UP);
+        });
+        // Writes go on while it waits to be readmitted.
+        cluster.node(1).execute(List.of(Mutation.put("late", "x")));
+
+        View readmitted = cluster.node(3).readmit(3);
+
+        assertThat(readmitted).isEqualTo(new View(3, FIVE));
+        assertThat(cluster.node(3).membershipStatus().catchUp()).isNull();
+        assertThat(cluster.node(3).execute(List.of(Mutation.put("after", "y"))).version()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<StoredEntry> reference = everything(1);
+            for (int r = 2; r <= 5; r++) {
+                assertThat(everything(r)).as("replica %d", r).isEqualTo(reference);
+            }
+        });
+        assertThat(cluster.node(3).get("before-2").found()).isFalse();
+        assertThat(cluster.node(3).get("before-1").value()).isEqualTo("changed");
+        assertThat(cluster.store(3).read("before-2").version()).isEqualTo(2);
+    }
+
+    @Test
+    void readmissionIsAskedOfTheReplicaItself() {
+        assertThatThrownBy(() -> cluster.node(1).readmit(3)).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("readmission is asked of the replica itself: ask replica 3, which must be running to copy the data");
+    }
+
+    private List<StoredEntry> everything(int replica) {
+        return cluster.store(replica).snapshotPage("", 100_000);
     }
 }
