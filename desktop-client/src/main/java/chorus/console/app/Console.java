@@ -76,7 +76,7 @@ public final class Console implements AutoCloseable {
         FxDialogService dialogs = new FxDialogService(() -> stage);
         UiExecutor ui = executor;
         this.connectVm = new ConnectViewModel(gateway, ui, settings, defaultAddress(options));
-        this.cluster = new ClusterViewModel(gateway, ui);
+        this.cluster = new ClusterViewModel(gateway, ui, dialogs, System::currentTimeMillis);
         this.operations = new OperationsViewModel(gateway, ui, dialogs);
         this.contents = new ContentsViewModel(ui);
         this.log = new TransactionLogViewModel();
@@ -114,7 +114,10 @@ public final class Console implements AutoCloseable {
         stage.setScene(new Scene(root, Math.min(1360, screen.getWidth()), Math.min(820, screen.getHeight())));
         stage.setMinWidth(800);
         stage.setMinHeight(500);
-        this.sampler = new Timeline(new KeyFrame(Duration.seconds(1), e -> metrics.sample(System.currentTimeMillis())));
+        this.sampler = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            metrics.sample(System.currentTimeMillis());
+            cluster.tick();
+        }));
         sampler.setCycleCount(Timeline.INDEFINITE);
         sampler.play();
     }
