@@ -65,6 +65,7 @@ public final class ReplicaCardViewModel {
     private final ObjectProperty<MembershipRole> role = new SimpleObjectProperty<>();
     private final StringProperty roleText = new SimpleStringProperty("");
     private final StringProperty membershipDetail = new SimpleStringProperty("");
+    private final StringProperty membershipDetailFull = new SimpleStringProperty("");
     private final BooleanProperty catchingUp = new SimpleBooleanProperty(false);
     private final DoubleProperty catchUpFraction = new SimpleDoubleProperty(0);
     private final StringProperty catchUpText = new SimpleStringProperty("");
@@ -119,15 +120,22 @@ public final class ReplicaCardViewModel {
         catchingUp.set(c != null);
         catchUpFraction.set(c == null ? 0 : c.fraction());
         catchUpText.set(c == null ? "" : c.describe());
-        membershipDetail.set(reported == null ? "" : detail(reported, newestEpoch));
+        membershipDetail.set(reported == null ? "" : detail(reported, newestEpoch, false));
+        membershipDetailFull.set(reported == null ? "" : detail(reported, newestEpoch, true));
     }
 
-    /** "knows epoch 2 · read lease held": a replica that missed a change still believes in the view before. */
-    static String detail(MembershipStatus m, long newestEpoch) {
+    /**
+     * "epoch 2 · lease held", and in full "knows epoch 2 {1,2,4,5} · read lease held": a replica
+     * that missed a change still believes in the view before, and says so.
+     */
+    static String detail(MembershipStatus m, long newestEpoch, boolean full) {
         long epoch = m.view().epoch();
-        String lease = m.leaseHeld() ? "read lease held"
-                : "no read lease" + (m.leaseProblem().isEmpty() ? "" : ": " + m.leaseProblem());
-        return "knows epoch " + epoch + (epoch < newestEpoch ? " (behind epoch " + newestEpoch + ")" : "") + " · " + lease;
+        String behind = epoch < newestEpoch ? " (behind epoch " + newestEpoch + ")" : "";
+        if (!full) {
+            return "epoch " + epoch + behind + " · " + (m.leaseHeld() ? "lease held" : "no lease");
+        }
+        return "knows " + m.view().text() + behind + " · "
+                + (m.leaseHeld() ? "read lease held" : "no read lease" + (m.leaseProblem().isEmpty() ? "" : ": " + m.leaseProblem()));
     }
 
     /** The simulated failure switch first (an operator's choice), then a storage problem. */
@@ -247,9 +255,14 @@ public final class ReplicaCardViewModel {
         return roleText;
     }
 
-    /** The view this replica knows and its read lease, as it said at its last answered poll. */
+    /** The epoch this replica knows and whether it holds a read lease, as it said at its last answered poll. */
     public ReadOnlyStringProperty membershipDetailProperty() {
         return membershipDetail;
+    }
+
+    /** The same with the view's members and why it holds no lease, for a tooltip. */
+    public ReadOnlyStringProperty membershipDetailFullProperty() {
+        return membershipDetailFull;
     }
 
     /** True while the replica copies the data from a member (a learner, or a member finishing its catch-up). */

@@ -114,8 +114,9 @@ class ClusterViewModelTest {
         ReplicaCardViewModel three = vm.cards().get(2);
         assertThat(one.roleProperty().get()).isEqualTo(MembershipRole.MEMBER);
         assertThat(one.roleTextProperty().get()).isEqualTo("member");
-        assertThat(one.membershipDetailProperty().get()).isEqualTo("knows epoch 2 · read lease held");
-        assertThat(two.membershipDetailProperty().get()).isEqualTo("knows epoch 1 (behind epoch 2) · read lease held");
+        assertThat(one.membershipDetailProperty().get()).isEqualTo("epoch 2 · lease held");
+        assertThat(two.membershipDetailProperty().get()).isEqualTo("epoch 1 (behind epoch 2) · lease held");
+        assertThat(two.membershipDetailFullProperty().get()).isEqualTo("knows epoch 1 {1,2,3} (behind epoch 2) · read lease held");
         assertThat(one.catchingUpProperty().get()).isFalse();
         assertThat(three.roleTextProperty().get()).isEqualTo("learner");
         assertThat(three.catchingUpProperty().get()).isTrue();
