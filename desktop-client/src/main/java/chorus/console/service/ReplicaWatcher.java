@@ -27,6 +27,11 @@ final class ReplicaWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaWatcher.class);
     private static final int EVENT_PAGE = 2000;
     private static final int CONTENTS_PAGE = ReplicaAdmin.MAX_PAGE;
+    /**
+     * Replicas of protocol version 1 have no membership views and no members() call: asking would
+     * fail as an unknown remote method, and the replica would look unreachable.
+     */
+    private static final int MEMBERSHIP_SINCE_PROTOCOL = 2;
 
     private final ReplicaLink link;
     private final ConsoleTimeouts timeouts;
@@ -89,7 +94,8 @@ final class ReplicaWatcher implements AutoCloseable {
             }
             // Asked at every poll, not only after an event: a lease runs out and a learner copies keys
             // without recording anything.
-            MembershipStatus membership = link.call(c -> c.admin().members(), timeouts.call());
+            MembershipStatus membership = status.protocolVersion() < MEMBERSHIP_SINCE_PROTOCOL ? null
+                    : link.call(c -> c.admin().members(), timeouts.call());
             lastStatus = status;
             lastMembership = membership;
             lastProblem = "";
