@@ -53,6 +53,7 @@ public final class ClusterViewModel {
         for (ReplicaCardViewModel card : cards) {
             if (card.id() == snapshot.id()) {
                 card.apply(snapshot);
+                tracker.apply(snapshot);
                 if (snapshot.health() != ReplicaHealth.UNKNOWN) {
                     reported.add(card.id());
                 }
@@ -60,7 +61,6 @@ public final class ClusterViewModel {
         }
         allReported.set(!cards.isEmpty() && reported.size() == cards.size());
         updateSummary();
-        tracker.apply(snapshot);
         updateMembership();
     }
 
