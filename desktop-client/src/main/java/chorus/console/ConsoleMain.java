@@ -103,7 +103,7 @@ public final class ConsoleMain implements Callable<Integer> {
         System.setProperty("glass.platform", "Monocle");
         System.setProperty("monocle.platform", "Headless");
         System.setProperty("prism.order", "sw");
-        System.setProperty("headless.geometry", "1360x820-32");
+        System.setProperty("headless.geometry", "1360x900-32");
         System.setProperty("java.awt.headless", "true");
     }
 }

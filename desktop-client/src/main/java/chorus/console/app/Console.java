@@ -10,6 +10,7 @@ import chorus.console.view.ContentsController;
 import chorus.console.view.FxDialogService;
 import chorus.console.view.InDoubtController;
 import chorus.console.view.MainController;
+import chorus.console.view.MembershipBarController;
 import chorus.console.view.MetricsController;
 import chorus.console.view.OperationsController;
 import chorus.console.view.TransactionLogController;
@@ -76,7 +77,7 @@ public final class Console implements AutoCloseable {
         FxDialogService dialogs = new FxDialogService(() -> stage);
         UiExecutor ui = executor;
         this.connectVm = new ConnectViewModel(gateway, ui, settings, defaultAddress(options));
-        this.cluster = new ClusterViewModel(gateway, ui);
+        this.cluster = new ClusterViewModel(gateway, ui, dialogs, System::currentTimeMillis);
         this.operations = new OperationsViewModel(gateway, ui, dialogs);
         this.contents = new ContentsViewModel(ui);
         this.log = new TransactionLogViewModel();
@@ -88,6 +89,9 @@ public final class Console implements AutoCloseable {
         FXMLLoader loader = loader("MainWindow.fxml", type -> {
             if (type == MainController.class) {
                 return new MainController(main, cluster, this::showConnectDialog);
+            }
+            if (type == MembershipBarController.class) {
+                return new MembershipBarController(cluster.membership());
             }
             if (type == OperationsController.class) {
                 return new OperationsController(operations);
@@ -111,10 +115,13 @@ public final class Console implements AutoCloseable {
         stage.setTitle("Chorus console");
         // Fit the screen: a window larger than a headless screen cannot be drawn at all.
         javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
-        stage.setScene(new Scene(root, Math.min(1360, screen.getWidth()), Math.min(820, screen.getHeight())));
+        stage.setScene(new Scene(root, Math.min(1360, screen.getWidth()), Math.min(900, screen.getHeight())));
         stage.setMinWidth(800);
         stage.setMinHeight(500);
-        this.sampler = new Timeline(new KeyFrame(Duration.seconds(1), e -> metrics.sample(System.currentTimeMillis())));
+        this.sampler = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            metrics.sample(System.currentTimeMillis());
+            cluster.tick();
+        }));
         sampler.setCycleCount(Timeline.INDEFINITE);
         sampler.play();
     }

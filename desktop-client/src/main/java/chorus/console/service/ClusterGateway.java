@@ -5,6 +5,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import chorus.api.model.WriteResult;
 import java.util.List;
 
@@ -32,6 +33,15 @@ public interface ClusterGateway extends AutoCloseable {
     void setSimulatedFailure(int replica, boolean failed) throws Exception;
 
     void forceDecision(int replica, TxId txId, Decision decision, String note) throws Exception;
+
+    /**
+     * Asks replica {@code proposer} to have a majority agree a view without {@code replica}, as the
+     * operator. Takes seconds (it waits out the excluded replica's read lease); returns the agreed view.
+     */
+    View exclude(int proposer, int replica) throws Exception;
+
+    /** Asks replica {@code replica} itself to rejoin the write set, as the operator; returns the agreed view. */
+    View readmit(int replica) throws Exception;
 
     /** Asks every watcher to poll now instead of at its next tick (after an operator action). */
     void refreshSoon();

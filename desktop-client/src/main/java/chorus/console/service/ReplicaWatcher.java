@@ -5,6 +5,7 @@ import chorus.api.model.ContentsPage;
 import chorus.api.model.EventBatch;
 import chorus.api.model.InDoubtTransaction;
 import chorus.api.model.KeyEntry;
+import chorus.api.model.MembershipStatus;
 import chorus.api.model.ReplicaStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls one replica on its own thread: status, then the new events of its log, then its contents
- * when they may have changed, then its transactions in doubt. A replica that does not answer is
+ * Polls one replica on its own thread: status and membership, then the new events of its log, then
+ * its contents when they may have changed, then its transactions in doubt. A replica that does not answer is
  * reported unreachable and is tried again at every tick, which reconnects it when it comes back. A
  * restart (new start time, or a log that went backwards) resets the event cursor.
  */
@@ -26,6 +27,11 @@ final class ReplicaWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaWatcher.class);
     private static final int EVENT_PAGE = 2000;
     private static final int CONTENTS_PAGE = ReplicaAdmin.MAX_PAGE;
+    /**
+     * Replicas of protocol version 1 have no membership views and no members() call: asking would
+     * fail as an unknown remote method, and the replica would look unreachable.
+     */
+    private static final int MEMBERSHIP_SINCE_PROTOCOL = 2;
 
     private final ReplicaLink link;
     private final ConsoleTimeouts timeouts;
@@ -35,6 +41,7 @@ final class ReplicaWatcher implements AutoCloseable {
 
     private ScheduledFuture<?> ticking;
     private ReplicaStatus lastStatus;
+    private MembershipStatus lastMembership;
     private long eventCursor;
     private long startedAt = -1;
     private long contentsSeq = -1;
@@ -85,9 +92,15 @@ final class ReplicaWatcher implements AutoCloseable {
             } else if (status.lastEventSeq() < eventCursor) {
                 eventCursor = 0;
             }
+            // Asked at every poll, not only after an event: a lease runs out and a learner copies keys
+            // without recording anything.
+            MembershipStatus membership = status.protocolVersion() < MEMBERSHIP_SINCE_PROTOCOL ? null
+                    : link.call(c -> c.admin().members(), timeouts.call());
             lastStatus = status;
+            lastMembership = membership;
             lastProblem = "";
-            listener.replicaUpdated(new ReplicaSnapshot(link.address(), ReplicaHealth.UP, status, "", clock.getAsLong()));
+            listener.replicaUpdated(new ReplicaSnapshot(link.address(), ReplicaHealth.UP, status, "", clock.getAsLong(),
+                    membership));
             readEvents();
             readContentsIfChanged(status);
             readInDoubt(status);
@@ -102,7 +115,7 @@ final class ReplicaWatcher implements AutoCloseable {
     private void reportUnreachable(String problem) {
         lastProblem = problem;
         listener.replicaUpdated(new ReplicaSnapshot(link.address(), ReplicaHealth.UNREACHABLE, lastStatus, problem,
-                clock.getAsLong()));
+                clock.getAsLong(), lastMembership));
     }
 
     private void readEvents() throws Exception {

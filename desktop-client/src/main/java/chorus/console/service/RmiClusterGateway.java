@@ -7,6 +7,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import chorus.api.model.WriteResult;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.console.util.FxUiExecutor;
@@ -150,6 +151,29 @@ public final class RmiClusterGateway implements ClusterGateway {
             return null;
         }, timeouts.call());
         refreshSoon();
+    }
+
+    /**
+     * Bounded by the operation timeout, not the call timeout: the replica waits out a read lease
+     * and a round of votes, and caps that below the cluster's read timeout, which the operation
+     * timeout exceeds.
+     */
+    @Override
+    public View exclude(int proposer, int replica) throws Exception {
+        try {
+            return link(proposer).call(c -> c.admin().exclude(replica), timeouts.operation());
+        } finally {
+            refreshSoon();
+        }
+    }
+
+    @Override
+    public View readmit(int replica) throws Exception {
+        try {
+            return link(replica).call(c -> c.admin().readmit(replica), timeouts.operation());
+        } finally {
+            refreshSoon();
+        }
     }
 
     @Override

@@ -7,10 +7,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javafx.application.Platform;
+import javafx.concurrent.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Background work on a small daemon pool; results go back to the JavaFX thread with {@code Platform.runLater}. */
+/**
+ * Background work on a small daemon pool, each piece as a {@link Task}: the task delivers its
+ * outcome on the JavaFX thread itself, so no callback can touch the scene from a pool thread.
+ */
 public final class FxUiExecutor implements UiExecutor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FxUiExecutor.class);
@@ -32,17 +36,19 @@ public final class FxUiExecutor implements UiExecutor, AutoCloseable {
 
     @Override
     public <T> void submit(Callable<T> work, Consumer<? super T> onSuccess, Consumer<? super Throwable> onFailure) {
-        pool.execute(() -> {
-            T result;
-            try {
-                result = work.call();
-            } catch (Throwable e) {
-                LOG.debug("background task failed", e);
-                onUi(() -> onFailure.accept(e));
-                return;
+        Task<T> task = new Task<>() {
+            @Override
+            protected T call() throws Exception {
+                return work.call();
             }
-            onUi(() -> onSuccess.accept(result));
+        };
+        // Set before the task runs: a started task accepts handlers from the FX thread only.
+        task.setOnSucceeded(e -> onSuccess.accept(task.getValue()));
+        task.setOnFailed(e -> {
+            LOG.debug("background task failed", task.getException());
+            onFailure.accept(task.getException());
         });
+        pool.execute(task);
     }
 
     @Override

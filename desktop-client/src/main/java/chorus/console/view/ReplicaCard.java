@@ -1,10 +1,13 @@
 package chorus.console.view;
 
+import chorus.console.viewmodel.MembershipRole;
 import chorus.console.viewmodel.ReplicaCardViewModel;
 import chorus.console.viewmodel.ReplicaCardViewModel.CardState;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -33,7 +36,6 @@ public final class ReplicaCard extends VBox {
         state.getStyleClass().add("card-state");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox header = new HBox(8, title, spacer, state);
 
         Label address = new Label(vm.address());
         address.getStyleClass().add("card-address");
@@ -41,6 +43,36 @@ public final class ReplicaCard extends VBox {
         uptime.textProperty().bind(vm.uptimeProperty());
         uptime.getStyleClass().add("card-address");
         HBox where = new HBox(8, address, uptime);
+
+        Label role = new Label();
+        role.setId("role-" + id);
+        role.textProperty().bind(vm.roleTextProperty());
+        role.getStyleClass().add("role-badge");
+        role.visibleProperty().bind(vm.roleTextProperty().isNotEmpty());
+        role.managedProperty().bind(role.visibleProperty());
+        role.setMinWidth(Region.USE_PREF_SIZE);
+        Label view = new Label();
+        view.setId("view-" + id);
+        view.textProperty().bind(vm.membershipDetailProperty());
+        view.getStyleClass().add("card-address");
+        view.setTooltip(new Tooltip());
+        view.getTooltip().textProperty().bind(vm.membershipDetailFullProperty());
+        HBox header = new HBox(8, title, spacer, state);
+        HBox membership = new HBox(6, role, view);
+        membership.setAlignment(Pos.CENTER_LEFT);
+
+        // A learner's copy of the data: a bar, and the words (which member, how many keys of how many).
+        ProgressBar catchUp = new ProgressBar();
+        catchUp.setId("catchup-" + id);
+        catchUp.progressProperty().bind(vm.catchUpFractionProperty());
+        catchUp.setMaxWidth(Double.MAX_VALUE);
+        Label catchUpText = new Label();
+        catchUpText.setId("catchup-text-" + id);
+        catchUpText.setWrapText(true);
+        catchUpText.textProperty().bind(vm.catchUpTextProperty());
+        VBox catchUpBox = new VBox(2, catchUp, catchUpText);
+        catchUpBox.visibleProperty().bind(vm.catchingUpProperty());
+        catchUpBox.managedProperty().bind(vm.catchingUpProperty());
 
         GridPane counters = new GridPane();
         counters.setHgap(10);
@@ -68,10 +100,24 @@ public final class ReplicaCard extends VBox {
         problem.managedProperty().bind(vm.problemProperty().isNotEmpty());
         problem.visibleProperty().bind(vm.problemProperty().isNotEmpty());
 
-        getChildren().addAll(header, where, counters, failure, problem);
+        getChildren().addAll(header, where, membership, catchUpBox, counters, failure, problem);
 
         vm.stateProperty().addListener((o, a, b) -> applyState(b));
         applyState(vm.stateProperty().get());
+        vm.roleProperty().addListener((o, a, b) -> applyRole(role, b));
+        applyRole(role, vm.roleProperty().get());
+    }
+
+    /** The role on the badge and on the card itself: an excluded replica's card is set apart as a whole. */
+    private void applyRole(Label badge, MembershipRole r) {
+        for (MembershipRole each : MembershipRole.values()) {
+            badge.getStyleClass().remove(each.styleClass());
+            getStyleClass().remove("card-" + each.styleClass());
+        }
+        if (r != null) {
+            badge.getStyleClass().add(r.styleClass());
+            getStyleClass().add("card-" + r.styleClass());
+        }
     }
 
     private void applyState(CardState s) {

@@ -1,5 +1,6 @@
 package chorus.console.view;
 
+import chorus.console.viewmodel.MembershipRow;
 import chorus.console.viewmodel.TimelineLane;
 import chorus.console.viewmodel.TimelineMark;
 import chorus.console.viewmodel.TransactionLogViewModel;
@@ -13,6 +14,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Tab;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -22,7 +24,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
-/** The live transaction log table, its filters and the selected transaction's timeline. */
+/** The live transaction log table, its filters, the membership table and the selected transaction's timeline. */
 public final class TransactionLogController {
 
     private final TransactionLogViewModel vm;
@@ -34,6 +36,9 @@ public final class TransactionLogController {
     @FXML private TableView<TxRow> table;
     @FXML private Label summary;
     @FXML private ListView<String> replicaEvents;
+    @FXML private TableView<MembershipRow> membershipTable;
+    @FXML private Tab membershipTab;
+    @FXML private Tab replicaEventsTab;
     @FXML private Label timelineTitle;
     @FXML private VBox timeline;
 
@@ -72,6 +77,13 @@ public final class TransactionLogController {
         pause.textProperty().bind(Bindings.when(vm.pausedProperty()).then("Resume (Ctrl+P)").otherwise("Pause (Ctrl+P)"));
         summary.textProperty().bind(vm.summaryProperty());
         replicaEvents.setItems(vm.replicaEvents());
+        MembershipTable.configure(membershipTable);
+        membershipTable.setItems(vm.membershipRows());
+        // The counts say that something arrived in the tab that is not showing.
+        membershipTab.textProperty().bind(Bindings.format("Membership: view changes by epoch (who proposed, who agreed, what each "
+                + "replica recorded) and read leases (%d)", Bindings.size(vm.membershipRows())));
+        replicaEventsTab.textProperty().bind(Bindings.format("Other replica events without a transaction: failure switch, recovery, "
+                + "faults, failed forwards (%d)", Bindings.size(vm.replicaEvents())));
 
         table.setItems(vm.visibleRows());
         table.setFixedCellSize(26);
@@ -90,6 +102,7 @@ public final class TransactionLogController {
         replicaFilter.getItems().setAll((Integer) null);
         replicaFilter.getItems().addAll(vm.replicaIds());
         buildColumns();
+        MembershipTable.buildColumns(membershipTable, vm.replicas());
     }
 
     public void togglePause() {

@@ -1,27 +1,32 @@
 package chorus.console.viewmodel;
 
+import chorus.api.model.CatchUp;
+import chorus.api.model.MembershipStatus;
 import chorus.api.model.ReplicaStatus;
 import chorus.console.service.ReplicaHealth;
 import chorus.console.service.ReplicaSnapshot;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
-/** One replica's card: what it reported last, and the simulated-failure switch. */
+/** One replica's card: what it reported last, its role in the newest view, and the simulated-failure switch. */
 public final class ReplicaCardViewModel {
 
     /** What the card shows as the replica's state. */
@@ -57,6 +62,13 @@ public final class ReplicaCardViewModel {
     private final LongProperty timeouts = new SimpleLongProperty();
     private final BooleanProperty failureSwitch = new SimpleBooleanProperty(false);
     private final BooleanProperty switchBusy = new SimpleBooleanProperty(false);
+    private final ObjectProperty<MembershipRole> role = new SimpleObjectProperty<>();
+    private final StringProperty roleText = new SimpleStringProperty("");
+    private final StringProperty membershipDetail = new SimpleStringProperty("");
+    private final StringProperty membershipDetailFull = new SimpleStringProperty("");
+    private final BooleanProperty catchingUp = new SimpleBooleanProperty(false);
+    private final DoubleProperty catchUpFraction = new SimpleDoubleProperty(0);
+    private final StringProperty catchUpText = new SimpleStringProperty("");
     private final BiConsumer<ReplicaCardViewModel, Boolean> switchRequest;
     private boolean updatingFromReplica;
 
@@ -94,6 +106,36 @@ public final class ReplicaCardViewModel {
             uptime.set("");
             setState(CardState.UNREACHABLE);
         }
+    }
+
+    /**
+     * The replica's role in the newest view (null while no replica reported one), and what it
+     * reported itself at its last answered poll (null while it does not answer): the view it knows,
+     * its read lease and, while it copies the data to rejoin, its catch-up.
+     */
+    public void applyMembership(MembershipRole newRole, MembershipStatus reported, long newestEpoch) {
+        role.set(newRole);
+        roleText.set(newRole == null ? "" : newRole.label());
+        CatchUp c = reported == null ? null : reported.catchUp();
+        catchingUp.set(c != null);
+        catchUpFraction.set(c == null ? 0 : c.fraction());
+        catchUpText.set(c == null ? "" : c.describe());
+        membershipDetail.set(reported == null ? "" : detail(reported, newestEpoch, false));
+        membershipDetailFull.set(reported == null ? "" : detail(reported, newestEpoch, true));
+    }
+
+    /**
+     * "epoch 2 · lease held", and in full "knows epoch 2 {1,2,4,5} · read lease held": a replica
+     * that missed a change still believes in the view before, and says so.
+     */
+    static String detail(MembershipStatus m, long newestEpoch, boolean full) {
+        long epoch = m.view().epoch();
+        String behind = epoch < newestEpoch ? " (behind epoch " + newestEpoch + ")" : "";
+        if (!full) {
+            return "epoch " + epoch + behind + " · " + (m.leaseHeld() ? "lease held" : "no lease");
+        }
+        return "knows " + m.view().text() + behind + " · "
+                + (m.leaseHeld() ? "read lease held" : "no read lease" + (m.leaseProblem().isEmpty() ? "" : ": " + m.leaseProblem()));
     }
 
     /** The simulated failure switch first (an operator's choice), then a storage problem. */
@@ -202,5 +244,39 @@ public final class ReplicaCardViewModel {
 
     public ReadOnlyBooleanProperty switchBusyProperty() {
         return switchBusy;
+    }
+
+    /** Member, learner or excluded in the newest view; null while no replica reported a view. */
+    public ReadOnlyObjectProperty<MembershipRole> roleProperty() {
+        return role;
+    }
+
+    public ReadOnlyStringProperty roleTextProperty() {
+        return roleText;
+    }
+
+    /** The epoch this replica knows and whether it holds a read lease, as it said at its last answered poll. */
+    public ReadOnlyStringProperty membershipDetailProperty() {
+        return membershipDetail;
+    }
+
+    /** The same with the view's members and why it holds no lease, for a tooltip. */
+    public ReadOnlyStringProperty membershipDetailFullProperty() {
+        return membershipDetailFull;
+    }
+
+    /** True while the replica copies the data from a member (a learner, or a member finishing its catch-up). */
+    public ReadOnlyBooleanProperty catchingUpProperty() {
+        return catchingUp;
+    }
+
+    /** How much of the data the catch-up copied, 0..1. */
+    public ReadOnlyDoubleProperty catchUpFractionProperty() {
+        return catchUpFraction;
+    }
+
+    /** "copying from replica 2: 1,234 of 10,000 keys" and the like. */
+    public ReadOnlyStringProperty catchUpTextProperty() {
+        return catchUpText;
     }
 }

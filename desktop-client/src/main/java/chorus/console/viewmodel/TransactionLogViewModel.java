@@ -1,6 +1,7 @@
 package chorus.console.viewmodel;
 
 import chorus.api.model.ProtocolEvent;
+import chorus.api.model.Role;
 import chorus.api.model.TxId;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -26,7 +27,8 @@ import javafx.collections.transformation.FilteredList;
 /**
  * The live transaction log: every replica's events merged by transaction id, newest transaction
  * first, with filters by state, key and replica, pause/resume, and the selected transaction's
- * timeline; beside it, the events that concern no transaction.
+ * timeline; beside it, the membership events (views by epoch, read leases) and the other events
+ * that concern no transaction.
  */
 public final class TransactionLogViewModel {
 
@@ -51,10 +53,12 @@ public final class TransactionLogViewModel {
      * Events that concern no transaction, newest first, one line each: the failure switch, a
      * recovery, injected faults, and under leader coordination a forward that failed before the
      * leader named a transaction (so that its timeout shows here, not only in the log file).
+     * Membership events are not among them: they have their table, {@link #membershipRows()}.
      */
     private final ObservableList<String> replicaEvents = FXCollections.observableArrayList();
     /** The time of each of {@link #replicaEvents}, in the same order: replicas are polled one by one. */
     private final List<Long> replicaEventTimes = new ArrayList<>();
+    private final MembershipLog membership = new MembershipLog();
     private final List<ProtocolEvent> held = new ArrayList<>();
     private long missed;
 
@@ -79,6 +83,7 @@ public final class TransactionLogViewModel {
         rows.clear();
         replicaEvents.clear();
         replicaEventTimes.clear();
+        membership.clear();
         held.clear();
         selected.set(null);
         updateSummary();
@@ -99,6 +104,10 @@ public final class TransactionLogViewModel {
         Set<TxRow> touched = new LinkedHashSet<>();
         List<TxRow> created = new ArrayList<>();
         for (ProtocolEvent e : events) {
+            if (e.role() == Role.MEMBERSHIP) {
+                membership.add(e);
+                continue;
+            }
             if (e.txId() == null) {
                 addReplicaEvent(e);
                 continue;
@@ -207,6 +216,11 @@ public final class TransactionLogViewModel {
             sb.append(": ").append(e.reason());
         }
         return sb.toString();
+    }
+
+    /** View changes, one row per epoch, and read leases lost or regained; newest first. */
+    public ObservableList<MembershipRow> membershipRows() {
+        return membership.rows();
     }
 
     /** Events that concern no transaction, newest first (see the field). */

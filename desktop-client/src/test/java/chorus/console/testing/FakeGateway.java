@@ -6,6 +6,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.TxId;
+import chorus.api.model.View;
 import chorus.api.model.WriteResult;
 import chorus.console.service.ClusterGateway;
 import chorus.console.service.ClusterListener;
@@ -23,6 +24,8 @@ public final class FakeGateway implements ClusterGateway {
     public final Map<String, Long> versions = new HashMap<>();
     public Exception nextFailure;
     public ClusterConfig membership = ClusterConfig.localhost(5, 7101, null);
+    /** The view that exclude and readmit change. */
+    public View view = View.initial(List.of(1, 2, 3, 4, 5));
     private long seq;
 
     private void maybeFail() throws Exception {
@@ -94,6 +97,22 @@ public final class FakeGateway implements ClusterGateway {
     public void forceDecision(int replica, TxId txId, Decision decision, String note) throws Exception {
         calls.add("force " + replica + " " + txId + " " + decision + " " + note);
         maybeFail();
+    }
+
+    @Override
+    public View exclude(int proposer, int replica) throws Exception {
+        calls.add("exclude " + replica + " asking " + proposer);
+        maybeFail();
+        view = view.without(replica);
+        return view;
+    }
+
+    @Override
+    public View readmit(int replica) throws Exception {
+        calls.add("readmit " + replica);
+        maybeFail();
+        view = view.with(replica);
+        return view;
     }
 
     @Override

@@ -3,19 +3,23 @@ package chorus.console.viewmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chorus.api.config.ClusterConfig;
+import chorus.api.model.CatchUp;
 import chorus.api.model.ReplicaStatus;
+import chorus.api.model.View;
 import chorus.console.service.ReplicaHealth;
 import chorus.console.service.ReplicaSnapshot;
 import chorus.console.testing.DirectUiExecutor;
 import chorus.console.testing.FakeGateway;
+import chorus.console.testing.ScriptedDialogs;
 import java.rmi.ConnectException;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ClusterViewModelTest {
 
     private final FakeGateway gateway = new FakeGateway();
-    private final ClusterViewModel vm = new ClusterViewModel(gateway, new DirectUiExecutor());
+    private final ClusterViewModel vm = new ClusterViewModel(gateway, new DirectUiExecutor(), new ScriptedDialogs(), () -> 0L);
     private final ClusterConfig config = ClusterConfig.localhost(3, 7101, null);
 
     @BeforeEach
@@ -96,5 +100,34 @@ class ClusterViewModelTest {
         vm.apply(new ReplicaSnapshot(config.require(3), ReplicaHealth.UNREACHABLE, null, "down", 1));
         assertThat(vm.allReportedProperty().get()).isTrue();
         assertThat(vm.summaryProperty().get()).isEqualTo("2 up, 0 in simulated failure, 1 unreachable of 3");
+    }
+
+    @Test
+    void eachCardShowsItsRoleInTheNewestViewAndALearnersProgress() {
+        chorus.console.testing.Snapshots snapshots = new chorus.console.testing.Snapshots(config);
+        View epoch2 = new View(2, List.of(1, 2));
+        vm.apply(snapshots.up(1, epoch2, 2000));
+        vm.apply(snapshots.up(2, View.initial(List.of(1, 2, 3)), 2000));
+        vm.apply(snapshots.up(3, epoch2, 2000, false, new CatchUp(CatchUp.Phase.SNAPSHOT, 1, 250, 1000, "")));
+        ReplicaCardViewModel one = vm.cards().get(0);
+        ReplicaCardViewModel two = vm.cards().get(1);
+        ReplicaCardViewModel three = vm.cards().get(2);
+        assertThat(one.roleProperty().get()).isEqualTo(MembershipRole.MEMBER);
+        assertThat(one.roleTextProperty().get()).isEqualTo("member");
+        assertThat(one.membershipDetailProperty().get()).isEqualTo("epoch 2 · lease held");
+        assertThat(two.membershipDetailProperty().get()).isEqualTo("epoch 1 (behind epoch 2) · lease held");
+        assertThat(two.membershipDetailFullProperty().get()).isEqualTo("knows epoch 1 {1,2,3} (behind epoch 2) · read lease held");
+        assertThat(one.catchingUpProperty().get()).isFalse();
+        assertThat(three.roleTextProperty().get()).isEqualTo("learner");
+        assertThat(three.catchingUpProperty().get()).isTrue();
+        assertThat(three.catchUpFractionProperty().get()).isEqualTo(0.25);
+        assertThat(three.catchUpTextProperty().get()).isEqualTo("copying from replica 1: 250 of 1,000 keys");
+        assertThat(vm.membership().viewTextProperty().get()).isEqualTo("epoch 2 · writes on 1, 2");
+
+        vm.apply(new ReplicaSnapshot(config.require(3), ReplicaHealth.UNREACHABLE, null, "down", 3000,
+                snapshots.up(3, epoch2, 2000).membership()));
+        assertThat(three.roleTextProperty().get()).as("excluded, and no progress known while it is down").isEqualTo("excluded");
+        assertThat(three.catchingUpProperty().get()).isFalse();
+        assertThat(three.membershipDetailProperty().get()).isEmpty();
     }
 }

@@ -192,4 +192,59 @@ class TransactionLogViewModelTest {
         vm.setReplicas(List.of(1, 2, 3));
         assertThat(vm.replicaEvents()).as("cleared with the cluster").isEmpty();
     }
+
+    private static chorus.api.model.ProtocolEvent membership(int replica, long time, EventType type, String reason) {
+        return new chorus.api.model.ProtocolEvent(time, time, replica, chorus.api.model.Role.MEMBERSHIP, type, null, 0, replica,
+                List.of(), "", reason, -1);
+    }
+
+    @Test
+    void aViewChangeIsOneRowPerEpochMergedFromEveryReplicasRecord() {
+        vm.setReplicas(List.of(1, 2, 3, 4, 5));
+        // The proposer records learning the view, then the agreement; the others as they learn it.
+        vm.eventsArrived(2, List.of(
+                membership(2, 5_000, EventType.VIEW_CHANGED, "replica 2 now knows epoch 2 {1,2,4,5}; it is a member"),
+                membership(2, 5_001, EventType.VIEW_CHANGED,
+                        "epoch 2 {1,2,4,5} agreed by replicas 1, 2, 4: exclude replica 3 (proposed by replica 2)")), 0);
+        vm.eventsArrived(1, List.of(membership(1, 4_999, EventType.VIEW_CHANGED, "replica 1 now knows epoch 2 {1,2,4,5}; it is a member")), 0);
+        vm.eventsArrived(3, List.of(membership(3, 9_000, EventType.VIEW_CHANGED,
+                "replica 3 now knows epoch 2 {1,2,4,5}; it is excluded: it serves no reads or writes until readmitted")), 0);
+
+        assertThat(vm.visibleRows()).as("no transaction row").isEmpty();
+        assertThat(vm.replicaEvents()).as("not among the other replica events").isEmpty();
+        assertThat(vm.membershipRows()).singleElement().satisfies(row -> {
+            assertThat(row.epoch()).isEqualTo(2);
+            assertThat(row.eventProperty().get()).isEqualTo("VIEW CHANGED · epoch 2");
+            assertThat(row.writeSetProperty().get()).isEqualTo("1, 2, 4, 5");
+            assertThat(row.changeProperty().get()).isEqualTo("exclude replica 3");
+            assertThat(row.proposerProperty().get()).isEqualTo("2");
+            assertThat(row.agreedByProperty().get()).isEqualTo("1, 2, 4");
+            assertThat(row.timeMillisProperty().get()).as("the earliest record").isEqualTo(4_999);
+            assertThat(row.markProperty(1).get()).isEqualTo("agreed, member");
+            assertThat(row.markProperty(2).get()).isEqualTo("proposed, agreed, member");
+            assertThat(row.markProperty(3).get()).isEqualTo("excluded");
+            assertThat(row.markProperty(5).get()).as("has not recorded it yet").isEmpty();
+            assertThat(row.reasonProperty().get())
+                    .isEqualTo("epoch 2 {1,2,4,5} agreed by replicas 1, 2, 4: exclude replica 3 (proposed by replica 2)");
+            assertThat(row.details().lines()).hasSize(4);
+        });
+    }
+
+    @Test
+    void leasesLostAndRegainedAreRowsOfTheirOwnAmongTheViewsNewestFirst() {
+        vm.eventsArrived(1, List.of(
+                membership(1, 1_000, EventType.VIEW_CHANGED, "replica 1 now knows epoch 2 {1,2}; it is a member"),
+                membership(1, 2_000, EventType.LEASE, "replica 1 lost its read lease (granted by 1 of 3 replicas, 2 needed); "
+                        + "it serves no reads until it has one again"),
+                membership(1, 3_000, EventType.LEASE, "replica 1 holds a read lease again"),
+                membership(1, 4_000, EventType.VIEW_CHANGED, "something this console cannot read")), 0);
+        assertThat(vm.membershipRows()).extracting(r -> r.eventProperty().get())
+                .containsExactly("VIEW CHANGED", "LEASE", "LEASE", "VIEW CHANGED · epoch 2");
+        assertThat(vm.membershipRows().get(0).reasonProperty().get()).isEqualTo("something this console cannot read");
+        assertThat(vm.membershipRows().get(1).markProperty(1).get()).isEqualTo("lease held");
+        assertThat(vm.membershipRows().get(2).markProperty(1).get()).isEqualTo("lease lost");
+        assertThat(vm.membershipRows().get(2).reasonProperty().get()).startsWith("replica 1 lost its read lease (granted by 1 of 3");
+        vm.setReplicas(List.of(1, 2, 3));
+        assertThat(vm.membershipRows()).as("cleared with the cluster").isEmpty();
+    }
 }
