@@ -534,6 +534,26 @@ public final class Participant {
      * outcome of are skipped. Returns how many it took over.
      */
     public int adopt(List<PreparedRecord> records) {
+        // A transaction of this replica's own, prepared before it was excluded, may still hold a key
+        // that a taken-over one holds: the member that prepared the latter had settled the former,
+        // so this replica can learn its outcome. It asks now, and the final sync is tried again.
+        List<String> blocked = new ArrayList<>();
+        for (PreparedRecord r : records) {
+            if (txs.containsKey(r.txId())) {
+                continue;
+            }
+            for (String key : r.keys()) {
+                locks.holder(key).filter(h -> !h.equals(r.txId())).map(txs::get).ifPresent(own -> {
+                    synchronized (own) {
+                        own.dueNanos = clock.nanoTime();
+                    }
+                    blocked.add(own.txId + " holds '" + Summaries.shorten(key) + "'");
+                });
+            }
+        }
+        if (!blocked.isEmpty()) {
+            throw new IllegalStateException("replica " + self + " first settles its own earlier transactions: " + String.join(", ", blocked));
+        }
         int adopted = 0;
         for (PreparedRecord r : records) {
             synchronized (admission) {
