@@ -5,7 +5,6 @@ import chorus.api.model.View;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -53,8 +52,7 @@ final class ExcludeCommand extends KvCommand {
                 last = e;
                 continue;
             }
-            out().println("VIEW epoch=" + agreed[0].epoch() + " members="
-                    + agreed[0].members().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            out().println(MembersCommand.viewLine(agreed[0]));
             return ExitCodes.OK;
         }
         throw last != null ? last : new CliException(ExitCodes.UNREACHABLE, "no replica other than " + replica + " to ask");

@@ -2,6 +2,7 @@ package chorus.cli;
 
 import chorus.api.config.ReplicaAddress;
 import chorus.api.model.MembershipStatus;
+import chorus.api.model.View;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -47,6 +48,15 @@ final class MembersCommand extends KvCommand {
     }
 
     static String members(MembershipStatus s) {
-        return s.view().members().stream().map(String::valueOf).collect(Collectors.joining(","));
+        return members(s.view());
+    }
+
+    static String members(View v) {
+        return v.members().stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** What exclude and readmit print: "VIEW epoch=2 members=1,2,4,5". */
+    static String viewLine(View v) {
+        return "VIEW epoch=" + v.epoch() + " members=" + members(v);
     }
 }

@@ -2,7 +2,6 @@ package chorus.cli;
 
 import chorus.api.model.View;
 import java.time.Duration;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -29,8 +28,7 @@ final class ReadmitCommand extends KvCommand {
         Target t = client.member(replica);
         View[] agreed = new View[1];
         client.operatorCallWithin(t, WAIT, admin -> agreed[0] = admin.readmit(replica));
-        out().println("VIEW epoch=" + agreed[0].epoch() + " members="
-                + agreed[0].members().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        out().println(MembersCommand.viewLine(agreed[0]));
         return ExitCodes.OK;
     }
 }

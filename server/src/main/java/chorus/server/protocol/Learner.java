@@ -57,7 +57,6 @@ public final class Learner {
     private final ExecutorService calls;
     private final EventLog events;
     private final Duration retry;
-    private final Duration settleWait;
     private final BooleanSupplier paused;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean finishing = new AtomicBoolean();
@@ -69,10 +68,9 @@ public final class Learner {
 
     /**
      * @param retry      how long to wait before trying again when no member could be copied from
-     * @param settleWait how long a member may take to settle the transactions of the epoch before (final sync)
      */
     public Learner(int self, ReplicaStore store, Participant participant, Membership membership, PeerChannel channel,
-                   Scheduler scheduler, ExecutorService calls, EventLog events, Duration retry, Duration settleWait,
+                   Scheduler scheduler, ExecutorService calls, EventLog events, Duration retry,
                    BooleanSupplier paused) {
         this.self = self;
         this.store = store;
@@ -84,7 +82,6 @@ public final class Learner {
         this.calls = calls;
         this.events = events;
         this.retry = retry;
-        this.settleWait = settleWait;
         this.paused = paused;
         this.lock = scheduler.newLock();
         this.changed = lock.newCondition();

@@ -141,7 +141,7 @@ public final class ReplicaNode implements AutoCloseable {
                 cluster.ids());
         Timeouts t = cluster.timeouts();
         this.learner = new Learner(id, store, participant, membership, channel, scheduler, calls, events, t.resolveInterval(),
-                t.lockWait().plus(t.vote()).plus(t.vote()), this::failed);
+                this::failed);
         membership.onChange(this::viewChanged);
         this.delivery = new DecisionDelivery(id, () -> membership.current().lockPrimary(), channel, store, events, metrics,
                 cluster.timeouts().ack(), cluster.decisionRideWait(), timer, calls, this::failed, clock);
