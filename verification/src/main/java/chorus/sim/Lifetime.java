@@ -93,12 +93,17 @@ public final class Lifetime {
             // Leases from half a second to the default three: short ones let more exclusions through
             // within a lifetime (an exclusion waits for the excluded replica's lease to run out).
             java.time.Duration lease = java.time.Duration.ofMillis(500 + random.nextLong(2501));
+            // Automatic membership in half the lifetimes: every silence (a crash, a partition, a lossy
+            // spell) may then exclude a member, and every excluded replica readmits itself.
+            java.time.Duration autoExclude = random.nextBoolean() ? java.time.Duration.ZERO
+                    : lease.dividedBy(2).plusMillis(random.nextLong(3000));
             ClusterConfig config = ClusterConfig.localhost(5, 7101, timeouts).withCoordination(coordination)
                     .withDecisionRideWait(rideWait)
-                    .withMembership(chorus.api.config.MembershipSettings.DEFAULTS.withLease(lease, lease.dividedBy(10)));
-            setup = String.format("coordination=%s ride-wait=%d ms lease=%d ms clients=%d keys=%d loss=%.3f dup=%.3f slow=%.3f fault-gap=%d ms "
+                    .withMembership(chorus.api.config.MembershipSettings.DEFAULTS.withLease(lease, lease.dividedBy(10))
+                            .withAutoExcludeAfter(autoExclude));
+            setup = String.format("coordination=%s ride-wait=%d ms lease=%d ms auto-exclude=%d ms clients=%d keys=%d loss=%.3f dup=%.3f slow=%.3f fault-gap=%d ms "
                             + "point-crash=%.4f max-down=%d timeouts=%s", coordination.name().toLowerCase(), rideWait.toMillis(),
-                    lease.toMillis(), clients, keys.size(),
+                    lease.toMillis(), autoExclude.toMillis(), clients, keys.size(),
                     weather.loss(), weather.duplication(), weather.slow(), rates.meanGapNanos() / 1_000_000, rates.pointCrash(),
                     rates.maxDown(), timeouts == Timeouts.DEFAULTS ? "default" : describe(timeouts));
             trace.line(0, "sim", "seed " + seed + ": " + setup);

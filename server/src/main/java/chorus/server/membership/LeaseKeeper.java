@@ -34,6 +34,7 @@ final class LeaseKeeper {
     private final long marginNanos;
     private final BooleanSupplier paused;
     private final Reporter reporter;
+    private final Contacts contacts;
     private final AtomicBoolean renewing = new AtomicBoolean();
     private final Lock lock;
     private final Condition granted;
@@ -45,7 +46,7 @@ final class LeaseKeeper {
     private String problem = "no lease asked for yet";
 
     LeaseKeeper(int self, List<Integer> configured, ViewAcceptor local, MembershipChannel channel, Scheduler scheduler,
-                ExecutorService calls, MembershipSettings settings, BooleanSupplier paused, Reporter reporter) {
+                ExecutorService calls, MembershipSettings settings, BooleanSupplier paused, Contacts contacts, Reporter reporter) {
         this.self = self;
         this.configured = List.copyOf(configured);
         this.local = local;
@@ -57,12 +58,16 @@ final class LeaseKeeper {
         this.marginNanos = settings.leaseMargin().toNanos();
         this.paused = paused;
         this.reporter = reporter;
+        this.contacts = contacts;
         this.lock = scheduler.newLock();
         this.granted = lock.newCondition();
     }
 
     /** One round of renewal, unless one is still out or this replica plays dead (its lease must then run out). */
     void renew() {
+        if (paused.getAsBoolean()) {
+            contacts.forget();
+        }
         if (paused.getAsBoolean() || !renewing.compareAndSet(false, true)) {
             lapseCheck();
             return;
@@ -71,7 +76,7 @@ final class LeaseKeeper {
             View mine = local.view();
             long start = clock.nanoTime();
             Quorum.Round<LeaseAnswer> round = Quorum.ask(configured,
-                    r -> r == self ? local.grantLease(self, mine) : channel.grantLease(r, self, mine),
+                    r -> r == self ? local.grantLease(self, mine) : heard(r, channel.grantLease(r, self, mine)),
                     LeaseAnswer::granted, leaseNanos / 4, scheduler, calls);
             round.answers().values().stream().map(LeaseAnswer::agreed)
                     .filter(v -> v.epoch() > local.view().epoch())
@@ -96,6 +101,12 @@ final class LeaseKeeper {
             renewing.set(false);
         }
         lapseCheck();
+    }
+
+    /** Notes every answer as it comes, including those that come after the round has its majority. */
+    private LeaseAnswer heard(int replica, LeaseAnswer answer) {
+        contacts.heard(replica);
+        return answer;
     }
 
     /** Keeps a newer view that a grantor told of; a failed write (a full disk) leaves it for the next renewal. */

@@ -41,6 +41,12 @@ public final class Membership implements Views {
     private final EventLog events;
     private final ExecutorService calls;
     private final Duration changeTime;
+    private final Contacts contacts;
+    /** Null when automatic exclusion and readmission are off. */
+    private final AutoExclusion auto;
+    private final BooleanSupplier paused;
+    /** The view before the latest one learned, to see who joined. */
+    private volatile View previous;
     /** Why this member may not vote or read yet; null when it may. */
     private volatile String notReady;
 
@@ -58,12 +64,20 @@ public final class Membership implements Views {
         this.acceptor = new ViewAcceptor(self, configured, disk, scheduler.clock(), settings.lease(), settings.leaseMargin());
         Duration callTimeout = cluster.timeouts().vote();
         this.proposer = new ViewProposer(self, configured, acceptor, channel, scheduler, calls, callTimeout, this::agreed);
-        this.lease = new LeaseKeeper(self, configured, acceptor, channel, scheduler, calls, settings, paused, this::leaseChanged);
+        this.paused = paused;
+        this.contacts = new Contacts(configured, scheduler.clock());
+        this.lease = new LeaseKeeper(self, configured, acceptor, channel, scheduler, calls, settings, paused, contacts,
+                this::leaseChanged);
         // Long enough to wait out a lease (an exclusion must), short of the callers' read timeout.
         Duration wanted = settings.lease().plus(settings.leaseMargin()).plus(callTimeout.multipliedBy(2));
         Duration cap = cluster.timeouts().read().minusSeconds(1);
         this.changeTime = wanted.compareTo(cap) < 0 || cap.isNegative() ? wanted : cap;
+        this.previous = acceptor.view();
         acceptor.onChange(this::learned);
+        this.auto = settings.autoExcludeAfter().isZero() ? null
+                : new AutoExclusion(self, configured.size(), settings.autoExcludeAfter(), contacts,
+                        () -> !paused.getAsBoolean() && notReady == null && lease.valid(),
+                        (what, change) -> failedVisibly(() -> proposer.propose(what, change, changeTime).view()), calls);
     }
 
     /** Starts asking for the read lease, at once and then every quarter lease. */
@@ -72,6 +86,30 @@ public final class Membership implements Views {
         timer.every(Duration.ZERO, every, this::renewSoon);
         LOG.info("membership: {}; read lease {} ms renewed every {} ms, drift margin {} ms", acceptor.view().text(),
                 settings.lease().toMillis(), every.toMillis(), settings.leaseMargin().toMillis());
+        if (auto != null) {
+            Duration after = settings.autoExcludeAfter();
+            Duration check = Duration.ofMillis(Math.max(50, Math.min(every.toMillis(), after.toMillis() / 4)));
+            timer.every(check, check, () -> auto.check(acceptor.view()));
+            LOG.info("automatic membership: a member unreachable for {} ms is excluded once its lease has run out; "
+                    + "an excluded replica that has caught up readmits itself", after.toMillis());
+        } else {
+            LOG.info("automatic membership off (membership.auto-exclude-after-ms = 0): only an operator excludes and readmits");
+        }
+    }
+
+    /** Whether an excluded replica readmits itself once it has caught up (automatic membership is on). */
+    public boolean readmitsItself() {
+        return auto != null;
+    }
+
+    /**
+     * Whether every member of the current view answered this replica within the last half lease:
+     * a replica readmits itself only then, so that one that would at once be found unreachable
+     * again does not go in and out.
+     */
+    public boolean hearsEveryMember() {
+        long recent = settings.lease().toNanos() / 2;
+        return !paused.getAsBoolean() && acceptor.view().members().stream().allMatch(r -> r == self || contacts.silentNanos(r) < recent);
     }
 
     /** Called with every newer agreed view this replica learns, once it is durable here. */
@@ -111,6 +149,11 @@ public final class Membership implements Views {
             throw new NotServingException("replica " + self + " holds no read lease (" + lease.problem()
                     + "); it serves reads again once a majority grants one; read at another replica");
         }
+    }
+
+    @Override
+    public boolean holdsLease() {
+        return lease.valid();
     }
 
     private void renewSoon() {
@@ -185,8 +228,8 @@ public final class Membership implements Views {
      * Has a majority agree the view with this replica added (its catch-up is done: see Learner).
      * A view with one more member excludes nobody, so no lease holds it up.
      */
-    public View readmitSelf(Duration within) throws InvalidRequestException, ViewChangeException, InterruptedException {
-        return failedVisibly(() -> proposer.propose("readmit replica " + self,
+    public View readmitSelf(Duration within, String why) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        return failedVisibly(() -> proposer.propose("readmit replica " + self + why,
                 current -> current.isMember(self) ? current : current.with(self),
                 within.compareTo(changeTime) < 0 ? within : changeTime).view());
     }
@@ -232,6 +275,11 @@ public final class Membership implements Views {
     }
 
     private void learned(View view) {
+        // A replica that joins is heard from as of now: what it did not answer while excluded (or
+        // before its readmission reached here) must not exclude it again at once.
+        View before = previous;
+        previous = view;
+        view.members().stream().filter(r -> before == null || !before.isMember(r)).forEach(contacts::heard);
         String role = view.isMember(self) ? "a member" : "excluded: it serves no reads or writes until readmitted";
         events.record(Role.MEMBERSHIP, EventType.VIEW_CHANGED, null, self, List.of(), "",
                 "replica " + self + " now knows " + view.text() + "; it is " + role, -1);

@@ -117,6 +117,9 @@ public final class ViewProposer {
             if (target.equals(current)) {
                 return new Outcome(current, List.of(), false);
             }
+            if (target.epoch() != current.epoch() + 1) {
+                throw new IllegalStateException(what + " made " + target.text() + " of " + current.text() + ": a change is one epoch");
+            }
             long left = deadline - clock.nanoTime();
             if (left <= 0) {
                 throw new ViewChangeException(what + ": not agreed within the time given (" + lastProblem + ")");

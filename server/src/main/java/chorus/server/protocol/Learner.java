@@ -60,6 +60,8 @@ public final class Learner {
     private final BooleanSupplier paused;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean finishing = new AtomicBoolean();
+    /** When the learning loop may next try to readmit this replica by itself (automatic membership). */
+    private volatile long nextReadmissionNanos;
     private final Lock lock;
     private final Condition changed;
     private volatile CatchUp progress;
@@ -79,6 +81,7 @@ public final class Learner {
         this.channel = channel;
         this.scheduler = scheduler;
         this.clock = scheduler.clock();
+        this.nextReadmissionNanos = clock.nanoTime();
         this.calls = calls;
         this.events = events;
         this.retry = retry;
@@ -129,6 +132,16 @@ public final class Learner {
         }
     }
 
+    /** Marks durably that a final sync is owed, before the readmission is proposed (see {@link #finishFrom}). */
+    private void oweFinalSync() {
+        lock.lock();
+        try {
+            store.saveMeta(FINAL_SYNC_OWED, new byte[] {1});
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A readmission was proposed and its final sync is not done (an empty record: done). */
     private boolean finalSyncOwed() {
         return store.meta(FINAL_SYNC_OWED).map(b -> b.length > 0).orElse(false);
@@ -146,6 +159,7 @@ public final class Learner {
                 }
                 try {
                     pass(membership.current());
+                    readmitByItself();
                     scheduler.sleep(REFRESH.toNanos());
                 } catch (Abandoned e) {
                     return; // a member again: the final sync takes over
@@ -156,6 +170,24 @@ public final class Learner {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * With automatic membership on, a replica that has caught up readmits itself, provided it hears
+     * every member; after a failed attempt it waits a while before the next (the failure is an event).
+     */
+    private void readmitByItself() throws InterruptedException {
+        if (!membership.readmitsItself() || paused.getAsBoolean() || clock.nanoTime() - nextReadmissionNanos < 0
+                || !membership.hearsEveryMember()) {
+            return;
+        }
+        try {
+            readmit(membership.changeTime(), " by itself, caught up (automatic membership)");
+        } catch (InvalidRequestException | ViewChangeException | RuntimeException e) {
+            // Not agreed in time (an event says so), or a record could not be written (a full disk).
+            nextReadmissionNanos = clock.nanoTime() + membership.changeTime().toNanos();
+            LOG.info("replica {} did not readmit itself: {}", self, e.getMessage());
         }
     }
 
@@ -283,6 +315,10 @@ public final class Learner {
      * the final sync, all within {@code within}; returns the agreed view.
      */
     public View readmit(Duration within) throws InvalidRequestException, ViewChangeException, InterruptedException {
+        return readmit(within, " at an operator's request");
+    }
+
+    private View readmit(Duration within, String why) throws InvalidRequestException, ViewChangeException, InterruptedException {
         long deadline = clock.nanoTime() + within.toNanos();
         View current = membership.current();
         if (current.isMember(self) && !finalSyncOwed()) {
@@ -291,10 +327,10 @@ public final class Learner {
         if (!current.isMember(self)) {
             onView(current);
             awaitPhase(deadline, CatchUp.Phase.CAUGHT_UP);
-            store.saveMeta(FINAL_SYNC_OWED, new byte[] {1});
+            oweFinalSync();
             report(new CatchUp(CatchUp.Phase.READMITTING, progress.source(), progress.copied(), progress.total(), ""));
             long left = Math.max(1, deadline - clock.nanoTime());
-            current = membership.readmitSelf(Duration.ofNanos(left));
+            current = membership.readmitSelf(Duration.ofNanos(left), why);
         }
         onView(current);
         awaitReady(deadline);
@@ -334,10 +370,15 @@ public final class Learner {
         }
     }
 
-    /** The final sync, from each member of the new view in turn until one serves it. */
-    private void finish(View view) {
+    /**
+     * The final sync, from each member of the current view in turn until one serves it. The view is
+     * read afresh for every attempt: a sync still running when this replica was excluded and
+     * readmitted again would otherwise finish for the older view and fence only its epoch.
+     */
+    private void finish(View readmittedIn) {
         try {
             while (!closed && membership.current().isMember(self) && finalSyncOwed()) {
+                View view = membership.current();
                 StringBuilder why = new StringBuilder();
                 for (int source : view.members()) {
                     if (source == self) {
@@ -352,8 +393,14 @@ public final class Learner {
                         why.append(why.length() == 0 ? "" : "; ").append("replica ").append(source).append(": ")
                                 .append(Calls.describe(e));
                     }
+                    if (!membership.current().equals(view)) {
+                        break; // the view changed meanwhile: sync for the new one
+                    }
                 }
-                LOG.warn("replica {}: final sync after readmission not done yet ({}); trying again", self, why);
+                if (!membership.current().equals(view)) {
+                    continue;
+                }
+                LOG.warn("replica {}: final sync after readmission in {} not done yet ({}); trying again", self, readmittedIn.text(), why);
                 report(new CatchUp(CatchUp.Phase.FINAL, 0, 0, 0, why.toString()));
                 scheduler.sleep(retry.toNanos());
             }
@@ -377,9 +424,22 @@ public final class Learner {
         }
         int adopted = participant.adopt(sync.inDoubt());
         store.sync();
-        store.saveMeta(FINAL_SYNC_OWED, new byte[0]);
-        membership.votingResumed();
-        report(null);
+        lock.lock();
+        try {
+            // Checked under the lock that a readmission marks its owed sync with: a sync done for a
+            // view that is no longer the current one is done again (what it installed and took over
+            // stays: both are idempotent).
+            if (!membership.current().equals(view)) {
+                throw new IllegalStateException("the view changed from " + view.text() + " to " + membership.current().text()
+                        + " during the final sync");
+            }
+            store.saveMeta(FINAL_SYNC_OWED, new byte[0]);
+            membership.votingResumed();
+            progress = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         events.record(Role.MEMBERSHIP, EventType.VIEW_CHANGED, null, self, List.of(), "",
                 "replica " + self + " finished its catch-up from replica " + source + " and votes and reads in " + view.text()
                         + (adopted > 0 ? "; it took over " + adopted + " transactions in doubt there" : ""), -1);

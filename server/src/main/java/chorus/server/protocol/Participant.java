@@ -197,6 +197,13 @@ public final class Participant {
                     present.add(m.key());
                 }
                 if (m.conditional() && current.version() != m.expectedVersion()) {
+                    if (!views.holdsLease()) {
+                        // A replica without a lease may have been excluded and missed commits: its
+                        // version may be stale, and a mismatch it reports would be a stale read.
+                        return releaseAndRefuse(req, AbortCause.REFUSED, "replica " + self + " holds no read lease and cannot "
+                                + "tell whether key '" + Summaries.shorten(m.key()) + "' is at version " + m.expectedVersion()
+                                + " (it may have missed commits)");
+                    }
                     return releaseAndRefuse(req, AbortCause.VERSION_MISMATCH, "key '" + Summaries.shorten(m.key()) + "' is at version "
                             + current.version() + ", expected " + m.expectedVersion());
                 }

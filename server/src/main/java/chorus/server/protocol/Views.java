@@ -29,6 +29,14 @@ public interface Views {
     void awaitReadable(long timeoutNanos) throws NotServingException, InterruptedException;
 
     /**
+     * Whether this replica holds a read lease now: only then may it tell a conditional write that a
+     * key is at another version, since only then can no write have committed without it.
+     */
+    default boolean holdsLease() {
+        return true;
+    }
+
+    /**
      * Why this member may not vote yet (it was just readmitted and is applying the last commits of
      * the epoch before), or null when it may.
      */

@@ -75,6 +75,28 @@ class MembershipTest {
     }
 
     @Test
+    void aReplicaWithoutALeaseClaimsNoVersionMismatch() throws Exception {
+        cluster.node(1).execute(List.of(Mutation.put("k", "one")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.store(3).read("k").version()).isEqualTo(1));
+        cluster.network.down(3);
+        cluster.node(1).exclude(3);
+        cluster.node(2).execute(List.of(Mutation.put("k", "two")));
+        // Replica 3 does not know it was excluded; it missed version 2 and its lease has run out.
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.node(3).membershipStatus().leaseRemainingMillis() == 0);
+        PrepareRequest cas = new PrepareRequest(View.initial(FIVE), new TxId(3, 1, 950),
+                new TxAge(System.currentTimeMillis(), 3, 950), List.of(new Mutation.Put("k", "three", 2)));
+
+        Vote vote = cluster.node(3).prepare(cas);
+
+        assertThat(vote).isInstanceOfSatisfying(Vote.No.class, no -> {
+            assertThat(no.cause()).as("a stale version is no mismatch to report").isEqualTo(AbortCause.REFUSED);
+            assertThat(no.reason()).isEqualTo("replica 3 holds no read lease and cannot tell whether key 'k' is at version 2 "
+                    + "(it may have missed commits)");
+        });
+        assertThat(cluster.node(3).lockedKeys()).isZero();
+    }
+
+    @Test
     void anExcludedReplicaServesNoReadsAndCoordinatesNoWrites() throws Exception {
         View view = cluster.node(1).exclude(5);
         await().atMost(Duration.ofSeconds(5)).until(() -> cluster.node(5).membership().current().equals(view));

@@ -34,6 +34,12 @@ public record MembershipSettings(Duration lease, Duration leaseMargin, Duration 
         if (autoExcludeAfter.isNegative()) {
             throw new ConfigException(AUTO_EXCLUDE_KEY + " = " + autoExcludeAfter.toMillis() + " is negative; 0 turns it off");
         }
+        if (!autoExcludeAfter.isZero() && autoExcludeAfter.compareTo(lease.dividedBy(2)) < 0) {
+            // Replicas hear from each other once per lease renewal, every quarter lease: a shorter
+            // silence than half a lease is no sign of anything, and would exclude healthy members.
+            throw new ConfigException(AUTO_EXCLUDE_KEY + " = " + autoExcludeAfter.toMillis() + " is below half the lease ("
+                    + lease.toMillis() / 2 + " ms): replicas hear from each other only every quarter lease; 0 turns it off");
+        }
     }
 
     public MembershipSettings withLease(Duration lease, Duration margin) {

@@ -77,6 +77,33 @@ class ClusterConfigTest {
     }
 
     @Test
+    void membershipSettingsAreReadCheckedAndWrittenBack() {
+        ClusterConfig plain = ClusterConfig.parse("replica.1=127.0.0.1:7101", "f");
+        assertThat(plain.membership()).isEqualTo(MembershipSettings.DEFAULTS);
+        assertThat(plain.membership().autoExcludeAfter()).as("off unless the file turns it on").isZero();
+        ClusterConfig auto = ClusterConfig.parse("replica.1=127.0.0.1:7101\nmembership.lease-ms = 2000\n"
+                + "membership.lease-margin-ms = 200\nmembership.auto-exclude-after-ms = 2500", "f");
+        assertThat(auto.membership()).isEqualTo(new MembershipSettings(java.time.Duration.ofMillis(2000),
+                java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(2500)));
+        assertThat(ClusterConfig.parse(auto.toProperties(), "round-trip")).isEqualTo(auto);
+
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nmembership.auto-exclude-after-ms = 1000", "f.properties"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("f.properties")
+                .hasMessageContaining("membership.auto-exclude-after-ms = 1000 is below half the lease (1500 ms)");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nmembership.auto-exclude-after-ms = -1", "f.properties"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("membership.auto-exclude-after-ms = -1 is negative");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nmembership.lease-margin-ms = 2000", "f.properties"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("membership.lease-margin-ms = 2000 is outside 0..1500");
+    }
+
+    @Test
+    void theShippedClusterFileTurnsAutomaticMembershipOn() throws Exception {
+        java.nio.file.Path shipped = java.nio.file.Path.of("..", "conf", "cluster.properties");
+        ClusterConfig c = ClusterConfig.parse(java.nio.file.Files.readString(shipped), shipped.toString());
+        assertThat(c.membership().autoExcludeAfter()).isEqualTo(java.time.Duration.ofMillis(3000));
+    }
+
+    @Test
     void rejectsBrokenFilesWithTheFileAndEntryNamed() {
         assertThatThrownBy(() -> ClusterConfig.parse("", "f.properties"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("f.properties").hasMessageContaining("no replicas");
