@@ -87,12 +87,21 @@ public final class Bench {
                 options.coordination())) {
             Properties p = baseProperties();
             p.setProperty(ChorusClient.CONFIG_PROPERTY, cluster.configFile().toString());
+            int out = options.exclude();
+            if (out > 0) {
+                exclude(cluster, out);
+                p.setProperty(ChorusClient.AVOID_PROPERTY, String.valueOf(out));
+            }
             List<Long> pids = new ArrayList<>();
+            List<Integer> running = new ArrayList<>();
             for (int id = 1; id <= SERVERS; id++) {
-                pids.add(cluster.pid(id));
+                if (id != out) {
+                    pids.add(cluster.pid(id));
+                    running.add(id);
+                }
             }
             return runAll(CHORUS, ChorusClient::new, p,
-                    ServerProbe.withTransactions(pids, () -> committedTransactions(cluster)).profiledBy(profiler));
+                    ServerProbe.withTransactions(pids, () -> committedTransactions(cluster, running)).profiledBy(profiler));
         } finally {
             afterServersStopped();
         }
@@ -116,10 +125,10 @@ public final class Bench {
         }
     }
 
-    /** Transactions every replica has committed as coordinator since it started; UNKNOWN if one does not answer. */
-    private static long committedTransactions(LocalCluster cluster) {
+    /** Transactions the running replicas have committed as coordinators since they started; UNKNOWN if one does not answer. */
+    private static long committedTransactions(LocalCluster cluster, List<Integer> running) {
         long sum = 0;
-        for (int id = 1; id <= SERVERS; id++) {
+        for (int id : running) {
             try {
                 sum += cluster.status(id).commits();
             } catch (RuntimeException e) {
@@ -127,6 +136,30 @@ public final class Bench {
             }
         }
         return sum;
+    }
+
+    /**
+     * Kills replica {@code out} and has the lowest other replica exclude it: the shape of a cluster
+     * running on with a replica down. The exclusion waits for the killed replica's read lease.
+     */
+    private void exclude(LocalCluster cluster, int out) throws InterruptedException {
+        int proposer = out == 1 ? 2 : 1;
+        cluster.kill(out);
+        long t0 = System.nanoTime();
+        long deadline = t0 + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                chorus.api.model.View view = cluster.connection(proposer).admin().exclude(out);
+                progress.printf(Locale.ROOT, "# replica %d killed and excluded by replica %d in %d ms: %s; the clients use the others%n",
+                        out, proposer, (System.nanoTime() - t0) / 1_000_000, view.text());
+                return;
+            } catch (chorus.api.ChorusException | java.rmi.RemoteException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("could not exclude replica " + out + " within 60 s: " + e.getMessage(), e);
+                }
+                progress.printf(Locale.ROOT, "# exclusion of replica %d not agreed yet (%s); asking again%n", out, e.getMessage());
+            }
+        }
     }
 
     private SystemResults runAll(String system, Supplier<DB> bindings, Properties base, ServerProbe servers)

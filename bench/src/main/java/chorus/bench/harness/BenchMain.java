@@ -53,10 +53,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N,N,...", split = ",", description = "Client thread counts (default: 1,8,32).")
     List<Integer> threads;
 
-    @Option(names = "--warmup-s", paramLabel = "S", description = "Unmeasured seconds before each run (default: 5; --quick 0.5).")
+    @Option(names = "--warmup-s", paramLabel = "S", description = "Unmeasured seconds before each run (default: 5; --quick 0.3).")
     Double warmupSeconds;
 
-    @Option(names = "--measure-s", paramLabel = "S", description = "Measured seconds per run (default: 15; --quick 1.5).")
+    @Option(names = "--measure-s", paramLabel = "S", description = "Measured seconds per run (default: 15; --quick 0.8).")
     Double measureSeconds;
 
     @Option(names = "--distribution", paramLabel = "D", defaultValue = "zipfian",
@@ -80,6 +80,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--workloads", paramLabel = "W,W,...", split = ",", description = "Workloads to run: A, B, C, "
             + "write-only (default: all).")
     List<String> workloads;
+
+    @Option(names = "--exclude", paramLabel = "N", defaultValue = "0", description = "Kill Chorus replica N and have the "
+            + "others exclude it before the load, so that every write runs on the four members left (ZooKeeper still runs "
+            + "five servers; compare with a run without it, e.g. --only chorus). Default: none.")
+    int exclude;
 
     @Option(names = "--command", paramLabel = "TEXT", defaultValue = "launch/bench", hidden = true,
             description = "The command line named in the report.")
@@ -133,7 +138,7 @@ public final class BenchMain implements Callable<Integer> {
                 threads == null ? base.threads() : threads, base.loadThreads(),
                 warmupSeconds == null ? base.warmup() : seconds(warmupSeconds),
                 measureSeconds == null ? base.measure() : seconds(measureSeconds), chosen, base.floorRmiCalls(),
-                base.floorSyncedWrites(), work, quick, distribution, mode, profile);
+                base.floorSyncedWrites(), work, quick, distribution, mode, profile, exclude);
         if (only != null) {
             for (int i = 1; i <= runs; i++) {
                 startRun(work, i, progress);
@@ -161,6 +166,10 @@ public final class BenchMain implements Callable<Integer> {
 
     /** The checks of the command line that need nothing started: a bad one fails before any work. */
     void check() {
+        if (exclude < 0 || exclude > Bench.SERVERS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--exclude must name a replica, 1.." + Bench.SERVERS
+                    + " (was " + exclude + ")");
+        }
         if (quick && memory) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --memory exclude each other");
         }

@@ -12,9 +12,21 @@ import java.util.List;
  */
 public record BenchOptions(int records, int valueBytes, List<Integer> threads, int loadThreads, Duration warmup,
                            Duration measure, List<Workload> workloads, int floorRmiCalls, int floorSyncedWrites,
-                           Path workDir, boolean quick, String distribution, Coordination coordination, boolean profile) {
+                           Path workDir, boolean quick, String distribution, Coordination coordination, boolean profile,
+                           int exclude) {
+
+    /** All five Chorus replicas members (no {@code --exclude}). */
+    public BenchOptions(int records, int valueBytes, List<Integer> threads, int loadThreads, Duration warmup, Duration measure,
+                        List<Workload> workloads, int floorRmiCalls, int floorSyncedWrites, Path workDir, boolean quick,
+                        String distribution, Coordination coordination, boolean profile) {
+        this(records, valueBytes, threads, loadThreads, warmup, measure, workloads, floorRmiCalls, floorSyncedWrites, workDir, quick,
+                distribution, coordination, profile, 0);
+    }
 
     public BenchOptions {
+        if (exclude < 0 || exclude > Bench.SERVERS) {
+            throw new IllegalArgumentException("the replica to exclude must be 1.." + Bench.SERVERS + " (or 0: none), was " + exclude);
+        }
         if (records < 1 || valueBytes < 1 || loadThreads < 1 || threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)
                 || warmup.isNegative() || measure.isNegative() || measure.isZero() || workloads.isEmpty()) {
             throw new IllegalArgumentException("need records >= 1, value bytes >= 1, thread counts >= 1, a positive measured time");
@@ -34,7 +46,7 @@ public record BenchOptions(int records, int valueBytes, List<Integer> threads, i
 
     /** The smoke run: every workload and thread count once, briefly; it shows the harness works, not speed. */
     public static BenchOptions quick(Path workDir) {
-        return new BenchOptions(500, 100, List.of(1, 8, 32), 8, Duration.ofMillis(500), Duration.ofMillis(1500),
+        return new BenchOptions(500, 100, List.of(1, 8, 32), 8, Duration.ofMillis(300), Duration.ofMillis(800),
                 List.of(Workload.values()), 500, 50, workDir, true, "zipfian", Coordination.LEADER, false);
     }
 }

@@ -71,6 +71,10 @@ public final class Report {
                         ? "replica 1 coordinates every write; the other replicas forward the writes their clients send them"
                         : "each write is coordinated by the replica its client called (the default)")
                 .append(".\n");
+        if (o.exclude() > 0) {
+            md.append("- **Chorus ran on four members:** replica ").append(o.exclude()).append(" was killed and excluded before the "
+                    + "load (`--exclude ").append(o.exclude()).append("`), and the clients used the other four; ZooKeeper ran all five.\n");
+        }
         md.append("- Client: YCSB core 0.17.0 workloads (`CoreWorkload`, " + o.distribution() + " request distribution) driven in one JVM by "
                 + "`chorus.bench.harness.WorkloadRunner`, one binding instance (connection) per client thread, spread "
                 + "round-robin over the five servers. Latencies are HdrHistograms of every operation in the measured window.\n");

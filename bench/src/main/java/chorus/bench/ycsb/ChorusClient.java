@@ -34,6 +34,8 @@ import site.ycsb.Status;
 public final class ChorusClient extends DB {
 
     public static final String CONFIG_PROPERTY = "chorus.config";
+    /** A replica the clients leave alone (an excluded one), or absent. */
+    public static final String AVOID_PROPERTY = "chorus.avoid";
 
     private static final AtomicInteger NEXT_REPLICA = new AtomicInteger();
     private static final int MERGE_ATTEMPTS = 20;
@@ -48,7 +50,8 @@ public final class ChorusClient extends DB {
             throw new DBException("property " + CONFIG_PROPERTY + " (the cluster file) is not set");
         }
         ClusterConfig cluster = ClusterConfig.load(Path.of(file));
-        List<ReplicaAddress> replicas = cluster.replicas();
+        int avoid = Integer.parseInt(getProperties().getProperty(AVOID_PROPERTY, "0"));
+        List<ReplicaAddress> replicas = cluster.replicas().stream().filter(r -> r.id() != avoid).toList();
         ReplicaAddress replica = replicas.get(Math.floorMod(NEXT_REPLICA.getAndIncrement(), replicas.size()));
         fieldCount = Integer.parseInt(getProperties().getProperty("fieldcount", "10"));
         try {
