@@ -112,6 +112,11 @@ public final class Membership implements Views {
         return !paused.getAsBoolean() && acceptor.view().members().stream().allMatch(r -> r == self || contacts.silentNanos(r) < recent);
     }
 
+    /** See {@link ViewAcceptor#onTransition}: before the newer view is visible here. */
+    public void onTransition(java.util.function.BiConsumer<View, View> hook) {
+        acceptor.onTransition(hook);
+    }
+
     /** Called with every newer agreed view this replica learns, once it is durable here. */
     public void onChange(java.util.function.Consumer<View> listener) {
         acceptor.onChange(listener);

@@ -48,6 +48,7 @@ public final class ViewAcceptor {
      */
     private final Map<Integer, Long> withheldUntilNanos = new HashMap<>();
     private final List<Consumer<View>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<View, View>> transitions = new CopyOnWriteArrayList<>();
     private AcceptorState state;
     /** The agreed view, read without the monitor on every transaction. */
     private volatile View current;
@@ -71,6 +72,15 @@ public final class ViewAcceptor {
     /** Called with every newer agreed view, after it is durable here, outside any lock of this acceptor. */
     public void onChange(Consumer<View> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Called with the view before and the newer agreed one, under this acceptor's monitor, once the
+     * newer one is durable and before anyone here can see it (so before this replica can vote in
+     * its epoch): what must be noted as of the change goes here, and must be quick.
+     */
+    public void onTransition(java.util.function.BiConsumer<View, View> hook) {
+        transitions.add(hook);
     }
 
     public synchronized AcceptorState state() {
@@ -186,6 +196,12 @@ public final class ViewAcceptor {
 
     private void persist(AcceptorState next) {
         disk.save(next.encode());
+        View before = current;
+        if (next.agreed().epoch() > before.epoch()) {
+            for (java.util.function.BiConsumer<View, View> hook : transitions) {
+                hook.accept(before, next.agreed());
+            }
+        }
         state = next;
         current = next.agreed();
     }

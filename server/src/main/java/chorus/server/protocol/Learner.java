@@ -95,6 +95,16 @@ public final class Learner {
         return progress;
     }
 
+    /**
+     * Before a view with this replica readmitted becomes visible here: it must not vote, read or serve
+     * another's final sync from the first moment, until its own final sync is done.
+     */
+    public void beforeVisible(View view) {
+        if (view.isMember(self) && finalSyncOwed()) {
+            membership.votingPaused("replica " + self + " was readmitted and is applying the last commits of the epoch before");
+        }
+    }
+
     /** At start and at every view change: copies while excluded, finishes an owed final sync once a member. */
     public void onView(View view) {
         if (closed) {

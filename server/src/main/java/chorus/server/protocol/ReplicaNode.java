@@ -142,7 +142,8 @@ public final class ReplicaNode implements AutoCloseable {
         Timeouts t = cluster.timeouts();
         this.learner = new Learner(id, store, participant, membership, channel, scheduler, calls, events, t.resolveInterval(),
                 this::failed);
-        membership.onChange(this::viewChanged);
+        membership.onTransition(this::viewTransition);
+        membership.onChange(learner::onView);
         this.delivery = new DecisionDelivery(id, () -> membership.current().lockPrimary(), channel, store, events, metrics,
                 cluster.timeouts().ack(), cluster.decisionRideWait(), timer, calls, this::failed, clock);
         this.coordinator = new Coordinator(id, membership, incarnation, channel, store, events, metrics,
@@ -421,15 +422,22 @@ public final class ReplicaNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- membership calls from peers
 
-    private void viewChanged(View view) {
+    /**
+     * Notes, for each replica that the newer view leaves out and the view before had as a member,
+     * where this replica's change log stands. Called before the newer view is visible here, so before
+     * this replica can vote in its epoch: every commit without that replica is logged after the
+     * point. Only at that change: a replica left out already before (or since before this
+     * incarnation) gets no position, and a learner asking then copies a snapshot.
+     */
+    private void viewTransition(View before, View after) {
+        learner.beforeVisible(after);
         for (int r : cluster.ids()) {
-            if (view.isMember(r)) {
+            if (after.isMember(r)) {
                 missedAfter.remove(r);
-            } else {
-                missedAfter.putIfAbsent(r, store.lastApplySeq());
+            } else if (before.isMember(r)) {
+                missedAfter.put(r, store.lastApplySeq());
             }
         }
-        learner.onView(view);
     }
 
     /** A learner starts copying from this replica (see {@link CatchUpStart}). */
@@ -457,6 +465,13 @@ public final class ReplicaNode implements AutoCloseable {
      */
     public FinalSync finalSync(View view) throws InterruptedException {
         membership.learn(view);
+        // Only a member that holds every earlier epoch's unsettled transactions may serve: one that is
+        // itself finishing a final sync (readmitted at the same time) may not have taken them over yet.
+        String notReady = membership.notReadyToVote();
+        if (!membership.current().isMember(address.id()) || notReady != null) {
+            throw new IllegalStateException("replica " + address.id() + " cannot serve a final sync: "
+                    + (notReady != null ? notReady : "it is no member of " + membership.current().text()));
+        }
         Timeouts t = cluster.timeouts();
         List<PreparedRecord> voted = participant.votedBefore(view.epoch(), t.lockWait().plus(t.vote()).toNanos());
         return new FinalSync(incarnation, store.lastApplySeq(), voted);
