@@ -226,7 +226,9 @@ public final class Learner {
         long after = -1;
         if (p != null && p.source() == source && p.incarnation() == start.incarnation()) {
             after = p.seq();
-        } else if (start.missedAfter() >= 0) {
+        } else if (start.missedAfter() >= 0 && !finalSyncOwed()) {
+            // Where the source saw this replica left out: valid only if this replica held every
+            // commit then, which a readmission whose final sync never finished did not ensure.
             after = start.missedAfter();
         }
         if (after < 0 || !changes(start, after, LEARNING)) {
