@@ -154,6 +154,14 @@ public final class Membership implements Views {
             throw new NotServingException("replica " + self + " holds no read lease (" + lease.problem()
                     + "); it serves reads again once a majority grants one; read at another replica");
         }
+        // The wait may have spanned an exclusion and a readmission whose final sync still runs:
+        // what this replica holds is current only if it is a ready member now, with the lease.
+        View now = acceptor.view();
+        if (!now.isMember(self) || notReady != null) {
+            throw new NotServingException("replica " + self + (now.isMember(self) ? ": " + notReady
+                    : " is no member of " + now.text() + ": it was excluded while the read waited for a lease")
+                    + "; read at another replica");
+        }
     }
 
     @Override

@@ -298,8 +298,7 @@ public final class Learner {
         if (entries.isEmpty()) {
             return;
         }
-        store.install(entries, false);
-        participant.installed(entries.stream().map(StoredEntry::key).toList());
+        participant.install(entries);
     }
 
     /** Reports progress of the learning loop, unless this replica is a member again. */

@@ -626,8 +626,19 @@ public final class Participant {
     }
 
     /** Forgets what is cached of {@code keys}: a catch-up wrote them in the store directly. */
-    public void installed(java.util.Collection<String> keys) {
-        known.forget(keys);
+    /**
+     * Installs entries a catch-up copied (see {@link ReplicaStore#install}, not synced). Counted as an
+     * apply for the key cache, so that no read whose store read straddles it fills the cache with
+     * what it read before (a stale value that would then be served and voted with).
+     */
+    public void install(List<StoredEntry> entries) {
+        known.beginApply();
+        try {
+            store.install(entries, false);
+        } finally {
+            known.forget(entries.stream().map(StoredEntry::key).toList());
+            known.endApply();
+        }
     }
 
     /** Operator's heuristic decision for a transaction prepared here. */
