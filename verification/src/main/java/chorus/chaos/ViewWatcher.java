@@ -97,6 +97,7 @@ final class ViewWatcher implements AutoCloseable {
         return out;
     }
 
+    /** Stops the polling and waits for each poll under way (closing again does nothing more). */
     @Override
     public void close() {
         stopped = true;
