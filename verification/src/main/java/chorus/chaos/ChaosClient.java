@@ -3,6 +3,7 @@ package chorus.chaos;
 import chorus.api.ChorusException;
 import chorus.api.InvalidRequestException;
 import chorus.api.KeyValueService;
+import chorus.api.NotServingException;
 import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
 import chorus.api.WriteNotStartedException;
@@ -23,6 +24,14 @@ import java.util.function.BooleanSupplier;
  * One client of a chaos run: reads, writes, deletes, conditional writes and batches on a small key
  * set, each against a replica chosen at random, each recorded in the history with its outcome.
  * Every value it writes is unique ("c{client}-{n}"), so any value read names the write it came from.
+ *
+ * <p>A write's outcome is FAIL only where the system says for certain that nothing was written:
+ * {@link TransactionAbortedException} (decided ABORT), {@link WriteNotStartedException},
+ * {@link NotServingException} (an excluded coordinator), {@link InvalidRequestException}, and calls
+ * that never reached the replica. Anything else is unknown. A read has no effect, so a failed read
+ * is FAIL however it failed ({@link NotServingException} at an excluded or lease-less replica
+ * included). {@code ViewChangeException} comes from exclude and readmit only, never from a client
+ * call; it would be unknown here (see {@link MembershipChanges} for why it proves nothing).
  */
 final class ChaosClient implements Runnable {
 
@@ -99,6 +108,11 @@ final class ChaosClient implements Runnable {
         } catch (WriteNotStartedException e) {
             // Refused before any replica prepared it (busy, or the leader unreachable): the checker
             // holds the replica to its word that nothing was written.
+            history.fail(op, null, describe(e));
+        } catch (NotServingException e) {
+            // The coordinator (the called replica, or under leader coordination the leader it
+            // forwarded to) is no member of its view: it refuses before its first attempt, or after
+            // attempts that it decided ABORT (refused as of an older epoch): nothing was written.
             history.fail(op, null, describe(e));
         } catch (OutcomeUnknownException e) {
             history.info(op, describe(e));

@@ -2,6 +2,7 @@ package chorus.chaos;
 
 import chorus.api.config.ClusterConfig;
 import chorus.api.config.Coordination;
+import chorus.api.config.MembershipSettings;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Timeouts;
 import chorus.api.rmi.ReplicaConnection;
@@ -37,11 +38,12 @@ final class ChaosCluster implements AutoCloseable {
     private final ChildProcesses processes = new ChildProcesses("chaos-cluster");
     private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
 
-    ChaosCluster(Path workDir, int replicas, Timeouts timeouts, Coordination coordination) throws IOException {
+    ChaosCluster(Path workDir, int replicas, Timeouts timeouts, Coordination coordination, MembershipSettings membership)
+            throws IOException {
         this.workDir = workDir;
         Files.createDirectories(workDir);
-        this.config = PeerSecrets.ensure(new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts).withCoordination(coordination),
-                workDir);
+        this.config = PeerSecrets.ensure(new ClusterConfig(LoopbackPorts.replicas(replicas), timeouts).withCoordination(coordination)
+                .withMembership(membership), workDir);
         this.configFile = workDir.resolve("cluster.properties");
         Files.writeString(configFile, config.toProperties(), StandardCharsets.UTF_8);
         this.connector = new ReplicaConnector(timeouts);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts fresh replicas, runs concurrent clients against them while a nemesis injects faults from a "
                 + "seeded schedule, heals, waits for recovery and checks the history: linearizability key by key, no "
-                + "acknowledged write lost, no aborted write visible, identical replicas, nothing left in doubt or locked.",
+                + "acknowledged write lost, no aborted write visible, identical replicas, nothing left in doubt or locked, "
+                + "one view per epoch and every replica a member of one final view.",
                 "Exit codes: 0 no anomaly, 1 anomalies found, 2 bad usage, 3 the run itself failed."})
 public final class ChaosMain implements Callable<Integer> {
 
@@ -37,6 +38,11 @@ public final class ChaosMain implements Callable<Integer> {
             + "coordinates every write) or receiver (the one the client called) (default: ${DEFAULT-VALUE})")
     String coordination = "leader";
 
+    @Option(names = "--auto-exclude-ms", paramLabel = "MS", description = "automatic membership: a member silent this long is "
+            + "excluded by the others, and readmits itself once back and caught up; 0 = off, only the nemesis excludes and "
+            + "readmits, by hand; at least 500 otherwise (half the read lease of 1000 ms) (default: ${DEFAULT-VALUE})")
+    long autoExcludeMillis = ChaosRunner.AUTO_EXCLUDE_AFTER.toMillis();
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "where replicas keep data and logs and the history is written "
             + "(default: a new directory under run/chaos)")
     Path workDir;
@@ -50,7 +56,7 @@ public final class ChaosMain implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("error: " + ex.getMessage());
             System.err.println("usage: chaos [--duration S] [--clients N] [--seed X] [--keys K] [--replicas R] "
-                    + "[--coordination receiver|leader] [--work-dir DIR]; see --help");
+                    + "[--coordination receiver|leader] [--auto-exclude-ms MS] [--work-dir DIR]; see --help");
             return 2;
         });
         return cl.execute(args);
@@ -64,7 +70,7 @@ public final class ChaosMain implements Callable<Integer> {
             String runDir = System.getenv().getOrDefault("CHORUS_RUN_DIR", "run");
             Path dir = workDir != null ? workDir : Path.of(runDir, "chaos", "seed-" + s + "-" + System.currentTimeMillis());
             options = new ChaosRunner.Options(Duration.ofSeconds(durationSeconds), clients, s, keys, replicas, dir.toAbsolutePath(),
-                    Duration.ofSeconds(90), 2_000_000, Coordination.parse(coordination));
+                    Duration.ofSeconds(90), 2_000_000, Coordination.parse(coordination), Duration.ofMillis(autoExcludeMillis));
             if (Files.exists(options.workDir()) && Files.list(options.workDir()).findAny().isPresent()) {
                 System.err.println("error: work directory " + options.workDir() + " is not empty; give a new one");
                 return 2;

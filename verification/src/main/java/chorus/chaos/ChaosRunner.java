@@ -1,9 +1,11 @@
 package chorus.chaos;
 
 import chorus.api.config.Coordination;
+import chorus.api.config.MembershipSettings;
 import chorus.api.config.Timeouts;
 import chorus.api.model.InDoubtTransaction;
 import chorus.api.model.KeyEntry;
+import chorus.api.model.MembershipStatus;
 import chorus.api.model.ReadResult;
 import chorus.api.model.ReplicaDiagnostics;
 import chorus.api.rmi.ReplicaConnection;
@@ -37,9 +39,22 @@ public final class ChaosRunner {
             Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofMillis(2000), Duration.ofMillis(3000),
             Duration.ofMillis(700), Duration.ofMillis(2), Duration.ofMillis(500), 200);
 
-    /** Everything a run is told. */
+    /**
+     * Read leases short enough that an exclusion (which waits out the victim's lease) fits a chaos
+     * run's faults of a few seconds; renewed every quarter, 250 ms. One machine, one clock: the
+     * margin for clocks drifting apart can be small.
+     */
+    public static final Duration LEASE = Duration.ofMillis(1000);
+    public static final Duration LEASE_MARGIN = Duration.ofMillis(100);
+    /**
+     * Automatic exclusion by default after 1.5 s of silence: the faults of a few seconds then exclude
+     * their victims, and writes go on without them, as in production with the shipped 3 s.
+     */
+    public static final Duration AUTO_EXCLUDE_AFTER = Duration.ofMillis(1500);
+
+    /** Everything a run is told. {@code autoExcludeAfter} zero: automatic membership off, the nemesis' changes only. */
     public record Options(Duration duration, int clients, long seed, int keys, int replicas, Path workDir,
-                          Duration recoveryPatience, long searchBudget, Coordination coordination) {
+                          Duration recoveryPatience, long searchBudget, Coordination coordination, Duration autoExcludeAfter) {
 
         /** With the default coordination: each write coordinated by the replica its client called. */
         public Options(Duration duration, int clients, long seed, int keys, int replicas, Path workDir,
@@ -47,9 +62,23 @@ public final class ChaosRunner {
             this(duration, clients, seed, keys, replicas, workDir, recoveryPatience, searchBudget, Coordination.RECEIVER);
         }
 
+        /** With automatic membership on, after {@link #AUTO_EXCLUDE_AFTER}. */
+        public Options(Duration duration, int clients, long seed, int keys, int replicas, Path workDir,
+                       Duration recoveryPatience, long searchBudget, Coordination coordination) {
+            this(duration, clients, seed, keys, replicas, workDir, recoveryPatience, searchBudget, coordination, AUTO_EXCLUDE_AFTER);
+        }
+
         public Options {
             if (coordination == null) {
                 coordination = Coordination.RECEIVER;
+            }
+            if (autoExcludeAfter == null) {
+                autoExcludeAfter = AUTO_EXCLUDE_AFTER;
+            }
+            if (autoExcludeAfter.isNegative() || !autoExcludeAfter.isZero() && autoExcludeAfter.compareTo(LEASE.dividedBy(2)) < 0) {
+                // The replicas hear from each other every quarter lease: a shorter silence says nothing.
+                throw new IllegalArgumentException("auto-exclude-ms must be 0 (off) or at least " + LEASE.dividedBy(2).toMillis()
+                        + " (half the chaos run's read lease of " + LEASE.toMillis() + " ms), was " + autoExcludeAfter.toMillis());
             }
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("duration must be positive, was " + duration.toSeconds() + " s");
@@ -64,11 +93,21 @@ public final class ChaosRunner {
                 throw new IllegalArgumentException("replicas must be 2..9, was " + replicas);
             }
         }
+
+        /** The cluster's membership settings: the chaos lease, and automatic exclusion as asked. */
+        public MembershipSettings membership() {
+            return MembershipSettings.DEFAULTS.withLease(LEASE, LEASE_MARGIN).withAutoExcludeAfter(autoExcludeAfter);
+        }
+
+        public boolean automaticMembership() {
+            return !autoExcludeAfter.isZero();
+        }
     }
 
     /** What a run found. */
     public record Report(Options options, Map<History.Kind, int[]> counts, Map<Nemesis.Kind, Integer> faults,
-                         Map<String, Integer> crashPoints, List<Anomaly> anomalies, long configurations, Path historyFile) {
+                         Map<String, Integer> crashPoints, Map<Nemesis.Kind, Map<String, Integer>> outcomes, List<Anomaly> anomalies,
+                         long configurations, int viewsSeen, Path historyFile) {
         public boolean ok() {
             return anomalies.isEmpty();
         }
@@ -85,6 +124,9 @@ public final class ChaosRunner {
             out.printf("chaos run: seed %d, %d s, %d clients, %d replicas, %d keys%s%n", options.seed(), options.duration().toSeconds(),
                     options.clients(), options.replicas(), options.keys(),
                     options.coordination() == Coordination.LEADER ? ", replica 1 coordinating every write" : "");
+            out.printf("membership: read lease %d ms (margin %d ms), %s%n", LEASE.toMillis(), LEASE_MARGIN.toMillis(),
+                    options.automaticMembership() ? "automatic exclusion after " + options.autoExcludeAfter().toMillis()
+                            + " ms of silence and readmission once caught up" : "automatic membership off: the nemesis excludes and readmits by hand");
             out.printf("%n%-10s %8s %8s %8s %8s%n", "operation", "total", "ok", "failed", "unknown");
             int[] all = new int[3];
             for (var e : counts.entrySet()) {
@@ -101,10 +143,12 @@ public final class ChaosRunner {
                 if (k == Nemesis.Kind.CRASH_AT_POINT) {
                     crashPoints.forEach((p, n) -> out.printf("  %-38s %8d%n", p, n));
                 }
+                outcomes.getOrDefault(k, Map.of()).forEach((what, n) -> out.printf("  %-38s %8d%n", what, n));
             }
             out.printf("%-40s %8d%n", "all", faultsInjected());
             out.printf("%nchecked: linearizability of every key (%d configurations searched), acknowledged writes kept,%n"
-                    + "aborted writes invisible, replicas identical, nothing in doubt or locked after recovery%n", configurations);
+                    + "aborted writes invisible, replicas identical, nothing in doubt or locked after recovery,%n"
+                    + "one view per epoch (%d views seen), every replica a member of one final view%n", configurations, viewsSeen);
             out.printf("history: %s%n", historyFile);
             out.printf("%nanomalies: %d%n", anomalies.size());
             for (Anomaly a : anomalies) {
@@ -131,19 +175,22 @@ public final class ChaosRunner {
     }
 
     public Report run() throws IOException, InterruptedException {
+        started = System.nanoTime();
         List<String> keys = IntStream.range(0, options.keys()).mapToObj(i -> "k" + i).toList();
         History history = new History();
-        try (ChaosCluster cluster = new ChaosCluster(options.workDir(), options.replicas(), TIMEOUTS, options.coordination())) {
-            log.printf("starting %d replicas in %s%n", options.replicas(), options.workDir());
+        try (ChaosCluster cluster = new ChaosCluster(options.workDir(), options.replicas(), TIMEOUTS, options.coordination(),
+                options.membership()); ViewWatcher watcher = new ViewWatcher(cluster, history, VIEW_POLL)) {
+            progress("starting %d replicas in %s", options.replicas(), options.workDir());
             cluster.startAll(Duration.ofSeconds(90));
             volatileStop = false;
-            Nemesis nemesis = new Nemesis(cluster, history, options.seed(), () -> volatileStop);
+            watcher.start();
+            Nemesis nemesis = new Nemesis(cluster, history, watcher, options.seed(), () -> volatileStop);
             ExecutorService threads = Executors.newFixedThreadPool(options.clients() + 1);
             for (int c = 1; c <= options.clients(); c++) {
                 threads.execute(new ChaosClient(c, cluster, history, keys, options.seed() * 1_000_003L + c, () -> volatileStop));
             }
             threads.execute(nemesis);
-            log.printf("running %d clients and the nemesis for %d s (seed %d)%n", options.clients(), options.duration().toSeconds(),
+            progress("running %d clients and the nemesis for %d s (seed %d)", options.clients(), options.duration().toSeconds(),
                     options.seed());
             threads.shutdown();
             if (threads.awaitTermination(options.duration().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -154,29 +201,91 @@ public final class ChaosRunner {
             if (!threads.awaitTermination(TIMEOUTS.read().toSeconds() * 2 + 90, TimeUnit.SECONDS)) {
                 threads.shutdownNow();
             }
-            log.println("healing: every replica running and resumed, failure switches off, faults cleared");
+            progress("healing: every replica running and resumed, failure switches off, faults cleared");
             nemesis.healAll();
             List<Anomaly> anomalies = new ArrayList<>();
             if (nemesis.failure() != null) {
                 anomalies.add(new Anomaly("nemesis", nemesis.failure(), List.of()));
             }
+            // Every replica back in the write set first: an excluded one serves no reads, and the
+            // checks below read every replica.
+            anomalies.addAll(awaitOneView(cluster, new MembershipChanges(cluster, history, () -> false)));
             anomalies.addAll(awaitRecovery(cluster));
+            progress("recovered; reading every replica's views and every key at every replica");
+            watcher.close();
+            List<String> unread = new ArrayList<>();
+            List<ViewObservation> views = watcher.observations(unread);
+            unread.forEach(u -> progress("views: %s", u));
+            writeViews(views);
+            anomalies.addAll(ViewChecks.check(views, cluster.ids()));
             Map<Integer, Map<String, KeyEntry>> finals = finalReads(cluster, history, keys);
             List<History.Op> ops = history.ops();
             Path historyFile = writeHistory(history, ops);
-            log.printf("checking %d operations%n", ops.size());
+            progress("checking %d operations", ops.size());
             HistoryChecks checks = new HistoryChecks(ops, keys, options.searchBudget());
             anomalies.addAll(checks.linearizability());
             anomalies.addAll(checks.durabilityAndAtomicity(finals));
             anomalies.addAll(HistoryChecks.identical(finals));
             Files.write(options.workDir().resolve("anomalies.txt"), anomalies.stream().map(Anomaly::toString).toList(),
                     StandardCharsets.UTF_8);
-            return new Report(options, counts(ops), nemesis.injected(), nemesis.crashPoints(), anomalies, checks.configurations(),
-                    historyFile);
+            int viewsSeen = (int) views.stream().map(ViewObservation::view).distinct().count();
+            return new Report(options, counts(ops), nemesis.injected(), nemesis.crashPoints(), nemesis.outcomes(), anomalies,
+                    checks.configurations(), viewsSeen, historyFile);
         }
     }
 
+    /** How often the view watcher asks each replica for its view. */
+    static final Duration VIEW_POLL = Duration.ofMillis(150);
+
+    /**
+     * Waits until every replica is a member of one and the same view, caught up and holding a read
+     * lease. Without automatic membership the replicas left out are asked to readmit themselves, as
+     * an operator would; with it they must rejoin by themselves. Still unsettled after the recovery
+     * patience: an anomaly.
+     */
+    private List<Anomaly> awaitOneView(ChaosCluster cluster, MembershipChanges changes) {
+        long deadline = System.nanoTime() + options.recoveryPatience().toNanos();
+        List<String> problems;
+        do {
+            Map<Integer, MembershipStatus> statuses = new TreeMap<>();
+            Map<Integer, String> unanswered = new TreeMap<>();
+            for (int r : cluster.ids()) {
+                try {
+                    statuses.put(r, cluster.connection(r).admin().members());
+                } catch (Exception e) {
+                    unanswered.put(r, ChaosClient.describe(e));
+                }
+            }
+            problems = ViewChecks.unsettled(cluster.ids(), statuses, unanswered);
+            if (problems.isEmpty()) {
+                progress("every replica is a member of %s", statuses.values().iterator().next().view().text());
+                return List.of();
+            }
+            if (!options.automaticMembership()) {
+                statuses.forEach((r, st) -> {
+                    if (!st.member()) {
+                        changes.readmit(r, Duration.ofSeconds(10));
+                    }
+                });
+            }
+            ChaosCluster.pauseBriefly(250);
+        } while (System.nanoTime() < deadline);
+        return List.of(ViewChecks.notSettled(options.recoveryPatience(), problems));
+    }
+
+    /** Every view observation, for a reader of a run that found two views of one epoch. */
+    private void writeViews(List<ViewObservation> views) throws IOException {
+        Files.write(options.workDir().resolve("views.txt"), views.stream().map(ViewObservation::describe).toList(),
+                StandardCharsets.UTF_8);
+    }
+
     private volatile boolean volatileStop;
+    private long started;
+
+    /** A progress line, with the seconds since the run started: where a long run spends its time. */
+    private void progress(String format, Object... args) {
+        log.printf("[%6.1f s] %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
+    }
 
     /** Waits until nothing is in doubt, held, or owed anywhere; what is left after the patience is an anomaly. */
     private List<Anomaly> awaitRecovery(ChaosCluster cluster) {

@@ -48,6 +48,17 @@ class ChaosMainTest {
     }
 
     @Test
+    void anAutomaticExclusionShorterThanHalfTheLeaseOrNegativeIsRefused() {
+        assertThat(ChaosMain.run("--auto-exclude-ms", "300")).isEqualTo(2);
+        assertThat(stderr()).contains("error: auto-exclude-ms must be 0 (off) or at least 500 (half the chaos run's read lease "
+                + "of 1000 ms), was 300");
+        assertThat(ChaosMain.run("--auto-exclude-ms", "-1")).isEqualTo(2);
+        assertThat(stderr()).contains("was -1");
+        assertThat(ChaosMain.run("--auto-exclude-ms", "soon")).isEqualTo(2);
+        assertThat(stderr()).contains("--auto-exclude-ms").contains("[--auto-exclude-ms MS]");
+    }
+
+    @Test
     void anUnknownOptionIsRefused() {
         assertThat(ChaosMain.run("--nemesis", "off")).isEqualTo(2);
         assertThat(stderr()).contains("Unknown options: '--nemesis'");
