@@ -12,6 +12,7 @@ import chorus.api.config.Coordination;
 import chorus.api.config.MembershipSettings;
 import chorus.api.config.ReplicaAddress;
 import chorus.api.config.Security;
+import chorus.api.model.EventType;
 import chorus.api.model.KeyEntry;
 import chorus.api.model.MembershipStatus;
 import chorus.api.model.View;
@@ -221,6 +222,107 @@ class PartitionIT {
             assertThat(history.views).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
                     1L, new View(1, List.of(1, 2, 3, 4, 5)), 2L, new View(2, List.of(2, 3, 4, 5)), 3L, new View(3, List.of(3, 4, 5)),
                     4L, new View(4, List.of(1, 3, 4, 5)), 5L, new View(5, List.of(1, 2, 3, 4, 5)))));
+        }
+    }
+
+    @Test
+    void withAutomaticMembershipTheMajorityExcludesTheMinorityByItselfAndItRejoinsByItselfAfterHealing() throws Exception {
+        MembershipSettings automatic = MembershipSettings.DEFAULTS.withLease(LEASE, MARGIN).withAutoExcludeAfter(Duration.ofMillis(1000));
+        long startedAt = System.currentTimeMillis();
+        try (NamespaceHosts hosts = NamespaceHosts.create(5);
+             LocalCluster cluster = start(hosts, dir, automatic);
+             Observer watch = new Observer(cluster, 1, 2)) {
+            Map<String, String> acknowledged = new HashMap<>();
+            UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(2).kv(), "auto", "before");
+            acknowledged.put("auto", "before");
+            // A replica that starts slowly (on a busy machine) may have been excluded and readmitted
+            // by itself already: the epochs below count from the view all five know now.
+            View all = await("all five members, none catching up").atMost(Duration.ofSeconds(30)).until(() -> {
+                View v = cluster.connection(1).admin().members().view();
+                for (int r = 1; r <= 5; r++) {
+                    MembershipStatus s = cluster.connection(r).admin().members();
+                    if (!s.view().equals(v) || s.catchUp() != null || !s.leaseHeld()) {
+                        return null;
+                    }
+                }
+                return v;
+            }, v -> v != null && v.members().size() == 5);
+            long e0 = all.epoch();
+            System.out.printf("automatic: five hosts and replicas up, and all five members of %s, in %d ms%n", all.text(),
+                    System.currentTimeMillis() - startedAt);
+            watch.start();
+            await("the watch sees the leases of 1 and 2").atMost(Duration.ofSeconds(10))
+                    .until(() -> watch.leaseSeenUntil(1) > 0 && watch.leaseSeenUntil(2) > 0);
+
+            long cutAt = System.currentTimeMillis();
+            hosts.partition(List.of(List.of(1, 2), List.of(3, 4, 5)));
+
+            // Replica 3, the lowest member the majority still hears, excludes both silent members at once.
+            View majority = new View(e0 + 1, List.of(3, 4, 5));
+            await("the majority excludes 1 and 2 by itself").atMost(Duration.ofSeconds(20))
+                    .until(() -> cluster.connection(5).admin().members().view().equals(majority));
+            for (int r = 3; r <= 5; r++) {
+                assertThat(cluster.connection(r).kv().put("auto-" + r, "majority " + r).versions()).isNotEmpty();
+                acknowledged.put("auto-" + r, "majority " + r);
+            }
+            ViewHistory during = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+            assertThat(during.events).anySatisfy(e -> {
+                assertThat(e.replica()).isEqualTo(3);
+                assertThat(e.reason()).startsWith(majority.text() + " agreed by replicas 3, 4, 5: exclude replicas 1, 2, unreachable (")
+                        .endsWith("(proposed by replica 3)");
+            });
+            long excluded = during.firstKnownMillis(e0 + 1, 3, 4, 5);
+            for (int r : List.of(1, 2)) {
+                assertThat(cluster.connection(r).admin().members().view()).as("replica %d, cut off", r).isEqualTo(all);
+                int replica = r;
+                await("a read at replica " + r + " refused after its exclusion").atMost(Duration.ofSeconds(20))
+                        .until(() -> watch.reads(replica).stream().anyMatch(x -> x.startMillis > excluded && x.refusal != null));
+            }
+            watch.close();
+            // The minority holds no lease, so it proposes nothing: no change tried, none failed.
+            for (int r : List.of(1, 2)) {
+                assertThat(cluster.events(r)).as("replica %d's membership events since the cut", r)
+                        .filteredOn(e -> e.timeMillis() >= cutAt && e.role() == chorus.api.model.Role.MEMBERSHIP)
+                        .noneSatisfy(e -> assertThat(e.type()).isIn(EventType.VIEW_CHANGE_FAILED, EventType.VIEW_CHANGED));
+            }
+            for (int r : List.of(1, 2)) {
+                long leaseUntil = watch.leaseSeenUntil(r);
+                System.out.printf("automatic: replica %d's lease seen to run until cut + %d ms; {3,4,5} known at cut + %d ms%n",
+                        r, leaseUntil - cutAt, excluded - cutAt);
+                assertThat(excluded).as("replica %d excluded at least twice the margin after its lease ran out", r)
+                        .isGreaterThanOrEqualTo(leaseUntil + 2 * MARGIN.toMillis() - 5);
+                assertThat(watch.reads(r)).as("reads at replica %d", r).filteredOn(x -> x.startMillis > excluded).isNotEmpty()
+                        .allSatisfy(x -> assertThat(x.refusal).isNotNull().contains("replica " + r + " holds no read lease"));
+            }
+
+            long healAt = System.currentTimeMillis();
+            hosts.healPartition();
+
+            // Replicas 1 and 2 learn that they were excluded, catch up and readmit themselves.
+            for (int r = 1; r <= 5; r++) {
+                int replica = r;
+                await("replica " + r + " knows both readmissions").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    MembershipStatus s = cluster.connection(replica).admin().members();
+                    assertThat(s.view()).isEqualTo(new View(e0 + 3, List.of(1, 2, 3, 4, 5)));
+                    assertThat(s.catchUp()).isNull();
+                });
+            }
+            System.out.printf("automatic: all five members again %d ms after healing%n", System.currentTimeMillis() - healAt);
+            for (int r : List.of(1, 2)) {
+                assertThat(cluster.events(r)).anySatisfy(e -> assertThat(e.reason())
+                        .contains("readmit replica " + r + " by itself, caught up (automatic membership) (proposed by replica " + r + ")"));
+                assertThat(cluster.connection(r).kv().get("auto").value()).isEqualTo("before");
+                assertThat(cluster.connection(r).kv().put("auto-after-" + r, "healed").versions()).isNotEmpty();
+                acknowledged.put("auto-after-" + r, "healed");
+            }
+            MembershipIT.awaitIdentical(cluster);
+            Map<String, KeyEntry> contents = new HashMap<>();
+            MembershipIT.contents(cluster, 1).forEach(e -> contents.put(e.key(), e));
+            assertThat(acknowledged).allSatisfy((key, value) -> assertThat(contents.get(key)).as(key).isNotNull()
+                    .satisfies(e -> assertThat(e.value()).isEqualTo(value)));
+            ViewHistory history = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+            assertThat(history.newest()).isEqualTo(new View(e0 + 3, List.of(1, 2, 3, 4, 5)));
+            assertThat(history.views.get(e0 + 2).members()).as("one of 1 and 2 readmitted first").containsAnyOf(1, 2).hasSize(4);
         }
     }
 
