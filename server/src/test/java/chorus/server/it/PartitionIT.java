@@ -177,7 +177,10 @@ class PartitionIT {
                         .filteredOn(x -> x.startMillis > excluded).isNotEmpty().allSatisfy(x -> assertThat(x.refusal)
                                 .isNotNull().contains("replica " + r + " holds no read lease (granted by", "3 needed"));
             }
-            assertThat(watch.leaseSeenUntil(1)).as("replica 1 still held its lease when replica 3 began to exclude it (so it had to wait)")
+            // Else the check above would hold whatever the acceptors did: the cut took too long (a busy machine).
+            assertThat(watch.leaseSeenUntil(1) + 2 * MARGIN.toMillis())
+                    .as("replica 3 asked to exclude 1 (at cut + %d ms) before the acceptors could accept it (so it had to wait)",
+                            excludeOneAt - cutAt)
                     .isGreaterThan(excludeOneAt);
 
             long healAt = System.currentTimeMillis();
