@@ -84,147 +84,152 @@ class PartitionIT {
         try (NamespaceHosts hosts = NamespaceHosts.create(5);
              LocalCluster cluster = start(hosts, dir, manual);
              Observer watch = new Observer(cluster, 1, 2)) {
-            System.out.printf("five hosts and replicas up in %d ms%n", System.currentTimeMillis() - startedAt);
-            Map<String, String> acknowledged = new HashMap<>();
-            UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(1).kv(), "before-1", "v1");
-            acknowledged.put("before-1", "v1");
-            for (int i = 2; i <= 10; i++) {
-                cluster.connection(1 + i % 5).kv().put("before-" + i, "v" + i);
-                acknowledged.put("before-" + i, "v" + i);
-            }
-            for (int r = 1; r <= 5; r++) {
-                int replica = r;
-                await("replica " + r + " holds a read lease").atMost(Duration.ofSeconds(10))
-                        .until(() -> cluster.connection(replica).admin().members().leaseHeld());
-            }
-            watch.start();
-            await("the watch sees the leases of 1 and 2").atMost(Duration.ofSeconds(10))
-                    .until(() -> watch.leaseSeenUntil(1) > 0 && watch.leaseSeenUntil(2) > 0);
-
-            long cutAt = System.currentTimeMillis();
-            hosts.partition(List.of(List.of(1, 2), List.of(3, 4, 5)));
-            long cutMillis = System.currentTimeMillis() - cutAt;
-
-            // At once, on both sides: the minority tries to exclude replica 3, the majority excludes 1, then 2.
-            ExecutorService minority = Executors.newSingleThreadExecutor();
-            Future<Throwable> minorityAttempt = minority.submit(() -> {
-                try {
-                    return new AssertionError("the minority {1,2} agreed a view: " + cluster.connection(1).admin().exclude(3));
-                } catch (Exception e) {
-                    return e;
+            try {
+                System.out.printf("five hosts and replicas up in %d ms%n", System.currentTimeMillis() - startedAt);
+                Map<String, String> acknowledged = new HashMap<>();
+                UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(1).kv(), "before-1", "v1");
+                acknowledged.put("before-1", "v1");
+                for (int i = 2; i <= 10; i++) {
+                    cluster.connection(1 + i % 5).kv().put("before-" + i, "v" + i);
+                    acknowledged.put("before-" + i, "v" + i);
                 }
-            });
-            minority.shutdown();
-            long excludeOneAt = System.currentTimeMillis();
-            View withoutOne = cluster.connection(3).admin().exclude(1);
-            long excludedOneAfter = System.currentTimeMillis() - excludeOneAt;
-            View withoutOneAndTwo = cluster.connection(3).admin().exclude(2);
+                for (int r = 1; r <= 5; r++) {
+                    int replica = r;
+                    await("replica " + r + " holds a read lease").atMost(Duration.ofSeconds(10))
+                            .until(() -> cluster.connection(replica).admin().members().leaseHeld());
+                }
+                watch.start();
+                await("the watch sees the leases of 1 and 2").atMost(Duration.ofSeconds(10))
+                        .until(() -> watch.leaseSeenUntil(1) > 0 && watch.leaseSeenUntil(2) > 0);
 
-            assertThat(withoutOne).isEqualTo(new View(2, List.of(2, 3, 4, 5)));
-            assertThat(withoutOneAndTwo).isEqualTo(new View(3, List.of(3, 4, 5)));
-            assertThat(minorityAttempt.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(ViewChangeException.class, e -> {
-                System.out.println("the minority's attempt: " + e.getMessage());
-                assertThat(e.getMessage()).contains("exclude replica 3: not agreed", "phase one",
-                        "replica 3 unreachable", "replica 4 unreachable", "replica 5 unreachable");
-            });
-            for (int r : List.of(1, 2)) {
-                assertThat(cluster.connection(r).admin().members().view()).as("replica %d, cut off with the minority", r)
-                        .isEqualTo(new View(1, List.of(1, 2, 3, 4, 5)));
-            }
+                long cutAt = System.currentTimeMillis();
+                hosts.partition(List.of(List.of(1, 2), List.of(3, 4, 5)));
+                long cutMillis = System.currentTimeMillis() - cutAt;
 
-            // 3, 4 and 5 commit and serve reads without 1 and 2; a write through replica 1 aborts.
-            for (int r = 3; r <= 5; r++) {
-                assertThat(cluster.connection(r).kv().put("during-" + r, "majority " + r).versions()).isNotEmpty();
-                acknowledged.put("during-" + r, "majority " + r);
-            }
-            assertThat(cluster.connection(4).kv().put("before-1", "overwritten by the majority").version()).isEqualTo(2);
-            acknowledged.put("before-1", "overwritten by the majority");
-            for (int r = 3; r <= 5; r++) {
-                assertThat(cluster.connection(r).kv().get("before-1").value()).isEqualTo("overwritten by the majority");
-                assertThat(cluster.connection(r).kv().get("during-3").value()).isEqualTo("majority 3");
-            }
-            assertThatThrownBy(() -> cluster.connection(1).kv().put("minority-write", "never")).isInstanceOf(TransactionAbortedException.class);
-
-            // Replicas 1 and 2 went on reading and reporting their leases; they stop once the view
-            // without them is known, and refuse every read begun after that.
-            ViewHistory during = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
-            Map<Integer, Long> excludedAt = Map.of(1, during.firstKnownMillis(2, 3, 4, 5), 2, during.firstKnownMillis(3, 3, 4, 5));
-            for (int r : List.of(1, 2)) {
-                int replica = r;
-                await("a read at replica " + r + " refused after its exclusion").atMost(Duration.ofSeconds(20))
-                        .until(() -> watch.reads(replica).stream().anyMatch(x -> x.startMillis > excludedAt.get(replica) && x.refusal != null));
-            }
-            watch.close();
-            for (int r : List.of(1, 2)) {
-                System.out.println("replica " + r + " from the cut: " + watch.timeline(r, cutAt));
-            }
-            for (int r : List.of(1, 2)) {
-                long excluded = excludedAt.get(r);
-                long leaseUntil = watch.leaseSeenUntil(r);
-                System.out.printf("replica %d: lease seen to run until cut + %d ms; the view without it known at cut + %d ms "
-                                + "(exclude(1) asked at cut + %d ms and took %d ms; lease %d ms, margin %d ms; %d reads served after the cut, "
-                                + "the last begun at cut + %d ms)%n",
-                        r, leaseUntil - cutAt, excluded - cutAt, excludeOneAt - cutAt, excludedOneAfter, LEASE.toMillis(), MARGIN.toMillis(),
-                        watch.reads(r).stream().filter(x -> x.refusal == null && x.startMillis >= cutAt).count(),
-                        watch.reads(r).stream().filter(x -> x.refusal == null).mapToLong(x -> x.startMillis).max().orElse(0) - cutAt);
-                // The replica's lease ends a margin before its grantors' grants do, and they accept no
-                // view without it until their grants and another margin have run out.
-                assertThat(excluded).as("replica %d excluded at least twice the margin after its lease ran out, as it reported the lease", r)
-                        .isGreaterThanOrEqualTo(leaseUntil + 2 * MARGIN.toMillis() - 5);
-                assertThat(watch.leases(r)).as("replica %d holds no lease once the view without it is known", r)
-                        .filteredOn(p -> p.startMillis > excluded).isNotEmpty().allSatisfy(p -> assertThat(p.remainingMillis).isZero());
-                assertThat(watch.reads(r)).as("reads at replica %d", r)
-                        .filteredOn(x -> x.startMillis > excluded).isNotEmpty().allSatisfy(x -> assertThat(x.refusal)
-                                .isNotNull().contains("replica " + r + " holds no read lease (granted by", "3 needed"));
-            }
-            // Else the check above would hold whatever the acceptors did: the cut took too long (a busy machine).
-            assertThat(watch.leaseSeenUntil(1) + 2 * MARGIN.toMillis())
-                    .as("replica 3 asked to exclude 1 (at cut + %d ms) before the acceptors could accept it (so it had to wait)",
-                            excludeOneAt - cutAt)
-                    .isGreaterThan(excludeOneAt);
-
-            long healAt = System.currentTimeMillis();
-            hosts.healPartition();
-
-            // Replicas 1 and 2 learn that they were excluded, copy what they missed, and are readmitted.
-            for (int r : List.of(1, 2)) {
-                int replica = r;
-                await("replica " + r + " learns epoch 3").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    MembershipStatus s = cluster.connection(replica).admin().members();
-                    assertThat(s.view()).isEqualTo(new View(3, List.of(3, 4, 5)));
-                    assertThat(s.member()).isFalse();
+                // At once, on both sides: the minority tries to exclude replica 3, the majority excludes 1, then 2.
+                ExecutorService minority = Executors.newSingleThreadExecutor();
+                Future<Throwable> minorityAttempt = minority.submit(() -> {
+                    try {
+                        return new AssertionError("the minority {1,2} agreed a view: " + cluster.connection(1).admin().exclude(3));
+                    } catch (Exception e) {
+                        return e;
+                    }
                 });
-                assertThatThrownBy(() -> cluster.connection(replica).kv().get("before-1")).isInstanceOf(NotServingException.class)
-                        .hasMessageContaining("replica " + r + " is no member of epoch 3 {3,4,5}");
-            }
-            long learnedAfter = System.currentTimeMillis() - healAt;
-            assertThat(cluster.connection(1).admin().readmit(1)).isEqualTo(new View(4, List.of(1, 3, 4, 5)));
-            assertThat(cluster.connection(2).admin().readmit(2)).isEqualTo(new View(5, List.of(1, 2, 3, 4, 5)));
-            long rejoinedAfter = System.currentTimeMillis() - healAt;
-            for (int r : List.of(1, 2)) {
-                assertThat(cluster.connection(r).kv().get("before-1").value()).isEqualTo("overwritten by the majority");
-                assertThat(cluster.connection(r).kv().put("after-" + r, "healed " + r).versions()).isNotEmpty();
-                acknowledged.put("after-" + r, "healed " + r);
-            }
-            System.out.printf("partition: %d ms to cut; heal: both knew they were excluded after %d ms, both readmitted after %d ms%n",
-                    cutMillis, learnedAfter, rejoinedAfter);
+                minority.shutdown();
+                long excludeOneAt = System.currentTimeMillis();
+                View withoutOne = cluster.connection(3).admin().exclude(1);
+                long excludedOneAfter = System.currentTimeMillis() - excludeOneAt;
+                View withoutOneAndTwo = cluster.connection(3).admin().exclude(2);
 
-            MembershipIT.awaitIdentical(cluster);
-            Map<String, KeyEntry> contents = new HashMap<>();
-            MembershipIT.contents(cluster, 1).forEach(e -> contents.put(e.key(), e));
-            assertThat(acknowledged).allSatisfy((key, value) -> {
-                assertThat(contents).as("every replica has %s", key).containsKey(key);
-                assertThat(contents.get(key).value()).isEqualTo(value);
-            });
-            assertThat(contents).as("the write through the minority aborted").doesNotContainKey("minority-write");
+                assertThat(withoutOne).isEqualTo(new View(2, List.of(2, 3, 4, 5)));
+                assertThat(withoutOneAndTwo).isEqualTo(new View(3, List.of(3, 4, 5)));
+                assertThat(minorityAttempt.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(ViewChangeException.class, e -> {
+                    System.out.println("the minority's attempt: " + e.getMessage());
+                    assertThat(e.getMessage()).contains("exclude replica 3: not agreed", "phase one",
+                            "replica 3 unreachable", "replica 4 unreachable", "replica 5 unreachable");
+                });
+                for (int r : List.of(1, 2)) {
+                    assertThat(cluster.connection(r).admin().members().view()).as("replica %d, cut off with the minority", r)
+                            .isEqualTo(new View(1, List.of(1, 2, 3, 4, 5)));
+                }
 
-            ViewHistory history = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
-            System.out.printf("after healing, replica 1 knew epoch 3 at heal + %d ms, replica 2 at heal + %d ms%n",
-                    history.firstKnownMillis(3, 1) - healAt, history.firstKnownMillis(3, 2) - healAt);
-            history.assertOneChainOfSingleChanges(5);
-            assertThat(history.views).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
-                    1L, new View(1, List.of(1, 2, 3, 4, 5)), 2L, new View(2, List.of(2, 3, 4, 5)), 3L, new View(3, List.of(3, 4, 5)),
-                    4L, new View(4, List.of(1, 3, 4, 5)), 5L, new View(5, List.of(1, 2, 3, 4, 5)))));
+                // 3, 4 and 5 commit and serve reads without 1 and 2; a write through replica 1 aborts.
+                for (int r = 3; r <= 5; r++) {
+                    assertThat(cluster.connection(r).kv().put("during-" + r, "majority " + r).versions()).isNotEmpty();
+                    acknowledged.put("during-" + r, "majority " + r);
+                }
+                assertThat(cluster.connection(4).kv().put("before-1", "overwritten by the majority").version()).isEqualTo(2);
+                acknowledged.put("before-1", "overwritten by the majority");
+                for (int r = 3; r <= 5; r++) {
+                    assertThat(cluster.connection(r).kv().get("before-1").value()).isEqualTo("overwritten by the majority");
+                    assertThat(cluster.connection(r).kv().get("during-3").value()).isEqualTo("majority 3");
+                }
+                assertThatThrownBy(() -> cluster.connection(1).kv().put("minority-write", "never")).isInstanceOf(TransactionAbortedException.class);
+
+                // Replicas 1 and 2 went on reading and reporting their leases; they stop once the view
+                // without them is known, and refuse every read begun after that.
+                ViewHistory during = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+                Map<Integer, Long> excludedAt = Map.of(1, during.firstKnownMillis(2, 3, 4, 5), 2, during.firstKnownMillis(3, 3, 4, 5));
+                for (int r : List.of(1, 2)) {
+                    int replica = r;
+                    await("a read at replica " + r + " refused after its exclusion").atMost(Duration.ofSeconds(20))
+                            .until(() -> watch.reads(replica).stream().anyMatch(x -> x.startMillis > excludedAt.get(replica) && x.refusal != null));
+                }
+                watch.close();
+                for (int r : List.of(1, 2)) {
+                    System.out.println("replica " + r + " from the cut: " + watch.timeline(r, cutAt));
+                }
+                for (int r : List.of(1, 2)) {
+                    long excluded = excludedAt.get(r);
+                    long leaseUntil = watch.leaseSeenUntil(r);
+                    System.out.printf("replica %d: lease seen to run until cut + %d ms; the view without it known at cut + %d ms "
+                                    + "(exclude(1) asked at cut + %d ms and took %d ms; lease %d ms, margin %d ms; %d reads served after the cut, "
+                                    + "the last begun at cut + %d ms)%n",
+                            r, leaseUntil - cutAt, excluded - cutAt, excludeOneAt - cutAt, excludedOneAfter, LEASE.toMillis(), MARGIN.toMillis(),
+                            watch.reads(r).stream().filter(x -> x.refusal == null && x.startMillis >= cutAt).count(),
+                            watch.reads(r).stream().filter(x -> x.refusal == null).mapToLong(x -> x.startMillis).max().orElse(0) - cutAt);
+                    // The replica's lease ends a margin before its grantors' grants do, and they accept no
+                    // view without it until their grants and another margin have run out.
+                    assertThat(excluded).as("replica %d excluded at least twice the margin after its lease ran out, as it reported the lease", r)
+                            .isGreaterThanOrEqualTo(leaseUntil + 2 * MARGIN.toMillis() - 5);
+                    assertThat(watch.leases(r)).as("replica %d holds no lease once the view without it is known", r)
+                            .filteredOn(p -> p.startMillis > excluded).isNotEmpty().allSatisfy(p -> assertThat(p.remainingMillis).isZero());
+                    assertThat(watch.reads(r)).as("reads at replica %d", r)
+                            .filteredOn(x -> x.startMillis > excluded).isNotEmpty().allSatisfy(x -> assertThat(x.refusal)
+                                    .isNotNull().contains("replica " + r + " holds no read lease (granted by", "3 needed"));
+                }
+                // Else the check above would hold whatever the acceptors did: the cut took too long (a busy machine).
+                assertThat(watch.leaseSeenUntil(1) + 2 * MARGIN.toMillis())
+                        .as("replica 3 asked to exclude 1 (at cut + %d ms) before the acceptors could accept it (so it had to wait)",
+                                excludeOneAt - cutAt)
+                        .isGreaterThan(excludeOneAt);
+
+                long healAt = System.currentTimeMillis();
+                hosts.healPartition();
+
+                // Replicas 1 and 2 learn that they were excluded, copy what they missed, and are readmitted.
+                for (int r : List.of(1, 2)) {
+                    int replica = r;
+                    await("replica " + r + " learns epoch 3").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        MembershipStatus s = cluster.connection(replica).admin().members();
+                        assertThat(s.view()).isEqualTo(new View(3, List.of(3, 4, 5)));
+                        assertThat(s.member()).isFalse();
+                    });
+                    assertThatThrownBy(() -> cluster.connection(replica).kv().get("before-1")).isInstanceOf(NotServingException.class)
+                            .hasMessageContaining("replica " + r + " is no member of epoch 3 {3,4,5}");
+                }
+                long learnedAfter = System.currentTimeMillis() - healAt;
+                assertThat(cluster.connection(1).admin().readmit(1)).isEqualTo(new View(4, List.of(1, 3, 4, 5)));
+                assertThat(cluster.connection(2).admin().readmit(2)).isEqualTo(new View(5, List.of(1, 2, 3, 4, 5)));
+                long rejoinedAfter = System.currentTimeMillis() - healAt;
+                for (int r : List.of(1, 2)) {
+                    assertThat(cluster.connection(r).kv().get("before-1").value()).isEqualTo("overwritten by the majority");
+                    assertThat(cluster.connection(r).kv().put("after-" + r, "healed " + r).versions()).isNotEmpty();
+                    acknowledged.put("after-" + r, "healed " + r);
+                }
+                System.out.printf("partition: %d ms to cut; heal: both knew they were excluded after %d ms, both readmitted after %d ms%n",
+                        cutMillis, learnedAfter, rejoinedAfter);
+
+                MembershipIT.awaitIdentical(cluster);
+                Map<String, KeyEntry> contents = new HashMap<>();
+                MembershipIT.contents(cluster, 1).forEach(e -> contents.put(e.key(), e));
+                assertThat(acknowledged).allSatisfy((key, value) -> {
+                    assertThat(contents).as("every replica has %s", key).containsKey(key);
+                    assertThat(contents.get(key).value()).isEqualTo(value);
+                });
+                assertThat(contents).as("the write through the minority aborted").doesNotContainKey("minority-write");
+
+                ViewHistory history = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+                System.out.printf("after healing, replica 1 knew epoch 3 at heal + %d ms, replica 2 at heal + %d ms%n",
+                        history.firstKnownMillis(3, 1) - healAt, history.firstKnownMillis(3, 2) - healAt);
+                history.assertOneChainOfSingleChanges(5);
+                assertThat(history.views).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                        1L, new View(1, List.of(1, 2, 3, 4, 5)), 2L, new View(2, List.of(2, 3, 4, 5)), 3L, new View(3, List.of(3, 4, 5)),
+                        4L, new View(4, List.of(1, 3, 4, 5)), 5L, new View(5, List.of(1, 2, 3, 4, 5)))));
+            } catch (Throwable t) {
+                dumpMembership(cluster);
+                throw t;
+            }
         }
     }
 
@@ -235,97 +240,133 @@ class PartitionIT {
         try (NamespaceHosts hosts = NamespaceHosts.create(5);
              LocalCluster cluster = start(hosts, dir, automatic);
              Observer watch = new Observer(cluster, 1, 2)) {
-            Map<String, String> acknowledged = new HashMap<>();
-            UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(2).kv(), "auto", "before");
-            acknowledged.put("auto", "before");
-            // A replica that starts slowly (on a busy machine) may have been excluded and readmitted
-            // by itself already: the epochs below count from the view all five know now.
-            View all = await("all five members, none catching up").atMost(Duration.ofSeconds(30)).until(() -> {
-                View v = cluster.connection(1).admin().members().view();
+            try {
+                Map<String, String> acknowledged = new HashMap<>();
+                UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(2).kv(), "auto", "before");
+                acknowledged.put("auto", "before");
+                // A replica that starts slowly (on a busy machine) may have been excluded and readmitted
+                // by itself already: the epochs below count from the view all five know now.
+                View all = await("all five members, none catching up").atMost(Duration.ofSeconds(30)).until(() -> {
+                    View v = cluster.connection(1).admin().members().view();
+                    for (int r = 1; r <= 5; r++) {
+                        MembershipStatus s = cluster.connection(r).admin().members();
+                        if (!s.view().equals(v) || s.catchUp() != null || !s.leaseHeld()) {
+                            return null;
+                        }
+                    }
+                    return v;
+                }, v -> v != null && v.members().size() == 5);
+                long e0 = all.epoch();
+                System.out.printf("automatic: five hosts and replicas up, and all five members of %s, in %d ms%n", all.text(),
+                        System.currentTimeMillis() - startedAt);
+                watch.start();
+                await("the watch sees the leases of 1 and 2").atMost(Duration.ofSeconds(10))
+                        .until(() -> watch.leaseSeenUntil(1) > 0 && watch.leaseSeenUntil(2) > 0);
+
+                long cutAt = System.currentTimeMillis();
+                hosts.partition(List.of(List.of(1, 2), List.of(3, 4, 5)));
+
+                // Replica 3, the lowest member the majority still hears, excludes both silent members at once.
+                View majority = new View(e0 + 1, List.of(3, 4, 5));
+                await("the majority excludes 1 and 2 by itself").atMost(Duration.ofSeconds(20))
+                        .until(() -> cluster.connection(5).admin().members().view().equals(majority));
+                for (int r = 3; r <= 5; r++) {
+                    assertThat(cluster.connection(r).kv().put("auto-" + r, "majority " + r).versions()).isNotEmpty();
+                    acknowledged.put("auto-" + r, "majority " + r);
+                }
+                // The proposer records the change once it has told everyone it can (1 and 2 it cannot: a call timeout).
+                await("replica 3's event").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.events(3)).anySatisfy(e ->
+                        assertThat(e.reason()).startsWith(majority.text() + " agreed by replicas 3, 4, 5: exclude replicas 1, 2, unreachable (")
+                                .endsWith("(proposed by replica 3)")));
+                ViewHistory during = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+                long excluded = during.firstKnownMillis(e0 + 1, 3, 4, 5);
+                for (int r : List.of(1, 2)) {
+                    assertThat(cluster.connection(r).admin().members().view()).as("replica %d, cut off", r).isEqualTo(all);
+                    int replica = r;
+                    await("a read at replica " + r + " refused after its exclusion").atMost(Duration.ofSeconds(20))
+                            .until(() -> watch.reads(replica).stream().anyMatch(x -> x.startMillis > excluded && x.refusal != null));
+                }
+                watch.close();
+                // The minority holds no lease, so it proposes nothing: no change tried, none failed.
+                for (int r : List.of(1, 2)) {
+                    assertThat(cluster.events(r)).as("replica %d's membership events since the cut", r)
+                            .filteredOn(e -> e.timeMillis() >= cutAt && e.role() == chorus.api.model.Role.MEMBERSHIP)
+                            .noneSatisfy(e -> assertThat(e.type()).isIn(EventType.VIEW_CHANGE_FAILED, EventType.VIEW_CHANGED));
+                }
+                for (int r : List.of(1, 2)) {
+                    long leaseUntil = watch.leaseSeenUntil(r);
+                    System.out.printf("automatic: replica %d's lease seen to run until cut + %d ms; {3,4,5} known at cut + %d ms%n",
+                            r, leaseUntil - cutAt, excluded - cutAt);
+                    assertThat(excluded).as("replica %d excluded at least twice the margin after its lease ran out", r)
+                            .isGreaterThanOrEqualTo(leaseUntil + 2 * MARGIN.toMillis() - 5);
+                    assertThat(watch.reads(r)).as("reads at replica %d", r).filteredOn(x -> x.startMillis > excluded).isNotEmpty()
+                            .allSatisfy(x -> assertThat(x.refusal).isNotNull().contains("replica " + r + " holds no read lease"));
+                }
+
+                long healAt = System.currentTimeMillis();
+                hosts.healPartition();
+
+                // Replicas 1 and 2 learn that they were excluded, catch up and readmit themselves.
                 for (int r = 1; r <= 5; r++) {
-                    MembershipStatus s = cluster.connection(r).admin().members();
-                    if (!s.view().equals(v) || s.catchUp() != null || !s.leaseHeld()) {
-                        return null;
+                    int replica = r;
+                    await("replica " + r + " knows both readmissions").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                        MembershipStatus s = cluster.connection(replica).admin().members();
+                        assertThat(s.view()).isEqualTo(new View(e0 + 3, List.of(1, 2, 3, 4, 5)));
+                        assertThat(s.catchUp()).isNull();
+                    });
+                }
+                System.out.printf("automatic: all five members again %d ms after healing%n", System.currentTimeMillis() - healAt);
+                // Each readmission was agreed as one of theirs: "readmit replica 1 by itself, caught up (automatic
+                // membership) (proposed by replica 1)", or, where the two raced, by one of them finishing the
+                // other's accepted view before its own ("... finished by replica 2 before readmit replica 2 by itself ...").
+                await("the proposers' events").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    ViewHistory rejoined = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+                    for (long epoch = e0 + 2; epoch <= e0 + 3; epoch++) {
+                        String agreed = rejoined.views.get(epoch).text() + " agreed by replicas ";
+                        assertThat(rejoined.events).as("the proposer's event for epoch %d", epoch).anySatisfy(e -> assertThat(e.reason())
+                                .startsWith(agreed).contains(" by itself, caught up (automatic membership)")
+                                .containsPattern("\\(proposed by replica [12]\\)|finished by replica [12] "));
+                    }
+                });
+                for (int r : List.of(1, 2)) {
+                    assertThat(cluster.connection(r).kv().get("auto").value()).isEqualTo("before");
+                    assertThat(cluster.connection(r).kv().put("auto-after-" + r, "healed").versions()).isNotEmpty();
+                    acknowledged.put("auto-after-" + r, "healed");
+                }
+                MembershipIT.awaitIdentical(cluster);
+                Map<String, KeyEntry> contents = new HashMap<>();
+                MembershipIT.contents(cluster, 1).forEach(e -> contents.put(e.key(), e));
+                assertThat(acknowledged).allSatisfy((key, value) -> assertThat(contents.get(key)).as(key).isNotNull()
+                        .satisfies(e -> assertThat(e.value()).isEqualTo(value)));
+                ViewHistory history = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
+                assertThat(history.newest()).isEqualTo(new View(e0 + 3, List.of(1, 2, 3, 4, 5)));
+                assertThat(history.views.get(e0 + 2).members()).as("one of 1 and 2 readmitted first").containsAnyOf(1, 2).hasSize(4);
+            } catch (Throwable t) {
+                dumpMembership(cluster);
+                throw t;
+            }
+        }
+    }
+
+    /** For a failure's diagnosis: every replica's membership events, and the warnings in its log. */
+    private static void dumpMembership(LocalCluster cluster) {
+        for (int r = 1; r <= 5; r++) {
+            try {
+                for (chorus.api.model.ProtocolEvent e : cluster.events(r)) {
+                    if (e.role() == chorus.api.model.Role.MEMBERSHIP) {
+                        System.out.println("replica " + r + " event at " + e.timeMillis() + ": " + e.type() + " " + e.reason());
                     }
                 }
-                return v;
-            }, v -> v != null && v.members().size() == 5);
-            long e0 = all.epoch();
-            System.out.printf("automatic: five hosts and replicas up, and all five members of %s, in %d ms%n", all.text(),
-                    System.currentTimeMillis() - startedAt);
-            watch.start();
-            await("the watch sees the leases of 1 and 2").atMost(Duration.ofSeconds(10))
-                    .until(() -> watch.leaseSeenUntil(1) > 0 && watch.leaseSeenUntil(2) > 0);
-
-            long cutAt = System.currentTimeMillis();
-            hosts.partition(List.of(List.of(1, 2), List.of(3, 4, 5)));
-
-            // Replica 3, the lowest member the majority still hears, excludes both silent members at once.
-            View majority = new View(e0 + 1, List.of(3, 4, 5));
-            await("the majority excludes 1 and 2 by itself").atMost(Duration.ofSeconds(20))
-                    .until(() -> cluster.connection(5).admin().members().view().equals(majority));
-            for (int r = 3; r <= 5; r++) {
-                assertThat(cluster.connection(r).kv().put("auto-" + r, "majority " + r).versions()).isNotEmpty();
-                acknowledged.put("auto-" + r, "majority " + r);
+            } catch (RuntimeException e) {
+                System.out.println("replica " + r + " listed no events: " + e.getMessage());
             }
-            ViewHistory during = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
-            assertThat(during.events).anySatisfy(e -> {
-                assertThat(e.replica()).isEqualTo(3);
-                assertThat(e.reason()).startsWith(majority.text() + " agreed by replicas 3, 4, 5: exclude replicas 1, 2, unreachable (")
-                        .endsWith("(proposed by replica 3)");
-            });
-            long excluded = during.firstKnownMillis(e0 + 1, 3, 4, 5);
-            for (int r : List.of(1, 2)) {
-                assertThat(cluster.connection(r).admin().members().view()).as("replica %d, cut off", r).isEqualTo(all);
+            try {
                 int replica = r;
-                await("a read at replica " + r + " refused after its exclusion").atMost(Duration.ofSeconds(20))
-                        .until(() -> watch.reads(replica).stream().anyMatch(x -> x.startMillis > excluded && x.refusal != null));
+                java.nio.file.Files.readAllLines(cluster.logFile(r)).stream().filter(l -> l.contains("WARN") || l.contains("ERROR"))
+                        .forEach(l -> System.out.println("replica " + replica + " log: " + l));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.out.println("replica " + r + " has no log: " + e.getMessage());
             }
-            watch.close();
-            // The minority holds no lease, so it proposes nothing: no change tried, none failed.
-            for (int r : List.of(1, 2)) {
-                assertThat(cluster.events(r)).as("replica %d's membership events since the cut", r)
-                        .filteredOn(e -> e.timeMillis() >= cutAt && e.role() == chorus.api.model.Role.MEMBERSHIP)
-                        .noneSatisfy(e -> assertThat(e.type()).isIn(EventType.VIEW_CHANGE_FAILED, EventType.VIEW_CHANGED));
-            }
-            for (int r : List.of(1, 2)) {
-                long leaseUntil = watch.leaseSeenUntil(r);
-                System.out.printf("automatic: replica %d's lease seen to run until cut + %d ms; {3,4,5} known at cut + %d ms%n",
-                        r, leaseUntil - cutAt, excluded - cutAt);
-                assertThat(excluded).as("replica %d excluded at least twice the margin after its lease ran out", r)
-                        .isGreaterThanOrEqualTo(leaseUntil + 2 * MARGIN.toMillis() - 5);
-                assertThat(watch.reads(r)).as("reads at replica %d", r).filteredOn(x -> x.startMillis > excluded).isNotEmpty()
-                        .allSatisfy(x -> assertThat(x.refusal).isNotNull().contains("replica " + r + " holds no read lease"));
-            }
-
-            long healAt = System.currentTimeMillis();
-            hosts.healPartition();
-
-            // Replicas 1 and 2 learn that they were excluded, catch up and readmit themselves.
-            for (int r = 1; r <= 5; r++) {
-                int replica = r;
-                await("replica " + r + " knows both readmissions").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    MembershipStatus s = cluster.connection(replica).admin().members();
-                    assertThat(s.view()).isEqualTo(new View(e0 + 3, List.of(1, 2, 3, 4, 5)));
-                    assertThat(s.catchUp()).isNull();
-                });
-            }
-            System.out.printf("automatic: all five members again %d ms after healing%n", System.currentTimeMillis() - healAt);
-            for (int r : List.of(1, 2)) {
-                assertThat(cluster.events(r)).anySatisfy(e -> assertThat(e.reason())
-                        .contains("readmit replica " + r + " by itself, caught up (automatic membership) (proposed by replica " + r + ")"));
-                assertThat(cluster.connection(r).kv().get("auto").value()).isEqualTo("before");
-                assertThat(cluster.connection(r).kv().put("auto-after-" + r, "healed").versions()).isNotEmpty();
-                acknowledged.put("auto-after-" + r, "healed");
-            }
-            MembershipIT.awaitIdentical(cluster);
-            Map<String, KeyEntry> contents = new HashMap<>();
-            MembershipIT.contents(cluster, 1).forEach(e -> contents.put(e.key(), e));
-            assertThat(acknowledged).allSatisfy((key, value) -> assertThat(contents.get(key)).as(key).isNotNull()
-                    .satisfies(e -> assertThat(e.value()).isEqualTo(value)));
-            ViewHistory history = ViewHistory.collect(cluster, 1, 2, 3, 4, 5);
-            assertThat(history.newest()).isEqualTo(new View(e0 + 3, List.of(1, 2, 3, 4, 5)));
-            assertThat(history.views.get(e0 + 2).members()).as("one of 1 and 2 readmitted first").containsAnyOf(1, 2).hasSize(4);
         }
     }
 
