@@ -160,10 +160,10 @@ public final class NamespaceHosts implements AutoCloseable {
             cmd.addAll(List.of("-batch", "-"));
             try {
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                running.put(b.getKey(), p);
                 try (var in = p.getOutputStream()) {
                     in.write((String.join("\n", b.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
                 }
-                running.put(b.getKey(), p);
             } catch (IOException e) {
                 failures.add(String.join(" ", cmd) + " could not run: " + e.getMessage());
             }
