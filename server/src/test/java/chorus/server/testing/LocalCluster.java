@@ -155,9 +155,14 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster onAddresses(Path workDir, List<ReplicaAddress> addresses, Timeouts timeouts,
                                            java.util.function.IntFunction<List<String>> launchPrefix) {
+        return onAddresses(workDir, new ClusterConfig(addresses, timeouts), launchPrefix);
+    }
+
+    /** The same with every setting of {@code config} (its addresses, membership settings and so on). */
+    public static LocalCluster onAddresses(Path workDir, ClusterConfig config, java.util.function.IntFunction<List<String>> launchPrefix) {
         try {
             Files.createDirectories(workDir);
-            LocalCluster c = new LocalCluster(workDir, new ClusterConfig(addresses, timeouts));
+            LocalCluster c = new LocalCluster(workDir, config);
             c.launchPrefix = launchPrefix;
             return c;
         } catch (IOException e) {

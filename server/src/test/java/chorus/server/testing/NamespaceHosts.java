@@ -8,14 +8,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Separate network hosts on one machine: one Linux network namespace per host, each joined by a
  * veth pair to a bridge in the root namespace, with addresses in a private /24 that this class
  * picks (one not already routed here) and assigns itself. The root namespace gets the bridge's
- * address, so a test process there reaches every host. Only what this class created is touched,
- * and {@link #close()} removes all of it (namespaces, links), also after a failure. Needs root and
+ * address, so a test process there reaches every host. One host's link can be cut ({@link #cut}),
+ * or the hosts split into groups that cannot reach one another ({@link #partition}) while the root
+ * namespace still reaches all of them. Only what this class created is touched, and {@link #close()}
+ * removes all of it (partition routes, namespaces, links), also after a failure. Needs root and
  * iproute2's {@code ip}; without them {@link #create} throws with a message that says what is missing.
  */
 public final class NamespaceHosts implements AutoCloseable {
@@ -27,6 +31,8 @@ public final class NamespaceHosts implements AutoCloseable {
     private final String subnetPrefix;
     private final int hosts;
     private final Deque<List<String>> undo = new ArrayDeque<>();
+    /** The routes {@link #partition} added, as {host, address it can no longer reach}; removed by {@link #healPartition}. */
+    private final List<int[]> partitionRoutes = new ArrayList<>();
     private final Thread reaper = new Thread(this::cleanUp, "namespace-hosts-reaper");
 
     private NamespaceHosts(String ip, String tag, String subnetPrefix, int hosts) {
@@ -38,6 +44,9 @@ public final class NamespaceHosts implements AutoCloseable {
 
     /** Creates {@code hosts} namespaces named chorus-TAG-N with addresses PREFIX.N, or fails saying why. */
     public static NamespaceHosts create(int hosts) {
+        if (hosts < 1 || hosts > 252) {
+            throw new IllegalArgumentException("1 to 252 hosts (.253 and .254 of the subnet are taken), not " + hosts);
+        }
         String ip = findIp();
         String tag = Long.toString(ProcessHandle.current().pid() % 10_000);
         NamespaceHosts h = new NamespaceHosts(ip, tag, pickSubnet(ip), hosts);
@@ -77,6 +86,121 @@ public final class NamespaceHosts implements AutoCloseable {
         run(ip, "link", "set", link(host), "up");
     }
 
+    /**
+     * Splits the hosts into {@code groups} that cannot reach one another, as if the switch between
+     * them broke: in each host, every address outside its group is routed to a gateway that does not
+     * exist, so packets to it are dropped silently (connections already open hang, new ones time
+     * out) while the hosts of one group still talk. The root namespace is on neither side and still
+     * reaches every host, so a test can watch and steer both sides. Every host is in exactly one
+     * group; the hosts' routes change at about the same moment (one {@code ip -batch} per host, run
+     * side by side). Undone by {@link #healPartition()}, and by {@link #close()}.
+     */
+    public synchronized void partition(List<List<Integer>> groups) {
+        if (!partitionRoutes.isEmpty()) {
+            throw new IllegalStateException("the hosts are partitioned already; heal first");
+        }
+        int[] groupOf = new int[hosts + 1];
+        for (int g = 0; g < groups.size(); g++) {
+            for (int h : groups.get(g)) {
+                if (h < 1 || h > hosts || groupOf[h] != 0) {
+                    throw new IllegalArgumentException("host " + h + " is no host of 1.." + hosts + " or in two groups: " + groups);
+                }
+                groupOf[h] = g + 1;
+            }
+        }
+        for (int h = 1; h <= hosts; h++) {
+            if (groupOf[h] == 0) {
+                throw new IllegalArgumentException("host " + h + " is in no group: " + groups);
+            }
+        }
+        Map<Integer, List<String>> batches = new TreeMap<>();
+        for (int h = 1; h <= hosts; h++) {
+            for (int other = 1; other <= hosts; other++) {
+                if (groupOf[other] != groupOf[h]) {
+                    batches.computeIfAbsent(h, k -> new ArrayList<>())
+                            .add("route add " + address(other) + "/32 via " + nowhere() + " dev " + inside(h));
+                    // Noted before it is added: a failure halfway is undone all the same.
+                    partitionRoutes.add(new int[] {h, other});
+                }
+            }
+        }
+        List<String> failures = runBatches(batches, false);
+        if (!failures.isEmpty()) {
+            removePartitionRoutes();
+            throw new IllegalStateException("could not partition the hosts into " + groups + ": " + failures);
+        }
+    }
+
+    /** Removes what {@link #partition} added: every host reaches every other again. */
+    public synchronized void healPartition() {
+        List<String> failures = removePartitionRoutes();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("could not heal the partition: " + failures);
+        }
+    }
+
+    private List<String> removePartitionRoutes() {
+        Map<Integer, List<String>> batches = new TreeMap<>();
+        for (int[] route : partitionRoutes) {
+            batches.computeIfAbsent(route[0], k -> new ArrayList<>()).add("route del " + address(route[1]) + "/32");
+        }
+        partitionRoutes.clear();
+        return runBatches(batches, true);
+    }
+
+    /** Runs each host's commands as one {@code ip -n NS -batch -}, all hosts side by side; what failed. */
+    private List<String> runBatches(Map<Integer, List<String>> batches, boolean force) {
+        Map<Integer, Process> running = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<Integer, List<String>> b : batches.entrySet()) {
+            List<String> cmd = new ArrayList<>(List.of(ip, "-n", namespace(b.getKey())));
+            if (force) {
+                cmd.add("-force");
+            }
+            cmd.addAll(List.of("-batch", "-"));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                running.put(b.getKey(), p);
+                try (var in = p.getOutputStream()) {
+                    in.write((String.join("\n", b.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                failures.add(String.join(" ", cmd) + " could not run: " + e.getMessage());
+            }
+        }
+        for (Map.Entry<Integer, Process> r : running.entrySet()) {
+            String what = "ip -n " + namespace(r.getKey()) + " -batch " + batches.get(r.getKey());
+            try {
+                Process p = r.getValue();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    failures.add(what + " did not finish within 30 s");
+                    continue;
+                }
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.exitValue() != 0) {
+                    failures.add(what + " failed with exit " + p.exitValue() + ": " + out);
+                }
+            } catch (IOException e) {
+                failures.add(what + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(what + ": interrupted");
+            }
+        }
+        return failures;
+    }
+
+    /** An address of the subnet that no host and not the root namespace has: a gateway that never answers. */
+    private String nowhere() {
+        return subnetPrefix + ".253";
+    }
+
+    /** Host {@code host}'s end of its link, inside its namespace. */
+    private String inside(int host) {
+        return "chv" + tag + "n" + host;
+    }
+
     private String bridge() {
         return "chbr" + tag;
     }
@@ -101,7 +225,7 @@ public final class NamespaceHosts implements AutoCloseable {
                 run(ip, "netns", "add", ns);
                 undo.push(List.of(ip, "netns", "del", ns));
             }
-            String inside = "chv" + tag + "n" + h;
+            String inside = inside(h);
             run(ip, "link", "add", link(h), "type", "veth", "peer", "name", inside);
             undo.push(List.of(ip, "link", "del", link(h)));
             run(ip, "link", "set", inside, "netns", ns);
@@ -124,7 +248,9 @@ public final class NamespaceHosts implements AutoCloseable {
     }
 
     private synchronized void cleanUp() {
-        List<String> failures = new ArrayList<>();
+        // The namespaces take their routes with them; removed first all the same, so that a failed
+        // namespace deletion leaves no host cut off.
+        List<String> failures = new ArrayList<>(removePartitionRoutes());
         while (!undo.isEmpty()) {
             List<String> cmd = undo.pop();
             try {
