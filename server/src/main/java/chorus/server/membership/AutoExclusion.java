@@ -98,6 +98,12 @@ final class AutoExclusion {
                 + afterNanos / 1_000_000 + ")";
         try {
             proposer.propose(what, current -> {
+                // Checked before every attempt, not only when the change began: a replica whose
+                // lease lapsed meanwhile may be cut off with a minority, and leaves it to the others.
+                if (!mayPropose.getAsBoolean()) {
+                    throw new InvalidRequestException("replica " + self + " no longer holds a read lease (or plays dead): "
+                            + "it leaves the exclusion to a replica that a majority answers");
+                }
                 List<Integer> kept = new ArrayList<>(current.members());
                 List<Integer> stuck = new ArrayList<>();
                 for (int r : suspects) {
