@@ -169,6 +169,15 @@ public final class Membership implements Views {
         return lease.valid();
     }
 
+    @Override
+    public boolean awaitLease(long timeoutNanos) throws InterruptedException {
+        if (lease.valid()) {
+            return true;
+        }
+        renewSoon();
+        return lease.await(timeoutNanos);
+    }
+
     private void renewSoon() {
         try {
             calls.execute(lease::renew);

@@ -197,7 +197,9 @@ public final class Participant {
                     present.add(m.key());
                 }
                 if (m.conditional() && current.version() != m.expectedVersion()) {
-                    if (!views.holdsLease()) {
+                    // Waited for briefly (a replica that just started has no lease yet): rare, and
+                    // bounded by the lock wait, although the keys' locks are held meanwhile.
+                    if (!views.awaitLease(timeouts.lockWait().toNanos())) {
                         // A replica without a lease may have been excluded and missed commits: its
                         // version may be stale, and a mismatch it reports would be a stale read.
                         return releaseAndRefuse(req, AbortCause.REFUSED, "replica " + self + " holds no read lease and cannot "

@@ -37,6 +37,14 @@ public interface Views {
     }
 
     /**
+     * Whether this replica holds a read lease, asking for one at once and waiting at most
+     * {@code timeoutNanos} if it has none (just started, or its partition just healed).
+     */
+    default boolean awaitLease(long timeoutNanos) throws InterruptedException {
+        return holdsLease();
+    }
+
+    /**
      * Why this member may not vote yet (it was just readmitted and is applying the last commits of
      * the epoch before), or null when it may.
      */
