@@ -244,7 +244,15 @@ public final class RocksStore implements ReplicaStore {
      * Marks the store unhealthy (once) and names the failure as what it is: a full disk or not.
      * The failures that follow a full disk ("Writer has previous error") are named after it too.
      */
-    private StorageException writeFailed(String message, Exception cause) {
+    private StorageException writeFailed(String failure, Exception cause) {
+        String message = failure;
+        long free = WriteHealth.isNoSpace(failure) ? -1 : usableSpace();
+        if (free >= 0 && free < REOPEN_MIN_FREE_BYTES) {
+            // The first ENOSPC may have hit RocksDB's own background work (a flush, the log's
+            // preallocation), and the writes after it fail with "Writer has previous error": the
+            // space left says what happened.
+            message = failure + " (No space left on device: " + free + " bytes free in " + dir + ")";
+        }
         if (health.failed(message)) {
             probe.start();
         }
