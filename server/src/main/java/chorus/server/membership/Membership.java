@@ -45,8 +45,6 @@ public final class Membership implements Views {
     /** Null when automatic exclusion and readmission are off. */
     private final AutoExclusion auto;
     private final BooleanSupplier paused;
-    /** The view before the latest one learned, to see who joined. */
-    private volatile View previous;
     /** Why this member may not vote or read yet; null when it may. */
     private volatile String notReady;
 
@@ -72,7 +70,7 @@ public final class Membership implements Views {
         Duration wanted = settings.lease().plus(settings.leaseMargin()).plus(callTimeout.multipliedBy(2));
         Duration cap = cluster.timeouts().read().minusSeconds(1);
         this.changeTime = wanted.compareTo(cap) < 0 || cap.isNegative() ? wanted : cap;
-        this.previous = acceptor.view();
+        acceptor.onTransition(this::joined);
         acceptor.onChange(this::learned);
         this.auto = settings.autoExcludeAfter().isZero() ? null
                 : new AutoExclusion(self, configured.size(), settings.autoExcludeAfter(), contacts,
@@ -162,11 +160,6 @@ public final class Membership implements Views {
                     : " is no member of " + now.text() + ": it was excluded while the read waited for a lease")
                     + "; read at another replica");
         }
-    }
-
-    @Override
-    public boolean holdsLease() {
-        return lease.valid();
     }
 
     @Override
@@ -296,12 +289,15 @@ public final class Membership implements Views {
                         + ": " + why, -1);
     }
 
+    /**
+     * A replica that joins is heard from as of now: what it did not answer while excluded (or before
+     * its readmission reached here) must not exclude it again at once.
+     */
+    private void joined(View before, View after) {
+        after.members().stream().filter(r -> !before.isMember(r)).forEach(contacts::heard);
+    }
+
     private void learned(View view) {
-        // A replica that joins is heard from as of now: what it did not answer while excluded (or
-        // before its readmission reached here) must not exclude it again at once.
-        View before = previous;
-        previous = view;
-        view.members().stream().filter(r -> before == null || !before.isMember(r)).forEach(contacts::heard);
         String role = view.isMember(self) ? "a member" : "excluded: it serves no reads or writes until readmitted";
         events.record(Role.MEMBERSHIP, EventType.VIEW_CHANGED, null, self, List.of(), "",
                 "replica " + self + " now knows " + view.text() + "; it is " + role, -1);

@@ -29,19 +29,13 @@ public interface Views {
     void awaitReadable(long timeoutNanos) throws NotServingException, InterruptedException;
 
     /**
-     * Whether this replica holds a read lease now: only then may it tell a conditional write that a
-     * key is at another version, since only then can no write have committed without it.
-     */
-    default boolean holdsLease() {
-        return true;
-    }
-
-    /**
      * Whether this replica holds a read lease, asking for one at once and waiting at most
-     * {@code timeoutNanos} if it has none (just started, or its partition just healed).
+     * {@code timeoutNanos} if it has none (just started, or its partition just healed). Only a
+     * lease holder may tell a conditional write that a key is at another version: only then can no
+     * write have committed without it.
      */
     default boolean awaitLease(long timeoutNanos) throws InterruptedException {
-        return holdsLease();
+        return true;
     }
 
     /**
