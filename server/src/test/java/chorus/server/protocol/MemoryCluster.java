@@ -56,8 +56,11 @@ final class MemoryCluster implements AutoCloseable {
 
     void start(int id) {
         ReplicaNode n = new ReplicaNode(id, config, stores.get(id), network.channelFor(id), Scheduler.threads(), 10_000);
-        nodes.put(id, n);
+        // Recover before anyone can reach it, as Replica does before exporting its RMI objects: a
+        // decision that arrived earlier would find no prepared transaction and be acknowledged, and
+        // the coordinator would forget a commit this replica still has to apply.
         n.start();
+        nodes.put(id, n);
     }
 
     @Override
