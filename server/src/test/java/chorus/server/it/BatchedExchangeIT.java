@@ -69,7 +69,7 @@ class BatchedExchangeIT {
                 // The COMMIT left alone before the second write's PREPARE (a stalled machine):
                 // not the case under test; clear the hang and try again with new keys.
                 cluster.connection(3).admin().clearFaults();
-                assertThat(attempt).as("attempts at making the COMMIT ride on the next PREPARE").isLessThan(5);
+                assertThat(attempt).as("attempts at making the COMMIT ride on the next PREPARE").isLessThan(10);
                 continue;
             }
             // The call is still hanging at replica 3, yet the COMMIT it carried is applied there:

@@ -98,9 +98,10 @@ class UnavailableReplicaIT {
      */
     static void putWhileWarmingUp(KeyValueService kv, String key, String value) {
         // Aborts while the replicas warm up; and, with automatic membership, a replica slow to start
-        // may be excluded and readmit itself first, refusing writes meanwhile.
-        await("a first write commits").atMost(Duration.ofSeconds(30)).ignoreException(TransactionAbortedException.class)
-                .ignoreException(chorus.api.NotServingException.class)
+        // may be excluded and readmit itself first, refusing writes meanwhile. One predicate for both:
+        // a second ignoreException(...) would replace the first, not add to it.
+        await("a first write commits").atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsMatching(e -> e instanceof TransactionAbortedException || e instanceof chorus.api.NotServingException)
                 .until(() -> kv.put(key, value).version() >= 1);
     }
 

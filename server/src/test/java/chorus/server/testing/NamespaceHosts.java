@@ -1,16 +1,23 @@
 package chorus.server.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Separate network hosts on one machine: one Linux network namespace per host, each joined by a
@@ -21,8 +28,14 @@ import java.util.concurrent.TimeUnit;
  * namespace still reaches all of them. Only what this class created is touched, and {@link #close()}
  * removes all of it (partition routes, namespaces, links), also after a failure. Needs root and
  * iproute2's {@code ip}; without them {@link #create} throws with a message that says what is missing.
+ * One set of hosts exists at a time on a machine (a file lock, held until {@link #close()}): test
+ * classes run in parallel forks, and two of them would otherwise pick the same free subnet.
  */
 public final class NamespaceHosts implements AutoCloseable {
+
+    private static final Path LOCK_FILE = Path.of(System.getProperty("java.io.tmpdir"), "chorus-namespace-hosts.lock");
+    /** Another fork's hosts live for one test class: a minute or so. */
+    private static final long LOCK_WAIT_MINUTES = 5;
 
     private static final Path[] IP_BINARIES = {Path.of("/usr/sbin/ip"), Path.of("/sbin/ip"), Path.of("/usr/bin/ip"), Path.of("/bin/ip")};
 
@@ -34,6 +47,7 @@ public final class NamespaceHosts implements AutoCloseable {
     /** The routes {@link #partition} added, as {host, address it can no longer reach}; removed by {@link #healPartition}. */
     private final List<int[]> partitionRoutes = new ArrayList<>();
     private final Thread reaper = new Thread(this::cleanUp, "namespace-hosts-reaper");
+    private FileChannel lock;
 
     private NamespaceHosts(String ip, String tag, String subnetPrefix, int hosts) {
         this.ip = ip;
@@ -49,7 +63,15 @@ public final class NamespaceHosts implements AutoCloseable {
         }
         String ip = findIp();
         String tag = Long.toString(ProcessHandle.current().pid() % 10_000);
-        NamespaceHosts h = new NamespaceHosts(ip, tag, pickSubnet(ip), hosts);
+        FileChannel lock = lockMachineWide();
+        NamespaceHosts h;
+        try {
+            h = new NamespaceHosts(ip, tag, pickSubnet(ip), hosts);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+        h.lock = lock;
         Runtime.getRuntime().addShutdownHook(h.reaper);
         try {
             h.build();
@@ -244,6 +266,51 @@ public final class NamespaceHosts implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException e) {
             // already shutting down
+        }
+        release(lock);
+    }
+
+    /** Waits (bounded) until no other process on this machine holds namespace hosts; the OS frees the lock if one dies. */
+    private static FileChannel lockMachineWide() {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + LOCK_FILE + ": " + e.getMessage(), e);
+        }
+        // FileChannel.lock has no timeout of its own: closing the channel ends the wait.
+        CompletableFuture<FileLock> locked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return channel.lock();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            locked.get(LOCK_WAIT_MINUTES, TimeUnit.MINUTES);
+            return channel;
+        } catch (TimeoutException e) {
+            release(channel);
+            throw new IllegalStateException("another process held the namespace hosts' lock " + LOCK_FILE + " for over "
+                    + LOCK_WAIT_MINUTES + " minutes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(channel);
+            throw new IllegalStateException("interrupted waiting for " + LOCK_FILE, e);
+        } catch (ExecutionException e) {
+            release(channel);
+            throw new IllegalStateException("cannot lock " + LOCK_FILE + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void release(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close(); // releases the lock with it
+        } catch (IOException e) {
+            System.err.println("closing " + LOCK_FILE + ": " + e.getMessage());
         }
     }
 
