@@ -42,6 +42,16 @@ public final class LoopbackPorts {
         }
     }
 
+    /** Replicas 1..n on 127.0.0.1, each on a free port and serving HTTP on another. */
+    public static List<ReplicaAddress> replicasWithHttp(int n) {
+        List<Integer> ports = free(2 * n);
+        List<ReplicaAddress> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            out.add(new ReplicaAddress(i, "127.0.0.1", ports.get(i - 1), 0, ports.get(n + i - 1)));
+        }
+        return out;
+    }
+
     /** Replicas 1..n on 127.0.0.1, each on a free port. */
     public static List<ReplicaAddress> replicas(int n) {
         List<Integer> ports = free(n);

@@ -102,6 +102,9 @@ public final class ReplicaMain implements Callable<Integer> {
                     + (why.contains("in use") ? "port already in use" : why));
         } catch (RemoteException e) {
             return fail(EXIT_NETWORK, "replica " + id + " cannot serve on " + self.hostPort() + ": " + e.getMessage());
+        } catch (java.io.IOException e) {
+            // HTTP: the message names the host and port.
+            return fail(EXIT_NETWORK, e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

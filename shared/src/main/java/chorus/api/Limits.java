@@ -43,7 +43,7 @@ public final class Limits {
         checkText("key", key, false);
         int bytes = utf8Length(key);
         if (bytes > MAX_KEY_BYTES) {
-            throw new InvalidRequestException("key is " + bytes + " bytes of UTF-8; the limit is " + MAX_KEY_BYTES + " bytes");
+            throw new RequestTooLargeException("key is " + bytes + " bytes of UTF-8; the limit is " + MAX_KEY_BYTES + " bytes");
         }
     }
 
@@ -54,7 +54,7 @@ public final class Limits {
         checkText("value", value, true);
         int bytes = utf8Length(value);
         if (bytes > MAX_VALUE_BYTES) {
-            throw new InvalidRequestException("value is " + bytes + " bytes of UTF-8; the limit is " + MAX_VALUE_BYTES + " bytes (1 MiB)");
+            throw new RequestTooLargeException("value is " + bytes + " bytes of UTF-8; the limit is " + MAX_VALUE_BYTES + " bytes (1 MiB)");
         }
     }
 
@@ -70,7 +70,7 @@ public final class Limits {
             throw new InvalidRequestException("batch is empty; it needs 1 to " + MAX_BATCH_MUTATIONS + " mutations");
         }
         if (mutations.size() > MAX_BATCH_MUTATIONS) {
-            throw new InvalidRequestException("batch has " + mutations.size() + " mutations; the limit is " + MAX_BATCH_MUTATIONS);
+            throw new RequestTooLargeException("batch has " + mutations.size() + " mutations; the limit is " + MAX_BATCH_MUTATIONS);
         }
         Set<String> keys = new HashSet<>();
         long bytes = 0;
@@ -90,7 +90,7 @@ public final class Limits {
             }
         }
         if (bytes > MAX_BATCH_BYTES) {
-            throw new InvalidRequestException("batch holds " + bytes + " bytes of keys and values; the limit is " + MAX_BATCH_BYTES);
+            throw new RequestTooLargeException("batch holds " + bytes + " bytes of keys and values; the limit is " + MAX_BATCH_BYTES);
         }
     }
 

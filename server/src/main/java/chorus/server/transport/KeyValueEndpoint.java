@@ -10,8 +10,11 @@ import chorus.server.protocol.ReplicaNode;
 import java.rmi.RemoteException;
 import java.util.List;
 
-/** The RMI face of a replica towards clients. */
-final class KeyValueEndpoint implements KeyValueService {
+/**
+ * The replica's service towards clients, as RMI exports it; the HTTP adapter calls the same object
+ * (through {@link #of}), so that both faces check and refuse alike.
+ */
+public final class KeyValueEndpoint implements KeyValueService {
 
     private final ReplicaNode node;
     private final FailureGate gate;
@@ -19,6 +22,11 @@ final class KeyValueEndpoint implements KeyValueService {
     KeyValueEndpoint(ReplicaNode node, FailureGate gate) {
         this.node = node;
         this.gate = gate;
+    }
+
+    /** The client service of {@code node}, for adapters other than RMI (calls are local, never remote). */
+    public static KeyValueService of(ReplicaNode node) {
+        return new KeyValueEndpoint(node, new FailureGate(node));
     }
 
     @Override

@@ -285,8 +285,18 @@ public final class LocalCluster implements AutoCloseable {
                 // Another cluster (another test run on this machine) took the port between our probe and our bind.
                 throw new IllegalStateException("a replica of another cluster answers on " + address(id).hostPort() + ": " + tail(id));
             }
-            return true;
+            // HTTP starts after RMI: up means both, or the process exits saying why (the check above).
+            return !address(id).servesHttp() || accepts(address(id).host(), address(id).httpPort());
         });
+    }
+
+    private static boolean accepts(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public ReplicaStatus status(int id) {

@@ -76,6 +76,8 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
 
     /** {@code replica.<id>.peer-port}: where the replica's peer service listens (0 or absent: any free port). */
     private static final String PEER_PORT_SUFFIX = ".peer-port";
+    /** {@code replica.<id>.http-port}: where the replica serves HTTP/JSON (absent or 0: no HTTP). */
+    private static final String HTTP_PORT_SUFFIX = ".http-port";
 
     /** Settings of {@link Security}; paths are relative to the cluster file's directory. */
     private static final List<String> SECURITY_KEYS = List.of(
@@ -100,8 +102,14 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             if (!endpoints.add(r.host() + ":" + r.port())) {
                 throw new ConfigException("two replicas share the address " + r.hostPort());
             }
+        }
+        // The client addresses first, so that a clash with one names the other port, not the address.
+        for (ReplicaAddress r : sorted) {
             if (r.peerPort() != 0 && !endpoints.add(r.host() + ":" + r.peerPort())) {
                 throw new ConfigException("replica " + r.id() + "'s peer port " + r.peerPort() + " is already used on " + r.host());
+            }
+            if (r.httpPort() != 0 && !endpoints.add(r.host() + ":" + r.httpPort())) {
+                throw new ConfigException("replica " + r.id() + "'s HTTP port " + r.httpPort() + " is already used on " + r.host());
             }
         }
         replicas = List.copyOf(sorted);
@@ -184,6 +192,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         }
         TreeMap<Integer, ReplicaAddress> replicas = new TreeMap<>();
         Map<Integer, Integer> peerPorts = new TreeMap<>();
+        Map<Integer, Integer> httpPorts = new TreeMap<>();
         long[] settings = settingsOf(Timeouts.DEFAULTS);
         Map<String, String> security = new java.util.HashMap<>();
         Coordination coordination = Coordination.LEADER;
@@ -194,8 +203,11 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         for (String key : new TreeMap<>(Map.copyOf(unchecked(p))).keySet()) {
             String value = p.getProperty(key).trim();
             if (key.startsWith("replica.") && key.endsWith(PEER_PORT_SUFFIX)) {
-                peerPorts.put(replicaId(key, key.substring("replica.".length(), key.length() - PEER_PORT_SUFFIX.length()), source),
+                peerPorts.put(replicaId(key, key.substring("replica.".length(), key.length() - PEER_PORT_SUFFIX.length()), PEER_PORT_SUFFIX, source),
                         peerPort(key, value, source));
+            } else if (key.startsWith("replica.") && key.endsWith(HTTP_PORT_SUFFIX)) {
+                httpPorts.put(replicaId(key, key.substring("replica.".length(), key.length() - HTTP_PORT_SUFFIX.length()), HTTP_PORT_SUFFIX, source),
+                        httpPort(key, value, source));
             } else if (key.startsWith("replica.")) {
                 int id;
                 try {
@@ -241,7 +253,7 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                     throw new ConfigException(source + ": " + e.getMessage());
                 }
             } else {
-                throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, replica.<id>" + PEER_PORT_SUFFIX + ", "
+                throw new ConfigException(source + ": unknown setting '" + key + "'; known: replica.<id>, replica.<id>" + PEER_PORT_SUFFIX + ", replica.<id>" + HTTP_PORT_SUFFIX + ", "
                         + String.join(", ", TIMEOUT_KEYS) + ", " + String.join(", ", SECURITY_KEYS) + ", " + String.join(", ", LIMIT_KEYS) + ", " + COORDINATION_KEY + ", " + RIDE_WAIT_KEY + ", " + String.join(", ", MEMBERSHIP_KEYS));
             }
         }
@@ -254,6 +266,17 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
                 replicas.put(r.id(), r.withPeerPort(e.getValue()));
             } catch (IllegalArgumentException x) {
                 throw new ConfigException(source + ": replica." + r.id() + PEER_PORT_SUFFIX + ": " + x.getMessage());
+            }
+        }
+        for (Map.Entry<Integer, Integer> e : httpPorts.entrySet()) {
+            ReplicaAddress r = replicas.get(e.getKey());
+            if (r == null) {
+                throw new ConfigException(source + ": replica." + e.getKey() + HTTP_PORT_SUFFIX + " is set but replica." + e.getKey() + " is not");
+            }
+            try {
+                replicas.put(r.id(), r.withHttpPort(e.getValue()));
+            } catch (IllegalArgumentException x) {
+                throw new ConfigException(source + ": replica." + r.id() + HTTP_PORT_SUFFIX + ": " + x.getMessage());
             }
         }
         Timeouts timeouts;
@@ -290,6 +313,9 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
             sb.append("replica.").append(r.id()).append(" = ").append(r.hostPort()).append('\n');
             if (r.peerPort() != 0) {
                 sb.append("replica.").append(r.id()).append(PEER_PORT_SUFFIX).append(" = ").append(r.peerPort()).append('\n');
+            }
+            if (r.httpPort() != 0) {
+                sb.append("replica.").append(r.id()).append(HTTP_PORT_SUFFIX).append(" = ").append(r.httpPort()).append('\n');
             }
         }
         long[] settings = settingsOf(timeouts);
@@ -400,11 +426,19 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         return coordination == Coordination.LEADER ? replicas.get(0).id() : receiver;
     }
 
-    private static int replicaId(String key, String id, String source) {
+    private static int replicaId(String key, String id, String suffix, String source) {
         try {
             return Integer.parseInt(id);
         } catch (NumberFormatException e) {
-            throw new ConfigException(source + ": '" + key + "' should be replica.<id>" + PEER_PORT_SUFFIX + " with a number 1.." + MAX_REPLICAS);
+            throw new ConfigException(source + ": '" + key + "' should be replica.<id>" + suffix + " with a number 1.." + MAX_REPLICAS);
+        }
+    }
+
+    private static int httpPort(String key, String value, String source) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + ": " + key + " = '" + value + "' is not a port number (0: no HTTP)");
         }
     }
 

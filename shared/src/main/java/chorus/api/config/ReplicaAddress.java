@@ -6,9 +6,10 @@ import java.io.Serializable;
  * Where one replica listens: its id in the cluster, its RMI host and port (registry, clients'
  * services), and the port of its peer service, which has a listener of its own so that clients
  * never compete with peers for connections. {@code peerPort} 0 means an ephemeral port on the same
- * host; peers find it through the registry either way.
+ * host; peers find it through the registry either way. {@code httpPort} is where the replica serves
+ * its HTTP/JSON API (docs/http.md) on the same host; 0 means it serves none.
  */
-public record ReplicaAddress(int id, String host, int port, int peerPort) implements Serializable {
+public record ReplicaAddress(int id, String host, int port, int peerPort, int httpPort) implements Serializable {
 
     public ReplicaAddress {
         if (id < 1 || id > ClusterConfig.MAX_REPLICAS) {
@@ -26,16 +27,38 @@ public record ReplicaAddress(int id, String host, int port, int peerPort) implem
         if (peerPort == port) {
             throw new IllegalArgumentException("replica " + id + " has peer port " + peerPort + ", the same as its client port");
         }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("replica " + id + " has HTTP port " + httpPort + ", outside 1..65535 (or 0: no HTTP)");
+        }
+        if (httpPort != 0 && (httpPort == port || httpPort == peerPort)) {
+            throw new IllegalArgumentException("replica " + id + " has HTTP port " + httpPort + ", the same as its "
+                    + (httpPort == port ? "client" : "peer") + " port");
+        }
     }
 
-    /** A replica whose peer service listens on an ephemeral port. */
+    /** A replica whose peer service listens on an ephemeral port, without HTTP. */
     public ReplicaAddress(int id, String host, int port) {
-        this(id, host, port, 0);
+        this(id, host, port, 0, 0);
+    }
+
+    /** A replica without HTTP. */
+    public ReplicaAddress(int id, String host, int port, int peerPort) {
+        this(id, host, port, peerPort, 0);
     }
 
     /** The same replica with its peer service on {@code peerPort} (0: any free port). */
     public ReplicaAddress withPeerPort(int peerPort) {
-        return new ReplicaAddress(id, host, port, peerPort);
+        return new ReplicaAddress(id, host, port, peerPort, httpPort);
+    }
+
+    /** The same replica serving HTTP on {@code httpPort} (0: no HTTP). */
+    public ReplicaAddress withHttpPort(int httpPort) {
+        return new ReplicaAddress(id, host, port, peerPort, httpPort);
+    }
+
+    /** Whether the replica serves the HTTP/JSON API. */
+    public boolean servesHttp() {
+        return httpPort != 0;
     }
 
     /** Parses {@code host:port} (IPv6 hosts in brackets: {@code [::1]:7101}). */

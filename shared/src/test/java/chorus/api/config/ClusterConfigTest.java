@@ -212,7 +212,34 @@ class ClusterConfigTest {
         assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.peer-port=1", "f"))
                 .hasMessageContaining("same as its client port");
         assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2=a:2\nreplica.1.peer-port=2", "f"))
-                .hasMessageContaining("a:2");
+                .hasMessageContaining("replica 1's peer port 2 is already used on a");
+    }
+
+    @Test
+    void aReplicaServesHttpOnlyWhereItsPortIsNamed() {
+        ClusterConfig c = ClusterConfig.parse("replica.1=127.0.0.1:7101\nreplica.1.http-port=7301\nreplica.2=127.0.0.1:7102\n", "f");
+        assertThat(c.require(1).httpPort()).isEqualTo(7301);
+        assertThat(c.require(1).servesHttp()).isTrue();
+        assertThat(c.require(2).servesHttp()).as("absent: no HTTP").isFalse();
+        assertThat(ClusterConfig.parse(c.toProperties(), "again")).isEqualTo(c);
+    }
+
+    @Test
+    void badHttpPortsAreRejectedWithTheKeyNamed() {
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.http-port=x", "f"))
+                .hasMessageContaining("replica.1.http-port").hasMessageContaining("not a port number");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.http-port=70000", "f"))
+                .hasMessageContaining("replica.1.http-port").hasMessageContaining("outside 1..65535");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2.http-port=7", "f"))
+                .hasMessageContaining("replica.2.http-port is set but replica.2 is not");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.http-port=1", "f"))
+                .hasMessageContaining("same as its client port");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.1.peer-port=5\nreplica.1.http-port=5", "f"))
+                .hasMessageContaining("same as its peer port");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.1=a:1\nreplica.2=a:2\nreplica.1.http-port=2", "f"))
+                .hasMessageContaining("HTTP port 2 is already used on a");
+        assertThatThrownBy(() -> ClusterConfig.parse("replica.x.http-port=2", "f"))
+                .hasMessageContaining("should be replica.<id>.http-port");
     }
 
     @Test

@@ -1,0 +1,264 @@
+package chorus.server.http;
+
+import chorus.api.ChorusException;
+import chorus.api.InvalidRequestException;
+import chorus.api.KeyValueService;
+import chorus.api.Limits;
+import chorus.api.RequestTooLargeException;
+import chorus.api.model.Mutation;
+import chorus.api.model.ReadResult;
+import chorus.api.model.WriteResult;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.rmi.RemoteException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of the HTTP/JSON API (docs/http.md), translated one to one into calls of the replica's
+ * client service, the same object that RMI exports: no protocol logic here, only HTTP's forms
+ * (paths, ETags and preconditions, problem details). Blocking: a write waits for its commit point
+ * on one of Jetty's bounded pool of threads.
+ */
+final class KvHandler extends Handler.Abstract {
+
+    static final String KV = "/v1/kv/";
+    private static final Logger LOG = LoggerFactory.getLogger(KvHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String JSON_TYPE = "application/json";
+
+    private final int replica;
+    private final KeyValueService kv;
+    private final Health health;
+
+    KvHandler(int replica, KeyValueService kv, Health health) {
+        this.replica = replica;
+        this.kv = kv;
+        this.health = health;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        Reply reply;
+        try {
+            reply = route(request, path == null ? "/" : path);
+        } catch (ChorusException e) {
+            reply = Reply.problem(Problem.from(e), path);
+        } catch (RemoteException e) {
+            // The failure switch: the replica answers as a crashed one would, and says so.
+            reply = Reply.problem(Problem.of(503, "replica-down", "Replica down", e.getMessage()).with("retry", true), path);
+        } catch (RuntimeException e) {
+            LOG.error("HTTP {} {} failed", request.getMethod(), path, e);
+            reply = Reply.problem(Problem.of(500, "replica-error", "Replica error", "replica " + replica + " failed to answer: " + e), path);
+        }
+        reply.send(replica, response, callback);
+        return true;
+    }
+
+    private Reply route(Request request, String path) throws ChorusException, RemoteException {
+        String method = request.getMethod();
+        if (path.equals("/health/live") || path.equals("/health/ready")) {
+            if (!method.equals("GET")) {
+                return Reply.notAllowed(path, method, "GET");
+            }
+            return path.endsWith("live") ? Reply.json(200, Map.of("status", "UP", "replica", replica)) : ready();
+        }
+        if (path.startsWith(KV)) {
+            String key = KeyPath.decode(path.substring(KV.length()));
+            return switch (method) {
+                case "GET" -> get(key, request.getHeaders().get(HttpHeader.IF_NONE_MATCH));
+                case "PUT" -> put(key, request);
+                case "DELETE" -> delete(key, request);
+                default -> Reply.notAllowed(path, method, "GET, PUT, DELETE");
+            };
+        }
+        return Reply.problem(Problem.of(404, "not-found", "Not found", "no resource at " + shorten(path)
+                + "; this replica serves " + KV + "{key}, /health/live and /health/ready (docs/http.md)"), path);
+    }
+
+    private Reply ready() {
+        List<String> reasons = health.notReadyBecause();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", reasons.isEmpty() ? "UP" : "DOWN");
+        body.put("replica", replica);
+        body.put("reasons", reasons);
+        return Reply.json(reasons.isEmpty() ? 200 : 503, body);
+    }
+
+    private Reply get(String key, String ifNoneMatch) throws ChorusException, RemoteException {
+        Limits.checkKey(key);
+        ReadResult r = kv.get(key);
+        String etag = Preconditions.etag(r.version());
+        if (!r.found()) {
+            return Reply.problem(Problem.of(404, "no-such-key", "No such key", "key '" + Limits.abbreviate(key) + "' is absent at replica "
+                    + r.replica() + " (version " + r.version() + ")").with("version", r.version()), KV + KeyPath.encode(key))
+                    .header("ETag", etag);
+        }
+        if (ifNoneMatch != null && ifNoneMatch.trim().equals(etag)) {
+            return new Reply(304, null, new byte[0], Map.of("ETag", etag));
+        }
+        return new Reply(200, TEXT, r.value().getBytes(StandardCharsets.UTF_8), Map.of("ETag", etag));
+    }
+
+    private Reply put(String key, Request request) throws ChorusException, RemoteException {
+        Limits.checkKey(key);
+        Preconditions pre = Preconditions.parse(request.getHeaders().get(HttpHeader.IF_MATCH),
+                request.getHeaders().get(HttpHeader.IF_NONE_MATCH));
+        String value = body(request);
+        return written(key, kv.execute(List.of(new Mutation.Put(key, value, expected(key, pre)))));
+    }
+
+    private Reply delete(String key, Request request) throws ChorusException, RemoteException {
+        Limits.checkKey(key);
+        Preconditions pre = Preconditions.parse(request.getHeaders().get(HttpHeader.IF_MATCH),
+                request.getHeaders().get(HttpHeader.IF_NONE_MATCH));
+        if (pre instanceof Preconditions.Absent) {
+            throw new InvalidRequestException("If-None-Match: * (create only) does not go with DELETE");
+        }
+        return written(key, kv.execute(List.of(new Mutation.Delete(key, expected(key, pre)))));
+    }
+
+    /**
+     * The expected version for a write's preconditions. "Exists" and "absent" read the key here and
+     * then write at the version read: a write in between changes the version, so the conditional
+     * write fails as it should (412) rather than acting on a stale answer.
+     */
+    private long expected(String key, Preconditions pre) throws ChorusException, RemoteException {
+        if (pre instanceof Preconditions.AtVersion at) {
+            return at.version();
+        }
+        if (pre instanceof Preconditions.None) {
+            return Mutation.ANY_VERSION;
+        }
+        ReadResult now = kv.get(key);
+        if (pre instanceof Preconditions.Exists && !now.found()) {
+            throw new PreconditionFailed("key '" + Limits.abbreviate(key) + "' is absent (version " + now.version() + "); If-Match: * needs it present");
+        }
+        if (pre instanceof Preconditions.Absent && now.found()) {
+            throw new PreconditionFailed("key '" + Limits.abbreviate(key) + "' exists at version " + now.version() + "; If-None-Match: * creates only");
+        }
+        return now.version();
+    }
+
+    private Reply written(String key, WriteResult w) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key", key);
+        body.put("version", w.versions().get(key));
+        body.put("tx", String.valueOf(w.txId()));
+        body.put("coordinator", w.coordinator());
+        body.put("attempts", w.attempts());
+        body.put("latencyMicros", w.latencyMicros());
+        return Reply.json(200, body).header("ETag", Preconditions.etag(w.versions().get(key)));
+    }
+
+    /** The request body as the value: UTF-8 text of at most {@link Limits#MAX_VALUE_BYTES}. */
+    private static String body(Request request) throws InvalidRequestException {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).contains("charset=")
+                && !type.toLowerCase(java.util.Locale.ROOT).replace(" ", "").matches(".*charset=\"?utf-8\"?.*")) {
+            throw new UnsupportedMediaType("values are UTF-8 text; Content-Type '" + shorten(type) + "' names another charset");
+        }
+        long declared = request.getLength();
+        if (declared > Limits.MAX_VALUE_BYTES) {
+            throw new RequestTooLargeException("value is " + declared + " bytes of UTF-8; the limit is " + Limits.MAX_VALUE_BYTES + " bytes (1 MiB)");
+        }
+        byte[] bytes;
+        // Read blocking, at most one byte over the limit; a client stalled mid-body meets the
+        // connection's idle timeout (limits.idle-timeout.ms).
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes(Limits.MAX_VALUE_BYTES + 1);
+        } catch (IOException e) {
+            throw new InvalidRequestException("the body broke off: " + e.getMessage());
+        }
+        if (bytes.length > Limits.MAX_VALUE_BYTES) {
+            throw new RequestTooLargeException("value is over " + Limits.MAX_VALUE_BYTES + " bytes of UTF-8; the limit is "
+                    + Limits.MAX_VALUE_BYTES + " bytes (1 MiB)");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidRequestException("value is not valid UTF-8; values are text");
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    /** A precondition of the request itself failed (412), before any write was tried. */
+    static final class PreconditionFailed extends ChorusException {
+        private static final long serialVersionUID = 1L;
+
+        PreconditionFailed(String message) {
+            super(message);
+        }
+    }
+
+    /** The body is not UTF-8 text by its own declaration (415). */
+    static final class UnsupportedMediaType extends InvalidRequestException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedMediaType(String message) {
+            super(message);
+        }
+    }
+
+    /** One answer: status, content type, body and extra headers. */
+    record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+
+        static Reply json(int status, Object body) {
+            try {
+                return new Reply(status, JSON_TYPE, JSON.writeValueAsBytes(body), Map.of());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+            }
+        }
+
+        static Reply problem(Problem p, String instance) {
+            try {
+                return new Reply(p.status(), Problem.MEDIA_TYPE, JSON.writeValueAsBytes(p.body(instance)), Map.of());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+            }
+        }
+
+        static Reply notAllowed(String path, String method, String allowed) {
+            return problem(Problem.of(405, "method-not-allowed", "Method not allowed", method + " is not served at " + shorten(path)
+                    + "; allowed: " + allowed), path).header("Allow", allowed);
+        }
+
+        Reply header(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Reply(status, contentType, body, more);
+        }
+
+        void send(int replica, Response response, Callback callback) {
+            response.setStatus(status);
+            response.getHeaders().put("Chorus-Replica", String.valueOf(replica));
+            headers.forEach((k, v) -> response.getHeaders().put(k, v));
+            if (contentType != null) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            }
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+}
