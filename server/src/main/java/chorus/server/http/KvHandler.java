@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class KvHandler extends Handler.Abstract {
 
     static final String KV = "/v1/kv/";
+    static final String TXN = "/v1/txn";
     private static final Logger LOG = LoggerFactory.getLogger(KvHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "text/plain; charset=utf-8";
@@ -80,6 +81,9 @@ final class KvHandler extends Handler.Abstract {
             }
             return path.endsWith("live") ? Reply.json(200, Map.of("status", "UP", "replica", replica)) : ready();
         }
+        if (path.equals(TXN)) {
+            return method.equals("POST") ? txn(request) : Reply.notAllowed(path, method, "POST");
+        }
         if (path.startsWith(KV)) {
             String key = KeyPath.decode(path.substring(KV.length()));
             return switch (method) {
@@ -90,7 +94,7 @@ final class KvHandler extends Handler.Abstract {
             };
         }
         return Reply.problem(Problem.of(404, "not-found", "Not found", "no resource at " + shorten(path)
-                + "; this replica serves " + KV + "{key}, /health/live and /health/ready (docs/http.md)"), path);
+                + "; this replica serves " + KV + "{key}, " + TXN + ", /health/live and /health/ready (docs/http.md)"), path);
     }
 
     private Reply ready() {
@@ -157,6 +161,22 @@ final class KvHandler extends Handler.Abstract {
         return now.version();
     }
 
+    private Reply txn(Request request) throws ChorusException, RemoteException {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON_TYPE)) {
+            throw new UnsupportedMediaType("a transaction is JSON (Content-Type: application/json), not '" + shorten(type) + "'");
+        }
+        List<Mutation> mutations = TxnBody.parse(bytes(request, Limits.MAX_REQUEST_BYTES, "transaction"));
+        WriteResult w = kv.execute(mutations);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tx", String.valueOf(w.txId()));
+        body.put("versions", w.versions());
+        body.put("coordinator", w.coordinator());
+        body.put("attempts", w.attempts());
+        body.put("latencyMicros", w.latencyMicros());
+        return Reply.json(200, body);
+    }
+
     private Reply written(String key, WriteResult w) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", key);
@@ -175,28 +195,36 @@ final class KvHandler extends Handler.Abstract {
                 && !type.toLowerCase(java.util.Locale.ROOT).replace(" ", "").matches(".*charset=\"?utf-8\"?.*")) {
             throw new UnsupportedMediaType("values are UTF-8 text; Content-Type '" + shorten(type) + "' names another charset");
         }
-        long declared = request.getLength();
-        if (declared > Limits.MAX_VALUE_BYTES) {
-            throw new RequestTooLargeException("value is " + declared + " bytes of UTF-8; the limit is " + Limits.MAX_VALUE_BYTES + " bytes (1 MiB)");
-        }
-        byte[] bytes;
-        // Read blocking, at most one byte over the limit; a client stalled mid-body meets the
-        // connection's idle timeout (limits.idle-timeout.ms).
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes(Limits.MAX_VALUE_BYTES + 1);
-        } catch (IOException e) {
-            throw new InvalidRequestException("the body broke off: " + e.getMessage());
-        }
-        if (bytes.length > Limits.MAX_VALUE_BYTES) {
-            throw new RequestTooLargeException("value is over " + Limits.MAX_VALUE_BYTES + " bytes of UTF-8; the limit is "
-                    + Limits.MAX_VALUE_BYTES + " bytes (1 MiB)");
-        }
+        byte[] bytes = bytes(request, Limits.MAX_VALUE_BYTES, "value");
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("value is not valid UTF-8; values are text");
         }
+    }
+
+    /**
+     * The body, at most {@code limit} bytes, read blocking; a client stalled mid-body meets the
+     * connection's idle timeout (limits.idle-timeout.ms).
+     */
+    private static byte[] bytes(Request request, int limit, String what) throws InvalidRequestException {
+        String unit = limit == Limits.MAX_VALUE_BYTES ? " bytes (1 MiB)" : " bytes";
+        long declared = request.getLength();
+        if (declared > limit) {
+            throw new RequestTooLargeException(what + " is " + declared + " bytes" + (what.equals("value") ? " of UTF-8" : "")
+                    + "; the limit is " + limit + unit);
+        }
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes(limit + 1);
+        } catch (IOException e) {
+            throw new InvalidRequestException("the body broke off: " + e.getMessage());
+        }
+        if (bytes.length > limit) {
+            throw new RequestTooLargeException(what + " is over " + limit + " bytes; the limit is " + limit + unit);
+        }
+        return bytes;
     }
 
     private static String shorten(String s) {

@@ -147,6 +147,43 @@ class HttpApiIT {
         assertThat(get(1, "/v1/kv/cas").headers().firstValue("ETag")).hasValue("\"4\"");
     }
 
+    static HttpResponse<String> txn(int replica, String json) throws Exception {
+        return send(HttpRequest.newBuilder(uri(replica, "/v1/txn")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aTransactionAppliesEveryOperationOrNone() throws Exception {
+        putWarm(1, "/v1/kv/acct/a", "100");
+        put(1, "/v1/kv/acct/old", "x");
+        String b64 = java.util.Base64.getEncoder().encodeToString("10 ✓".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> ok = txn(2, "{\"ops\":[{\"op\":\"put\",\"key\":\"acct/a\",\"value\":\"90\",\"ifVersion\":1},"
+                + "{\"op\":\"put\",\"key\":\"acct/b\",\"valueBase64\":\"" + b64 + "\"},{\"op\":\"delete\",\"key\":\"acct/old\"}]}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        JsonNode versions = json(ok).get("versions");
+        assertThat(versions.get("acct/a").asLong()).isEqualTo(2);
+        assertThat(versions.get("acct/b").asLong()).isEqualTo(1);
+        assertThat(versions.get("acct/old").asLong()).isEqualTo(2);
+        assertThat(get(3, "/v1/kv/acct/b").body()).isEqualTo("10 ✓");
+        assertThat(get(3, "/v1/kv/acct/old").statusCode()).isEqualTo(404);
+
+        // One stale check aborts the whole batch: acct/b is untouched.
+        HttpResponse<String> stale = txn(3, "{\"ops\":[{\"op\":\"put\",\"key\":\"acct/a\",\"value\":\"80\",\"ifVersion\":1},"
+                + "{\"op\":\"put\",\"key\":\"acct/b\",\"value\":\"20\"}]}");
+        assertProblem(stale, 412, "is at version 2, expected 1");
+        assertThat(get(1, "/v1/kv/acct/b").headers().firstValue("ETag")).hasValue("\"1\"");
+
+        assertProblem(txn(1, "{\"ops\":[{\"op\":\"put\",\"key\":\"k\""), 400, "body is not valid JSON");
+        assertProblem(txn(1, "{\"ops\":[{\"op\":\"put\",\"key\":\"k\",\"value\":\"v\",\"ttl\":3}]}"), 400,
+                "ops[0] has unknown member 'ttl'");
+        assertProblem(txn(1, "{\"ops\":[{\"op\":\"put\",\"key\":\"k\",\"valueBase64\":\"%%%\"}]}"), 400, "ops[0].valueBase64 is not base64");
+        assertProblem(txn(1, "{\"ops\":[{\"op\":\"put\",\"key\":\"k\",\"value\":\"1\"},{\"op\":\"delete\",\"key\":\"k\"}]}"), 400,
+                "appears twice in one batch");
+        assertProblem(txn(1, "{\"ops\":[]}"), 400, "batch is empty");
+        assertProblem(send(HttpRequest.newBuilder(uri(1, "/v1/txn")).GET()), 405, "GET is not served at /v1/txn");
+        assertThat(get(2, "/v1/kv/k").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void keysAreThePercentDecodedPathSlashesIncluded() throws Exception {
         assertThat(putWarm(2, "/v1/kv/lab/run%201/t%C3%A9mp+1", "21.5").statusCode()).isEqualTo(200);
