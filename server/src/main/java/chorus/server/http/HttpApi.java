@@ -78,7 +78,7 @@ public final class HttpApi implements AutoCloseable {
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        server.setHandler(new KvHandler(address.id(), kv, new Health(node)));
+        server.setHandler(new KvHandler(address.id(), kv, new Health(node), new PrometheusMetrics(node)));
         server.setErrorHandler(new ProblemErrorHandler(address.id()));
         server.setStopTimeout(2_000);
         try {

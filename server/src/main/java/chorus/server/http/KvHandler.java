@@ -47,11 +47,13 @@ final class KvHandler extends Handler.Abstract {
     private final int replica;
     private final KeyValueService kv;
     private final Health health;
+    private final PrometheusMetrics metrics;
 
-    KvHandler(int replica, KeyValueService kv, Health health) {
+    KvHandler(int replica, KeyValueService kv, Health health, PrometheusMetrics metrics) {
         this.replica = replica;
         this.kv = kv;
         this.health = health;
+        this.metrics = metrics;
     }
 
     @Override
@@ -81,6 +83,11 @@ final class KvHandler extends Handler.Abstract {
             }
             return path.endsWith("live") ? Reply.json(200, Map.of("status", "UP", "replica", replica)) : ready();
         }
+        if (path.equals("/metrics")) {
+            // Served with the failure switch on too: an operator watches a switched-off replica.
+            return method.equals("GET") ? new Reply(200, metrics.contentType(), metrics.scrape(), Map.of())
+                    : Reply.notAllowed(path, method, "GET");
+        }
         if (path.equals(TXN)) {
             return method.equals("POST") ? txn(request) : Reply.notAllowed(path, method, "POST");
         }
@@ -94,7 +101,7 @@ final class KvHandler extends Handler.Abstract {
             };
         }
         return Reply.problem(Problem.of(404, "not-found", "Not found", "no resource at " + shorten(path)
-                + "; this replica serves " + KV + "{key}, " + TXN + ", /health/live and /health/ready (docs/http.md)"), path);
+                + "; this replica serves " + KV + "{key}, " + TXN + ", /metrics, /health/live and /health/ready (docs/http.md)"), path);
     }
 
     private Reply ready() {

@@ -98,7 +98,7 @@ public final class Coordinator {
                 metrics.committed(micros);
                 return new WriteResult(tx, result.versions, micros, attempt, self);
             }
-            metrics.aborted();
+            metrics.aborted(result.cause);
             long backoffNanos = backoff(attempt);
             boolean timeLeft = clock.nanoTime() + backoffNanos + timeouts.vote().plus(timeouts.ack()).toNanos() < deadline;
             boolean viewChanged = result.cause == AbortCause.VIEW_CHANGED && result.newerView != null

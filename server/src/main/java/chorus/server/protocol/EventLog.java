@@ -26,6 +26,7 @@ public final class EventLog {
     private final int capacity;
     private final LongSupplier clock;
     private final ArrayDeque<ProtocolEvent> window = new ArrayDeque<>();
+    private final java.util.List<java.util.function.Consumer<ProtocolEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long lastSeq;
 
     public EventLog(int replica, int capacity, LongSupplier clock) {
@@ -47,7 +48,18 @@ public final class EventLog {
             }
         }
         log(e);
+        for (java.util.function.Consumer<ProtocolEvent> l : listeners) {
+            l.accept(e);
+        }
         return e;
+    }
+
+    /**
+     * Hears every event as it is recorded, on the recording thread (metrics): it must be quick and
+     * must not throw.
+     */
+    public void listen(java.util.function.Consumer<ProtocolEvent> listener) {
+        listeners.add(listener);
     }
 
     /** Events after {@code afterSeq}, oldest first, at most {@code max}. */

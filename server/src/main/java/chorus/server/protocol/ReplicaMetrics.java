@@ -25,8 +25,25 @@ public final class ReplicaMetrics {
         commitLatency.recordValue(Math.min(latencyMicros, TimeUnit.SECONDS.toMicros(60)));
     }
 
-    public void aborted() {
+    private final java.util.Map<chorus.api.model.AbortCause, AtomicLong> abortsByCause = new java.util.EnumMap<>(chorus.api.model.AbortCause.class);
+
+    {
+        for (chorus.api.model.AbortCause c : chorus.api.model.AbortCause.values()) {
+            abortsByCause.put(c, new AtomicLong());
+        }
+    }
+
+    /** One aborted attempt of a transaction this replica coordinated, and why. */
+    public void aborted(chorus.api.model.AbortCause cause) {
         aborts.incrementAndGet();
+        if (cause != null) {
+            abortsByCause.get(cause).incrementAndGet();
+        }
+    }
+
+    /** Aborted attempts by cause since start. */
+    public long aborts(chorus.api.model.AbortCause cause) {
+        return abortsByCause.get(cause).get();
     }
 
     public void timedOut() {

@@ -520,6 +520,16 @@ public final class ReplicaNode implements AutoCloseable {
         return learner.readmit(within.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : within);
     }
 
+    /** The protocol's event log: listen to it for metrics. */
+    public EventLog events() {
+        return events;
+    }
+
+    /** Counters since start (commits, aborts by cause, timeouts) and recent commit latencies. */
+    public ReplicaMetrics metrics() {
+        return metrics;
+    }
+
     public Membership membership() {
         return membership;
     }

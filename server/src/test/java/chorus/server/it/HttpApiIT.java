@@ -285,6 +285,31 @@ class HttpApiIT {
         }
     }
 
+    @Test
+    void metricsArePrometheusTextWithTheProtocolsCountsAndTimes() throws Exception {
+        putWarm(1, "/v1/kv/metered", "1");
+        put(1, "/v1/kv/metered", "2", "If-Match", "\"99\"");
+        HttpResponse<String> m = get(1, "/metrics");
+        assertThat(m.statusCode()).isEqualTo(200);
+        assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        String text = m.body();
+        // Leader coordination: replica 1 coordinates every write, so its counts are the cluster's.
+        assertThat(metric(text, "chorus_transactions_total{outcome=\"committed\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(text, "chorus_aborts_total{cause=\"version_mismatch\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(text, "chorus_keys")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(text, "chorus_up")).isEqualTo(1);
+        assertThat(metric(text, "chorus_view_epoch")).isGreaterThanOrEqualTo(1);
+        assertThat(text).contains("# TYPE chorus_vote_seconds histogram", "chorus_vote_seconds_count{peer=\"2\"}",
+                "chorus_decision_seconds_count{outcome=\"committed\"}", "chorus_answer_seconds_bucket{le=",
+                "# TYPE jvm_memory_used_bytes gauge", "process_cpu_seconds_total");
+    }
+
+    /** The value of the sample whose name and labels start the line. */
+    static double metric(String exposition, String sample) {
+        return exposition.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + sample + " in\n" + exposition));
+    }
+
     static void assertProblem(HttpResponse<String> r, int status, String detailPart) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
