@@ -35,10 +35,12 @@ public final class HttpApi implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ChangeFeed feed;
 
-    private HttpApi(Server server, ServerConnector connector) {
+    private HttpApi(Server server, ServerConnector connector, ChangeFeed feed) {
         this.server = server;
         this.connector = connector;
+        this.feed = feed;
     }
 
     /**
@@ -78,18 +80,20 @@ public final class HttpApi implements AutoCloseable {
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        server.setHandler(new KvHandler(address.id(), kv, new Health(node), new PrometheusMetrics(node)));
+        ChangeFeed feed = new ChangeFeed(node);
+        server.setHandler(new KvHandler(node, kv, new Health(node), new PrometheusMetrics(node), feed));
         server.setErrorHandler(new ProblemErrorHandler(address.id()));
         server.setStopTimeout(2_000);
         try {
             server.start();
         } catch (Exception e) {
+            feed.close();
             stopQuietly(server);
             throw new IOException("replica " + address.id() + " cannot serve HTTP on " + address.host() + ":" + address.httpPort()
                     + ": " + e.getMessage(), e);
         }
         LOG.info("HTTP/JSON API on {}://{}:{} (docs/http.md)", tls != null ? "https" : "http", address.host(), connector.getLocalPort());
-        return new HttpApi(server, connector);
+        return new HttpApi(server, connector, feed);
     }
 
     /** The port actually bound. */
@@ -99,6 +103,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        feed.close(); // ends every watch, which would otherwise hold the stop for its keep-alive
         stopQuietly(server);
     }
 

@@ -8,6 +8,7 @@ import chorus.api.RequestTooLargeException;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
 import chorus.api.model.WriteResult;
+import chorus.server.protocol.ReplicaNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -39,6 +40,7 @@ final class KvHandler extends Handler.Abstract {
 
     static final String KV = "/v1/kv/";
     static final String TXN = "/v1/txn";
+    static final String WATCH = "/v1/watch";
     private static final Logger LOG = LoggerFactory.getLogger(KvHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "text/plain; charset=utf-8";
@@ -48,17 +50,25 @@ final class KvHandler extends Handler.Abstract {
     private final KeyValueService kv;
     private final Health health;
     private final PrometheusMetrics metrics;
+    private final ReplicaNode node;
+    private final ChangeFeed feed;
 
-    KvHandler(int replica, KeyValueService kv, Health health, PrometheusMetrics metrics) {
-        this.replica = replica;
+    KvHandler(ReplicaNode node, KeyValueService kv, Health health, PrometheusMetrics metrics, ChangeFeed feed) {
+        this.replica = node.address().id();
+        this.node = node;
         this.kv = kv;
         this.health = health;
         this.metrics = metrics;
+        this.feed = feed;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
+        if (WATCH.equals(path) && request.getMethod().equals("GET")) {
+            watch(request, response, callback);
+            return true;
+        }
         Reply reply;
         try {
             reply = route(request, path == null ? "/" : path);
@@ -88,6 +98,9 @@ final class KvHandler extends Handler.Abstract {
             return method.equals("GET") ? new Reply(200, metrics.contentType(), metrics.scrape(), Map.of())
                     : Reply.notAllowed(path, method, "GET");
         }
+        if (path.equals(WATCH)) {
+            return Reply.notAllowed(path, method, "GET");
+        }
         if (path.equals(TXN)) {
             return method.equals("POST") ? txn(request) : Reply.notAllowed(path, method, "POST");
         }
@@ -101,7 +114,58 @@ final class KvHandler extends Handler.Abstract {
             };
         }
         return Reply.problem(Problem.of(404, "not-found", "Not found", "no resource at " + shorten(path)
-                + "; this replica serves " + KV + "{key}, " + TXN + ", /metrics, /health/live and /health/ready (docs/http.md)"), path);
+                + "; this replica serves " + KV + "{key}, " + TXN + ", " + WATCH + ", /metrics, /health/live and /health/ready (docs/http.md)"), path);
+    }
+
+    /**
+     * A watch holds its thread for as long as the client listens; at most {@link ChangeFeed#MAX_WATCHERS}
+     * at once. Refusals before the stream starts are problem details like any other.
+     */
+    private void watch(Request request, Response response, Callback callback) {
+        if (!feed.tryOpen()) {
+            Reply.problem(Problem.of(503, "too-many-watches", "Too many watches", "replica " + replica + " serves "
+                    + ChangeFeed.MAX_WATCHERS + " watches at once already; watch at another replica, or later").with("retry", true), WATCH)
+                    .send(replica, response, callback);
+            return;
+        }
+        try {
+            String prefix;
+            long start;
+            try {
+                org.eclipse.jetty.util.Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+                prefix = query.getValue("prefix") == null ? "" : query.getValue("prefix");
+                String last = request.getHeaders().get("Last-Event-ID");
+                start = WatchStream.start(node, last != null ? last : query.getValue("after"));
+                String gone = WatchStream.gone(node, start);
+                if (gone != null) {
+                    Reply.problem(Problem.of(410, "changes-gone", "Changes no longer held", gone), WATCH).send(replica, response, callback);
+                    return;
+                }
+            } catch (ChorusException e) {
+                Reply.problem(Problem.from(e), WATCH).send(replica, response, callback);
+                return;
+            } catch (RuntimeException e) {
+                Reply.problem(Problem.of(400, "invalid-request", "Invalid request", "the query is malformed: " + e.getMessage()), WATCH)
+                        .send(replica, response, callback);
+                return;
+            }
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.getHeaders().put("Chorus-Replica", String.valueOf(replica));
+            try (java.io.OutputStream out = Content.Sink.asOutputStream(response)) {
+                new WatchStream(node, feed, prefix, start).run(out);
+            } catch (IOException e) {
+                // The client went away: the usual end of a watch.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ChorusException | RuntimeException e) {
+                LOG.warn("watch at replica {} ended: {}", replica, e.toString());
+            }
+            callback.succeeded();
+        } finally {
+            feed.release();
+        }
     }
 
     private Reply ready() {

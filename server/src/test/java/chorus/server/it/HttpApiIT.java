@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -302,6 +303,96 @@ class HttpApiIT {
         assertThat(text).contains("# TYPE chorus_vote_seconds histogram", "chorus_vote_seconds_count{peer=\"2\"}",
                 "chorus_decision_seconds_count{outcome=\"committed\"}", "chorus_answer_seconds_bucket{le=",
                 "# TYPE jvm_memory_used_bytes gauge", "process_cpu_seconds_total");
+    }
+
+    /** One server-sent event. */
+    record Sse(long id, String event, JsonNode data) {
+    }
+
+    /** Reads the events of a watch as they come; comments and keep-alives skipped. */
+    static final class Watch implements AutoCloseable {
+        final java.util.concurrent.BlockingQueue<Sse> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> call;
+
+        Watch(int replica, String query, String lastEventId) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri(replica, "/v1/watch" + query)).GET();
+            if (lastEventId != null) {
+                b.header("Last-Event-ID", lastEventId);
+            }
+            call = HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
+            call.thenAcceptAsync(r -> {
+                long id = -1;
+                String event = null;
+                java.util.Iterator<String> lines = r.body().iterator();
+                try {
+                    while (lines.hasNext()) {
+                        String line = lines.next();
+                        if (line.startsWith("id: ")) {
+                            id = Long.parseLong(line.substring(4));
+                        } else if (line.startsWith("event: ")) {
+                            event = line.substring(7);
+                        } else if (line.startsWith("data: ")) {
+                            events.add(new Sse(id, event, JSON.readTree(line.substring(6))));
+                        }
+                    }
+                } catch (Exception e) {
+                    // the stream was closed by close()
+                }
+            });
+        }
+
+        int status() throws Exception {
+            return call.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode();
+        }
+
+        Sse next() throws InterruptedException {
+            Sse e = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(e).as("an event within 30 s").isNotNull();
+            return e;
+        }
+
+        @Override
+        public void close() {
+            call.thenAccept(r -> r.body().close());
+            call.cancel(true);
+        }
+    }
+
+    @Test
+    void aWatchStreamsCommittedChangesUnderItsPrefixAndResumesFromTheLastEventId() throws Exception {
+        putWarm(1, "/v1/kv/warm-watch", "x");
+        long first;
+        try (Watch w = new Watch(3, "?prefix=w%2F", null)) {
+            assertThat(w.status()).isEqualTo(200);
+            put(1, "/v1/kv/w/a", "1");
+            put(2, "/v1/kv/other/x", "not watched");
+            put(1, "/v1/kv/w/b", "2 \u2603");
+            send(HttpRequest.newBuilder(uri(2, "/v1/kv/w/a")).DELETE());
+            Sse a = w.next();
+            Sse b = w.next();
+            Sse gone = w.next();
+            assertThat(a.event()).isEqualTo("put");
+            assertThat(a.data().get("key").asText()).isEqualTo("w/a");
+            assertThat(a.data().get("value").asText()).isEqualTo("1");
+            assertThat(a.data().get("version").asLong()).isEqualTo(1);
+            assertThat(a.data().get("tx").asText()).startsWith("t");
+            assertThat(b.data().get("key").asText()).isEqualTo("w/b");
+            assertThat(b.data().get("value").asText()).isEqualTo("2 \u2603");
+            assertThat(gone.event()).isEqualTo("delete");
+            assertThat(gone.data().get("key").asText()).isEqualTo("w/a");
+            assertThat(gone.data().get("version").asLong()).isEqualTo(2);
+            assertThat(gone.data().get("value").isNull()).isTrue();
+            assertThat(List.of(a.id(), b.id(), gone.id())).as("apply sequence numbers, rising").isSorted().doesNotHaveDuplicates();
+            first = a.id();
+        }
+        // Reconnecting after the first event: the rest again, nothing missed.
+        try (Watch again = new Watch(3, "?prefix=w/", String.valueOf(first))) {
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.next().data().get("key").asText()).isEqualTo("w/b");
+            assertThat(again.next().event()).isEqualTo("delete");
+        }
+        assertProblem(get(3, "/v1/watch", "Last-Event-ID", "abc"), 400, "Last-Event-ID must be an event id");
+        assertProblem(get(3, "/v1/watch", "Last-Event-ID", "999999999"), 410, "Ids are per replica");
     }
 
     /** The value of the sample whose name and labels start the line. */
