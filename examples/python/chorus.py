@@ -7,6 +7,8 @@
     db.cas("greeting", "hi", version)        # raises ChorusError(status=412) if the version moved on
     db.delete("greeting")
     db.txn([("put", "a", "1"), ("delete", "b")])
+    for event in db.watch("lab/"):          # committed changes under a prefix, as they happen
+        print(event.id, event.kind, event.key, event.value, event.version)
 
 Errors arrive as ChorusError, with the problem details the replica sent (status, title, detail and
 extensions such as tx, abortCause, retry).
@@ -17,7 +19,23 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-__all__ = ["Chorus", "ChorusError"]
+__all__ = ["Chorus", "ChorusError", "Change"]
+
+
+class Change:
+    """One committed change from a watch: kind is "put" or "delete"; id is the replica's apply
+    sequence number, to resume from after a reconnect."""
+
+    def __init__(self, id, kind, data):
+        self.id = id
+        self.kind = kind
+        self.key = data.get("key")
+        self.value = data.get("value")
+        self.version = data.get("version")
+        self.tx = data.get("tx")
+
+    def __repr__(self):
+        return "Change(%s %s %r=%r v%s)" % (self.id, self.kind, self.key, self.value, self.version)
 
 
 class ChorusError(Exception):
@@ -107,6 +125,43 @@ class Chorus:
         body = json.dumps({"ops": out}).encode("utf-8")
         _, _, answer = self._send("POST", self.base_url + "/v1/txn", body, {"Content-Type": "application/json"})
         return json.loads(answer)["versions"]
+
+    def watch(self, prefix="", last_event_id=None, timeout=60.0):
+        """Opens a watch (raising ChorusError if the replica refuses it) and returns an iterator of
+        Change, one for every committed change of a key under prefix, from now, or after
+        last_event_id (nothing missed that the replica still holds; ChorusError 410 otherwise).
+        A "truncated" change means the watch fell behind: read afresh, then watch again. The
+        stream stays open until the caller stops iterating; timeout bounds each read (the replica
+        sends a keep-alive every 10 s)."""
+        url = "%s/v1/watch?%s" % (self.base_url, urllib.parse.urlencode({"prefix": prefix}))
+        headers = {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            response = urllib.request.urlopen(request, timeout=timeout)
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                problem = json.loads(raw.decode("utf-8"))
+            except ValueError:
+                problem = {"title": e.reason, "detail": raw.decode("utf-8", "replace")}
+            raise ChorusError(e.code, problem) from None
+        return self._changes(response)
+
+    @staticmethod
+    def _changes(response):
+        with response:
+            event_id, kind = None, None
+            for raw_line in response:
+                line = raw_line.decode("utf-8").rstrip("\r\n")
+                if line.startswith("id: "):
+                    event_id = int(line[4:])
+                elif line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: "):
+                    yield Change(event_id, kind, json.loads(line[6:]))
+                    event_id, kind = None, None
 
     def ready(self):
         """(True, []) when the replica should get traffic, else (False, reasons)."""

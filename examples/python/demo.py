@@ -8,7 +8,9 @@ Prints one line per step and exits 0, or names the step that went wrong and exit
 
 import argparse
 import os
+import queue
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chorus import Chorus, ChorusError  # noqa: E402
@@ -28,7 +30,18 @@ def main():
         if not ok:
             sys.exit(1)
 
+    changes = queue.Queue()
+
+    def drain(stream):
+        try:
+            for change in stream:
+                changes.put(change)
+        except Exception as e:  # reported by the step that waits for the changes
+            changes.put(e)
+
     try:
+        # Open before writing (the call returns once the replica accepted the watch), read aside.
+        threading.Thread(target=drain, args=(b.watch(args.prefix),), daemon=True).start()
         v1 = a.put(key, "first \u2603")
         step("put %r -> version %d" % (key, v1), v1 >= 1)
         value, version = b.get(key)
@@ -51,6 +64,18 @@ def main():
             step("an empty key is refused", False)
         except ChorusError as e:
             step("an empty key is refused: %d %s" % (e.status, e.detail), e.status == 400)
+        expected = [("put", key), ("put", key), ("put", args.prefix + "x"), ("put", args.prefix + "y"), ("delete", key)]
+        seen = []
+        try:
+            while len(seen) < len(expected):
+                c = changes.get(timeout=30)
+                if isinstance(c, Exception):
+                    raise c
+                seen.append(c)
+        except queue.Empty:
+            pass
+        kinds = [(c.kind, c.key) for c in seen]
+        step("watch at the other replica saw %d changes, in order: %s" % (len(seen), kinds), kinds == expected)
         ready, reasons = a.ready()
         step("ready: %s %s" % (ready, reasons), ready)
     except ChorusError as e:

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A program in another language uses Chorus: the standard-library Python client of
- * examples/python runs its demo (put, read elsewhere, compare-and-set, a refused stale one, a
- * batch, delete, a refused empty key, readiness) against three replica JVMs, and what it wrote is
+ * examples/python runs its demo (a watch at another replica, put, read elsewhere, compare-and-set,
+ * a refused stale one, a batch, delete, a refused empty key, readiness) against three replica JVMs, and what it wrote is
  * what RMI reads. Needs python3 (.ci/run installs it when missing); fails, saying so, without it.
  */
 class PythonClientIT {
@@ -63,7 +63,7 @@ class PythonClientIT {
         System.out.println(output);
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("a stale cas is refused: 412 VERSION_MISMATCH", "an empty key is refused: 400 key is empty",
-                "all steps passed").doesNotContain("FAIL");
+                "watch at the other replica saw 5 changes, in order", "all steps passed").doesNotContain("FAIL");
 
         // What Python wrote is what RMI reads, on every replica.
         for (int r = 1; r <= 3; r++) {
