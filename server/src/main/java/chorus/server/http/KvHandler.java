@@ -40,11 +40,14 @@ final class KvHandler extends Handler.Abstract {
 
     static final String KV = "/v1/kv/";
     static final String TXN = "/v1/txn";
+    static final String LIST = "/v1/kv";
     static final String WATCH = "/v1/watch";
     private static final Logger LOG = LoggerFactory.getLogger(KvHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String JSON_TYPE = "application/json";
+    /** Bodies refused for their size are still read to the end up to this much (see {@link #drain}). */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final int replica;
     private final KeyValueService kv;
@@ -81,8 +84,21 @@ final class KvHandler extends Handler.Abstract {
             LOG.error("HTTP {} {} failed", request.getMethod(), path, e);
             reply = Reply.problem(Problem.of(500, "replica-error", "Replica error", "replica " + replica + " failed to answer: " + e), path);
         }
+        consumeRest(request);
         reply.send(replica, response, callback);
         return true;
+    }
+
+    /**
+     * Reads what is left of a body before answering (a request refused before its body was read):
+     * otherwise Jetty closes the connection under a client that may reuse it for its next request.
+     */
+    private static void consumeRest(Request request) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            drain(in, request.getLength());
+        } catch (IOException | RuntimeException e) {
+            // the client went away; nothing to answer then
+        }
     }
 
     private Reply route(Request request, String path) throws ChorusException, RemoteException {
@@ -104,6 +120,23 @@ final class KvHandler extends Handler.Abstract {
         if (path.equals(TXN)) {
             return method.equals("POST") ? txn(request) : Reply.notAllowed(path, method, "POST");
         }
+        if (path.equals(LIST)) {
+            if (!method.equals("GET")) {
+                return Reply.notAllowed(path, method, "GET");
+            }
+            org.eclipse.jetty.util.Fields q;
+            try {
+                q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException("the query is malformed: " + e.getMessage());
+            }
+            String values = q.getValue("values");
+            if (values != null && !values.equals("true") && !values.equals("false")) {
+                throw new InvalidRequestException("values must be true or false, not '" + shorten(values) + "'");
+            }
+            return Reply.json(200, KeyListing.page(node, q.getValue("prefix") == null ? "" : q.getValue("prefix"), q.getValue("after"),
+                    q.getValue("limit"), "true".equals(values)));
+        }
         if (path.startsWith(KV)) {
             String key = KeyPath.decode(path.substring(KV.length()));
             return switch (method) {
@@ -114,7 +147,7 @@ final class KvHandler extends Handler.Abstract {
             };
         }
         return Reply.problem(Problem.of(404, "not-found", "Not found", "no resource at " + shorten(path)
-                + "; this replica serves " + KV + "{key}, " + TXN + ", " + WATCH + ", /metrics, /health/live and /health/ready (docs/http.md)"), path);
+                + "; this replica serves " + KV + "{key}, " + LIST + "?prefix=, " + TXN + ", " + WATCH + ", /metrics, /health/live and /health/ready (docs/http.md)"), path);
     }
 
     /**
@@ -282,20 +315,40 @@ final class KvHandler extends Handler.Abstract {
     private static byte[] bytes(Request request, int limit, String what) throws InvalidRequestException {
         String unit = limit == Limits.MAX_VALUE_BYTES ? " bytes (1 MiB)" : " bytes";
         long declared = request.getLength();
-        if (declared > limit) {
-            throw new RequestTooLargeException(what + " is " + declared + " bytes" + (what.equals("value") ? " of UTF-8" : "")
-                    + "; the limit is " + limit + unit);
-        }
-        byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes(limit + 1);
+            if (declared > limit) {
+                drain(in, declared);
+                throw new RequestTooLargeException(what + " is " + declared + " bytes" + (what.equals("value") ? " of UTF-8" : "")
+                        + "; the limit is " + limit + unit);
+            }
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                drain(in, DRAIN_LIMIT);
+                throw new RequestTooLargeException(what + " is over " + limit + " bytes; the limit is " + limit + unit);
+            }
+            return bytes;
         } catch (IOException e) {
             throw new InvalidRequestException("the body broke off: " + e.getMessage());
         }
-        if (bytes.length > limit) {
-            throw new RequestTooLargeException(what + " is over " + limit + " bytes; the limit is " + limit + unit);
+    }
+
+    /**
+     * Reads and drops the rest of a refused body when it is not huge: many clients read no answer
+     * until they have sent their whole body, and would see a reset connection instead of the 413.
+     */
+    private static void drain(InputStream in, long declared) throws IOException {
+        if (declared > DRAIN_LIMIT) {
+            return; // huge: the connection is closed instead
         }
-        return bytes;
+        byte[] buffer = new byte[16 * 1024];
+        long left = DRAIN_LIMIT;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
+        }
     }
 
     private static String shorten(String s) {

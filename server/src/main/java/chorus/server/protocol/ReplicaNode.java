@@ -565,6 +565,16 @@ public final class ReplicaNode implements AutoCloseable {
         return new ContentsPage(address.id(), new ArrayList<>(page.values()), next, store.keyCount());
     }
 
+    /**
+     * The committed entry of one key as this replica's storage holds it, for listings (as
+     * {@link #contents}: no lease, no wait for a prepared write); empty when the key is absent.
+     */
+    public java.util.Optional<KeyEntry> committedEntry(String key) throws InvalidRequestException {
+        Limits.checkKey(key);
+        StoredValue v = store.read(key);
+        return v.value() == null ? java.util.Optional.empty() : java.util.Optional.of(new KeyEntry(key, v.value(), v.version(), null));
+    }
+
     public EventBatch events(long afterSeq, int max) throws InvalidRequestException {
         checkPage(max);
         if (afterSeq < 0) {

@@ -305,6 +305,27 @@ class HttpApiIT {
                 "# TYPE jvm_memory_used_bytes gauge", "process_cpu_seconds_total");
     }
 
+    @Test
+    void keysUnderAPrefixAreListedInPages() throws Exception {
+        putWarm(1, "/v1/kv/ls", "the prefix itself");
+        for (String k : new String[] {"ls/a", "ls/b", "ls/c", "ls/d", "ls/e", "lt", "lr"}) {
+            assertThat(put(1, "/v1/kv/" + k, "v-" + k).statusCode()).isEqualTo(200);
+        }
+        send(HttpRequest.newBuilder(uri(1, "/v1/kv/ls/c")).DELETE());
+        JsonNode first = json(get(2, "/v1/kv?prefix=ls&limit=3"));
+        assertThat(first.get("keys").findValuesAsText("key")).containsExactly("ls", "ls/a", "ls/b");
+        assertThat(first.get("next").asText()).isEqualTo("ls/b");
+        assertThat(first.get("keys").get(0).has("value")).as("values only when asked").isFalse();
+        JsonNode second = json(get(2, "/v1/kv?prefix=ls&limit=3&values=true&after=" + first.get("next").asText()));
+        assertThat(second.get("keys").findValuesAsText("key")).as("deleted keys are not listed").containsExactly("ls/d", "ls/e");
+        assertThat(second.get("keys").get(0).get("value").asText()).isEqualTo("v-ls/d");
+        assertThat(second.get("keys").get(0).get("version").asLong()).isEqualTo(1);
+        assertThat(second.get("next").isNull()).isTrue();
+        assertThat(json(get(3, "/v1/kv?prefix=ls%2F")).get("keys").findValuesAsText("key")).containsExactly("ls/a", "ls/b", "ls/d", "ls/e");
+        assertProblem(get(1, "/v1/kv?limit=0"), 400, "limit must be a whole number from 1 to 1000");
+        assertProblem(get(1, "/v1/kv?values=yes"), 400, "values must be true or false");
+    }
+
     /** One server-sent event. */
     record Sse(long id, String event, JsonNode data) {
     }
