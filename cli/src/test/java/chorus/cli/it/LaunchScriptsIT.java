@@ -208,4 +208,26 @@ class LaunchScriptsIT {
         assertThat(rowOf(status.out(), 3)).containsSubsequence("-", "stopped", "down");
         assertThat(runDir.resolve("replica-3.pid")).doesNotExist();
     }
+
+    @Test
+    void theConsoleOnAMachineWithoutGtkSaysWhatToInstallInsteadOfAStackTrace() throws Exception {
+        Path err = dir.resolve("console-err.txt");
+        ProcessBuilder pb = new ProcessBuilder(RepoRoot.find().resolve("launch").resolve("console").toString(), "--connect", "127.0.0.1:1")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // A display, and a GTK library that no machine has: the check the script makes on Linux.
+        pb.environment().put("DISPLAY", ":77");
+        pb.environment().put("CHORUS_GTK_LIBRARY", "libchorus-no-such-gtk.so.0");
+        pb.environment().put("CHORUS_NO_BUILD", "1");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String text = Files.readString(err);
+        assertThat(p.exitValue()).as(text).isEqualTo(1);
+        assertThat(text).contains("error: the console's window needs GTK 3 (libchorus-no-such-gtk.so.0)", "apt-get install libgtk-3-0",
+                "--screenshot FILE.png").doesNotContain("Exception");
+    }
 }
