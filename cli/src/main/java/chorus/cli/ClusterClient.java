@@ -102,6 +102,11 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     /** The replica chosen with {@code --replica} or {@code --connect}, else the first of the cluster file. */
+    /** The TLS and token settings this client uses (from the cluster file, or none). */
+    public Security security() {
+        return security;
+    }
+
     public Target target() {
         return target;
     }

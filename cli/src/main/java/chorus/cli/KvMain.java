@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Reads, writes and inspects a Chorus cluster through one replica's RMI interfaces.",
         subcommands = {GetCommand.class, PutCommand.class, DeleteCommand.class, CasCommand.class,
-            BatchCommand.class, StatusCommand.class, DumpCommand.class, EventsCommand.class,
+            BatchCommand.class, StatusCommand.class, DumpCommand.class, EventsCommand.class, WatchCommand.class,
             FailCommand.class, InDoubtCommand.class, ForceCommand.class, MembersCommand.class, ExcludeCommand.class, ReadmitCommand.class, AwaitUpCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {
