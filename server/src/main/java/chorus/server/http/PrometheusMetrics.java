@@ -99,6 +99,17 @@ final class PrometheusMetrics {
                 .help("Calls to a peer that could not reach it, by peer").labelNames("peer").register(registry);
         viewChanges = Counter.builder().name("chorus_view_changes_total")
                 .help("Membership views this replica learned").register(registry);
+        // Every series a dashboard draws exists from the start, at zero: a panel of timeouts by
+        // peer shows each peer before its first timeout, and rate() has a start to count from.
+        for (chorus.api.config.ReplicaAddress r : node.cluster().replicas()) {
+            String peer = String.valueOf(r.id());
+            vote.labelValues(peer);
+            ack.labelValues(peer);
+            peerTimeouts.labelValues(peer);
+            peerUnreachable.labelValues(peer);
+        }
+        decision.labelValues("committed");
+        decision.labelValues("aborted");
         JvmMetrics.builder().register(registry);
         node.events().listen(this::heard);
     }
