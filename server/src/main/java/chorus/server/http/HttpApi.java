@@ -70,6 +70,8 @@ public final class HttpApi implements AutoCloseable {
             config.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(tls);
+            // Mutual TLS, as on the RMI ports: only holders of a certificate of the cluster's CA.
+            ssl.setNeedClientAuth(true);
             connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                     new HttpConnectionFactory(config));
         } else {

@@ -50,7 +50,7 @@ class TlsAndTokenIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        ClusterConfig made = TlsMaterial.create(new ClusterConfig(LoopbackPorts.replicas(3), LocalCluster.TEST_TIMEOUTS),
+        ClusterConfig made = TlsMaterial.create(new ClusterConfig(LoopbackPorts.replicasWithHttp(3), LocalCluster.TEST_TIMEOUTS),
                 dir.resolve("run"));
         security = made.security();
         Path tls = dir.resolve("run").resolve("tls");
@@ -218,5 +218,36 @@ class TlsAndTokenIT {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);
         }
+    }
+
+    @Test
+    void theHttpApiSpeaksMutualTlsWithTheClustersCertificates() throws Exception {
+        cluster.connection(1).kv().put("over-https", "yes");
+        java.net.URI uri = java.net.URI.create("https://127.0.0.1:" + cluster.address(2).httpPort() + "/v1/kv/over-https");
+        // The cluster's client identity, checking the replica's certificate and its host (127.0.0.1 in its SAN).
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(TlsSockets.load(security)).build();
+        java.net.http.HttpResponse<String> ok = client.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10))
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("yes");
+
+        // A certificate the cluster does not trust, or none, is refused in the handshake.
+        Path tls = dir.resolve("run").resolve("tls");
+        Security strangerSecurity = new Security(true, tls.resolve("stranger.p12").toString(), tls.resolve("trust.p12").toString(),
+                tls.resolve("password").toString(), null);
+        java.net.http.HttpClient stranger = java.net.http.HttpClient.newBuilder().sslContext(TlsSockets.load(strangerSecurity)).build();
+        assertThatThrownBy(() -> stranger.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+        javax.net.ssl.SSLContext trustOnly = javax.net.ssl.SSLContext.getInstance("TLS");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(tls.resolve("trust.p12"))) {
+            trust.load(in, Files.readString(tls.resolve("password")).trim().toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        trustOnly.init(null, tmf.getTrustManagers(), null);
+        java.net.http.HttpClient anonymous = java.net.http.HttpClient.newBuilder().sslContext(trustOnly).build();
+        assertThatThrownBy(() -> anonymous.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
     }
 }
