@@ -58,6 +58,14 @@ public final class PutLatency implements Callable<Integer> {
     @Option(names = "--key-prefix", defaultValue = "bench/", description = "Prefix of the keys written (default: ${DEFAULT-VALUE}).")
     String prefix;
 
+    @Option(names = "--api", defaultValue = "rmi", description = "rmi (KeyValueService) or http (PUT/GET /v1/kv/{key}; the replica's"
+            + " replica.N.http-port) (default: ${DEFAULT-VALUE}).")
+    String api;
+
+    @Option(names = "--op", defaultValue = "put", description = "put, or get (the warm-up writes the keys, then GETs are timed)"
+            + " (default: ${DEFAULT-VALUE}).")
+    String op;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -68,6 +76,18 @@ public final class PutLatency implements Callable<Integer> {
         if (count < 1 || warmup < 0 || keys < 1 || valueBytes < 0 || valueBytes > chorus.api.Limits.MAX_VALUE_BYTES) {
             err.println("error: need --count >= 1, --warmup >= 0, --keys >= 1, 0 <= --value-bytes <= " + chorus.api.Limits.MAX_VALUE_BYTES);
             return ExitCodes.USAGE;
+        }
+        if (!api.equals("rmi") && !api.equals("http")) {
+            err.println("error: --api must be rmi or http, not '" + api + "'");
+            return ExitCodes.USAGE;
+        }
+        if (!op.equals("put") && !op.equals("get")) {
+            err.println("error: --op must be put or get, not '" + op + "'");
+            return ExitCodes.USAGE;
+        }
+        boolean reads = op.equals("get");
+        if (reads && warmup < keys) {
+            warmup = keys; // every key read must exist: the warm-up writes each once at least
         }
         ClusterConfig cluster;
         ReplicaAddress address;
@@ -85,29 +105,38 @@ public final class PutLatency implements Callable<Integer> {
         int errors = 0;
         String firstError = null;
         long elapsed;
+        if (api.equals("http") && !address.servesHttp()) {
+            err.println("error: " + target.label() + " serves no HTTP: set replica." + address.id() + ".http-port in " + config);
+            return ExitCodes.USAGE;
+        }
+        String what = (api.equals("http") ? "HTTP " : "RMI ") + (reads ? "GETs" : "PUTs");
         try {
-            ReplicaConnection c = new ReplicaConnector(cluster.timeouts()).connect(address);
-            out.println("# warm-up: " + warmup + " PUTs through " + target.label());
+            KvApi kv = api.equals("http") ? HttpKv.to(address, cluster) : new RmiKv(new ReplicaConnector(cluster.timeouts()).connect(address));
+            out.println("# warm-up: " + warmup + " " + (api.equals("http") ? "HTTP" : "RMI") + " PUTs through " + target.label());
             out.flush();
             for (int i = 0; i < warmup; i++) {
-                c.kv().put(prefix + (i % keys), value);
+                kv.put(prefix + (i % keys), value);
             }
-            out.println("# measuring: " + count + " PUTs");
+            out.println("# measuring: " + count + " " + what);
             out.flush();
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
                 try {
-                    c.kv().put(prefix + (i % keys), value);
+                    if (reads) {
+                        kv.get(prefix + (i % keys));
+                    } else {
+                        kv.put(prefix + (i % keys), value);
+                    }
                     latency.recordValue(Math.min(System.nanoTime() - t0, latency.getHighestTrackableValue()));
                 } catch (ChorusException e) {
-                    // An aborted PUT is counted, not timed: the percentiles describe commits.
+                    // A failed operation is counted, not timed: the percentiles describe successes.
                     errors++;
                     firstError = firstError == null ? e.getMessage() : firstError;
                 }
             }
             elapsed = System.nanoTime() - start;
-        } catch (ChorusException | RemoteException e) {
+        } catch (ChorusException | java.io.IOException e) {
             err.println("error: " + ErrorMapper.map(target, e).getMessage());
             return ErrorMapper.map(target, e).exitCode();
         }
@@ -119,9 +148,64 @@ public final class PutLatency implements Callable<Integer> {
                 ms(latency.getValueAtPercentile(99)), ms(latency.getValueAtPercentile(99.9)), ms(latency.getMaxValue()));
         out.printf(Locale.ROOT, "heap_used_mb=%.1f heap_committed_mb=%.1f%n", heap.getUsed() / 1048576.0, heap.getCommitted() / 1048576.0);
         if (firstError != null) {
-            err.println("warning: " + errors + " PUTs failed; first: " + firstError);
+            err.println("warning: " + errors + " " + what + " failed; first: " + firstError);
         }
         return errors == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** The two operations timed, over either API. */
+    interface KvApi {
+        void put(String key, String value) throws ChorusException, java.io.IOException;
+
+        void get(String key) throws ChorusException, java.io.IOException;
+    }
+
+    record RmiKv(ReplicaConnection c) implements KvApi {
+        public void put(String key, String value) throws ChorusException, java.io.IOException {
+            c.kv().put(key, value);
+        }
+
+        public void get(String key) throws ChorusException, java.io.IOException {
+            c.kv().get(key);
+        }
+    }
+
+    /** The HTTP API through the JDK's client: one kept-alive HTTP/1.1 connection, as a curl loop or a Python client would use. */
+    record HttpKv(java.net.http.HttpClient http, String base, java.time.Duration timeout) implements KvApi {
+
+        static HttpKv to(ReplicaAddress a, ClusterConfig cluster) {
+            boolean tls = cluster.security().tls();
+            java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(cluster.timeouts().connect());
+            if (tls) {
+                b.sslContext(chorus.api.rmi.TlsSockets.load(cluster.security()));
+            }
+            return new HttpKv(b.build(), (tls ? "https://" : "http://") + a.host() + ":" + a.httpPort() + "/v1/kv/", cluster.timeouts().read());
+        }
+
+        public void put(String key, String value) throws ChorusException, java.io.IOException {
+            call(java.net.http.HttpRequest.newBuilder(uri(key)).PUT(java.net.http.HttpRequest.BodyPublishers.ofString(value)), 200);
+        }
+
+        public void get(String key) throws ChorusException, java.io.IOException {
+            call(java.net.http.HttpRequest.newBuilder(uri(key)).GET(), 200);
+        }
+
+        private java.net.URI uri(String key) {
+            return java.net.URI.create(base + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/"));
+        }
+
+        private void call(java.net.http.HttpRequest.Builder request, int expected) throws ChorusException, java.io.IOException {
+            try {
+                java.net.http.HttpResponse<String> r = http.send(request.timeout(timeout).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != expected) {
+                    throw new ChorusException("HTTP " + r.statusCode() + ": " + r.body());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
     }
 
     private static double ms(long nanos) {
