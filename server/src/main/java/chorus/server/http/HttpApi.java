@@ -53,6 +53,8 @@ public final class HttpApi implements AutoCloseable {
         KeyValueService kv = KeyValueEndpoint.of(node);
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
         threads.setName("replica-" + address.id() + "-http");
+        threads.setIdleTimeout(10_000); // a burst's extra threads go within seconds of it
+
         Server server = new Server(threads);
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transaction stays committed. Leader coordination with the longest ride wait, so that the next
  * write's PREPARE is nearly sure to carry the previous write's COMMIT.
  */
+@org.junit.jupiter.api.Tag("serial") // the ride wait is 20 ms at most: another cluster beside it closes the window
 class BatchedExchangeIT {
 
     @TempDir
