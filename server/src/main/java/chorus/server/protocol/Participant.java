@@ -42,6 +42,8 @@ public final class Participant {
     private static final Logger LOG = LoggerFactory.getLogger(Participant.class);
     private static final int REMEMBERED_ABORTS = 100_000;
 
+    /** Held shared by every apply of an outcome, exclusively by a catch-up's install (see finish). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock catchUpInstalls = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final int self;
     private final ReplicaStore store;
     private final EventLog events;
@@ -395,32 +397,41 @@ public final class Participant {
             if (ptx.state == ParticipantTx.State.DONE) {
                 return;
             }
-            List<AppliedWrite> writes = new ArrayList<>();
-            if (decision == Decision.COMMIT) {
-                // A transaction of an earlier epoch may find its keys already at a later version,
-                // installed by a catch-up from a member after a view change: the later state wins.
-                boolean older = ptx.view.epoch() < views.current().epoch();
-                for (Mutation m : ptx.mutations) {
-                    long version = ptx.versions.get(m.key());
-                    if (older && known.current(m.key(), store).version() >= version) {
-                        continue;
-                    }
-                    String value = m instanceof Mutation.Put p ? p.value() : null;
-                    writes.add(new AppliedWrite(m.key(), value, version, ptx.present.contains(m.key())));
-                }
-            }
-            known.beginApply();
+            // The version check below and the write after it are one step for a catch-up's install
+            // (which takes this lock exclusively): else an install between them, of a later version,
+            // would be overwritten by this older one (chaos seed 20261208: a restarted coordinator
+            // applied its own pending COMMIT over the newer state its catch-up had just copied).
+            catchUpInstalls.readLock().lock();
             try {
-                store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
-                // Still under the keys' locks, which are released below.
-                for (AppliedWrite w : writes) {
-                    known.applied(w.key(), w.version(), w.value());
+                List<AppliedWrite> writes = new ArrayList<>();
+                if (decision == Decision.COMMIT) {
+                    // A transaction of an earlier epoch may find its keys already at a later version,
+                    // installed by a catch-up from a member after a view change: the later state wins.
+                    boolean older = ptx.view.epoch() < views.current().epoch();
+                    for (Mutation m : ptx.mutations) {
+                        long version = ptx.versions.get(m.key());
+                        if (older && known.current(m.key(), store).version() >= version) {
+                            continue;
+                        }
+                        String value = m instanceof Mutation.Put p ? p.value() : null;
+                        writes.add(new AppliedWrite(m.key(), value, version, ptx.present.contains(m.key())));
+                    }
                 }
-            } catch (RuntimeException e) {
-                known.forget(ptx.keys());
-                throw e;
+                known.beginApply();
+                try {
+                    store.applyOutcome(ptx.txId, decision, writes, decision == Decision.COMMIT && !coveredByCommitRecord);
+                    // Still under the keys' locks, which are released below.
+                    for (AppliedWrite w : writes) {
+                        known.applied(w.key(), w.version(), w.value());
+                    }
+                } catch (RuntimeException e) {
+                    known.forget(ptx.keys());
+                    throw e;
+                } finally {
+                    known.endApply();
+                }
             } finally {
-                known.endApply();
+                catchUpInstalls.readLock().unlock();
             }
             ptx.state = ParticipantTx.State.DONE;
         }
@@ -634,12 +645,17 @@ public final class Participant {
      * what it read before (a stale value that would then be served and voted with).
      */
     public void install(List<StoredEntry> entries) {
-        known.beginApply();
+        catchUpInstalls.writeLock().lock();
         try {
-            store.install(entries, false);
+            known.beginApply();
+            try {
+                store.install(entries, false);
+            } finally {
+                known.forget(entries.stream().map(StoredEntry::key).toList());
+                known.endApply();
+            }
         } finally {
-            known.forget(entries.stream().map(StoredEntry::key).toList());
-            known.endApply();
+            catchUpInstalls.writeLock().unlock();
         }
     }
 
