@@ -47,7 +47,8 @@ public final class Report {
                 .append(o.quick() ? " (**quick smoke run: figures are not meaningful**)" : "")
                 .append(". Do not edit by hand: run the command again. What limits throughput, and what each optimisation "
                         + "bought, is in [performance.md](performance.md); memory and restart in "
-                        + "[benchmarks-memory.md](benchmarks-memory.md).\n\n");
+                        + "[benchmarks-memory.md](benchmarks-memory.md); one client's PUT and GET latency over RMI and over the "
+                        + "HTTP API in [benchmarks-http.md](benchmarks-http.md).\n\n");
 
         md.append("## Machine\n\n");
         md.append("| | |\n| --- | --- |\n");
