@@ -2,9 +2,7 @@ package chorus.server.http;
 
 import chorus.api.InvalidRequestException;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,8 +38,7 @@ final class KeyPath {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return Utf8.decode(bytes.toByteArray());
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("key is not valid UTF-8 once its %XX escapes are decoded");
         }

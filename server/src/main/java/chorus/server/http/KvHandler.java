@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.rmi.RemoteException;
 import java.util.LinkedHashMap;
@@ -301,8 +300,7 @@ final class KvHandler extends Handler.Abstract {
         }
         byte[] bytes = bytes(request, Limits.MAX_VALUE_BYTES, "value");
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return Utf8.decode(bytes);
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("value is not valid UTF-8; values are text");
         }
