@@ -7,12 +7,14 @@ import chorus.server.http.HttpApi;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.protocol.Scheduler;
 import chorus.server.storage.RocksStore;
+import chorus.server.transport.LocalAdmin;
 import chorus.server.transport.RmiPeerChannel;
 import chorus.server.transport.RmiServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.rmi.RemoteException;
 import javax.net.ssl.SSLContext;
 
@@ -51,6 +53,7 @@ public final class Replica implements AutoCloseable {
         try {
             RmiPeerChannel channel = new RmiPeerChannel(id, cluster, peerSecrets);
             node = new ReplicaNode(id, cluster, store, channel, Scheduler.threads(), 20_000);
+            store.timeDurableWrites(node.metrics()::durableWrite);
             channel.attach(node);
             if (allowFaults) {
                 node.faults().allow();
@@ -67,11 +70,12 @@ public final class Replica implements AutoCloseable {
                 peerTls = TlsSockets.loadForPeerPort(security,
                         refusal -> n.recordAccessRefused("replica " + id + " refused " + refusal));
             }
-            RmiServer rmi = RmiServer.start(node, tls, peerTls, security.readToken(), peerSecrets);
+            Optional<String> operatorToken = security.readToken();
+            RmiServer rmi = RmiServer.start(node, tls, peerTls, operatorToken, peerSecrets);
             HttpApi http = null;
             if (node.address().servesHttp()) {
                 try {
-                    http = HttpApi.start(node, tls, cluster.limits());
+                    http = HttpApi.start(node, tls, cluster.limits(), LocalAdmin.of(node, operatorToken));
                 } catch (IOException e) {
                     rmi.close();
                     throw e;

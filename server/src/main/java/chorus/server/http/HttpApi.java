@@ -5,6 +5,7 @@ import chorus.api.config.ConnectionLimits;
 import chorus.api.config.ReplicaAddress;
 import chorus.server.protocol.ReplicaNode;
 import chorus.server.transport.KeyValueEndpoint;
+import chorus.server.transport.LocalAdmin;
 import java.io.IOException;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpVersion;
@@ -47,8 +48,9 @@ public final class HttpApi implements AutoCloseable {
      * Starts serving on {@code address}'s host and HTTP port.
      *
      * @param tls the cluster's TLS context (HTTPS), or null for plain HTTP
+     * @param admin the replica's admin calls, with the operator gate of its RMI side
      */
-    public static HttpApi start(ReplicaNode node, SSLContext tls, ConnectionLimits limits) throws IOException {
+    public static HttpApi start(ReplicaNode node, SSLContext tls, ConnectionLimits limits, LocalAdmin admin) throws IOException {
         ReplicaAddress address = node.address();
         KeyValueService kv = KeyValueEndpoint.of(node);
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
@@ -85,7 +87,7 @@ public final class HttpApi implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         ChangeFeed feed = new ChangeFeed(node);
-        server.setHandler(new KvHandler(node, kv, new Health(node), new PrometheusMetrics(node), feed));
+        server.setHandler(new KvHandler(node, kv, new AdminRoutes(node.address().id(), admin), new Health(node), new PrometheusMetrics(node), feed));
         server.setErrorHandler(new ProblemErrorHandler(address.id()));
         server.setStopTimeout(2_000);
         try {

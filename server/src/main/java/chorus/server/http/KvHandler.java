@@ -47,18 +47,21 @@ final class KvHandler extends Handler.Abstract {
     private static final String JSON_TYPE = "application/json";
     /** Bodies refused for their size are still read to the end up to this much (see {@link #drain}). */
     private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+    private static final int ADMIN_BODY_LIMIT = 64 * 1024;
 
     private final int replica;
     private final KeyValueService kv;
+    private final AdminRoutes admin;
     private final Health health;
     private final PrometheusMetrics metrics;
     private final ReplicaNode node;
     private final ChangeFeed feed;
 
-    KvHandler(ReplicaNode node, KeyValueService kv, Health health, PrometheusMetrics metrics, ChangeFeed feed) {
+    KvHandler(ReplicaNode node, KeyValueService kv, AdminRoutes admin, Health health, PrometheusMetrics metrics, ChangeFeed feed) {
         this.replica = node.address().id();
         this.node = node;
         this.kv = kv;
+        this.admin = admin;
         this.health = health;
         this.metrics = metrics;
         this.feed = feed;
@@ -76,6 +79,11 @@ final class KvHandler extends Handler.Abstract {
             reply = route(request, path == null ? "/" : path);
         } catch (ChorusException e) {
             reply = Reply.problem(Problem.from(e), path);
+            if (e instanceof AdminRoutes.TokenMissing) {
+                reply = reply.header("WWW-Authenticate", "Bearer realm=\"chorus\"");
+            } else if (e instanceof AdminRoutes.MethodNotAllowed m) {
+                reply = reply.header("Allow", m.allowed());
+            }
         } catch (RemoteException e) {
             // The failure switch: the replica answers as a crashed one would, and says so.
             reply = Reply.problem(Problem.of(503, "replica-down", "Replica down", e.getMessage()).with("retry", true), path);
@@ -116,6 +124,14 @@ final class KvHandler extends Handler.Abstract {
         if (path.equals(WATCH)) {
             return Reply.notAllowed(path, method, "GET");
         }
+        if (path.startsWith(AdminRoutes.PREFIX)) {
+            // Served with the failure switch on too, as RMI's admin calls are: it is how the switch goes off.
+            byte[] body = bytes(request, ADMIN_BODY_LIMIT, "an operator request");
+            if (body.length > 0) {
+                requireJson(request, "an operator request");
+            }
+            return Reply.json(200, admin.route(method, path, request.getHeaders().get(HttpHeader.AUTHORIZATION), body));
+        }
         if (path.equals(TXN)) {
             return method.equals("POST") ? txn(request) : Reply.notAllowed(path, method, "POST");
         }
@@ -146,7 +162,7 @@ final class KvHandler extends Handler.Abstract {
             };
         }
         return Reply.problem(Problem.of(404, "not-found", "Not found", "no resource at " + shorten(path)
-                + "; this replica serves " + KV + "{key}, " + LIST + "?prefix=, " + TXN + ", " + WATCH + ", /metrics, /health/live and /health/ready (docs/http.md)"), path);
+                + "; this replica serves " + KV + "{key}, " + LIST + "?prefix=, " + TXN + ", " + WATCH + ", " + AdminRoutes.PREFIX + "..., /metrics, /health/live and /health/ready (docs/http.md)"), path);
     }
 
     /**
@@ -265,10 +281,7 @@ final class KvHandler extends Handler.Abstract {
     }
 
     private Reply txn(Request request) throws ChorusException, RemoteException {
-        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON_TYPE)) {
-            throw new UnsupportedMediaType("a transaction is JSON (Content-Type: application/json), not '" + shorten(type) + "'");
-        }
+        requireJson(request, "a transaction");
         List<Mutation> mutations = TxnBody.parse(bytes(request, Limits.MAX_REQUEST_BYTES, "transaction"));
         WriteResult w = kv.execute(mutations);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -278,6 +291,14 @@ final class KvHandler extends Handler.Abstract {
         body.put("attempts", w.attempts());
         body.put("latencyMicros", w.latencyMicros());
         return Reply.json(200, body);
+    }
+
+    /** A body that says what it is must say JSON (415 otherwise); one that says nothing is read as JSON. */
+    private static void requireJson(Request request, String what) throws UnsupportedMediaType {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON_TYPE)) {
+            throw new UnsupportedMediaType(what + " is JSON (Content-Type: application/json), not '" + shorten(type) + "'");
+        }
     }
 
     private Reply written(String key, WriteResult w) {

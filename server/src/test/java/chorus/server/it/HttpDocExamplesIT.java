@@ -32,9 +32,13 @@ class HttpDocExamplesIT {
     static LocalCluster cluster;
 
     @BeforeAll
-    static void start() {
-        ClusterConfig config = new ClusterConfig(LoopbackPorts.replicasWithHttp(5), LocalCluster.TEST_TIMEOUTS, Security.NONE,
-                Coordination.LEADER);
+    static void start() throws Exception {
+        // The examples run from the repository's top directory, where the shipped cluster file keeps
+        // the operator token: here a directory of the test's own, with a token of its own.
+        Path token = Files.createDirectories(dir.resolve("run")).resolve("operator-token");
+        Files.writeString(token, "a-token-of-this-test\n");
+        ClusterConfig config = new ClusterConfig(LoopbackPorts.replicasWithHttp(5), LocalCluster.TEST_TIMEOUTS,
+                new Security(false, null, null, null, token.toString()), Coordination.LEADER);
         cluster = LocalCluster.start(config, dir.resolve("cluster"));
     }
 
@@ -72,7 +76,7 @@ class HttpDocExamplesIT {
             }
             // The status on a line of its own after the output, without changing what the example asks.
             Path out = dir.resolve("curl.out");
-            Process p = new ProcessBuilder("bash", "-c", command + " -w '\\nSTATUS %{http_code}\\n'")
+            Process p = new ProcessBuilder("bash", "-c", command + " -w '\\nSTATUS %{http_code}\\n'").directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             try {
                 assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(command).isTrue();
@@ -89,5 +93,6 @@ class HttpDocExamplesIT {
         }
         assertThat(cluster.connection(4).kv().get("lab/run 1/temp").value()).isEqualTo("first");
         assertThat(cluster.connection(5).kv().get("greeting").found()).isFalse();
+        assertThat(cluster.status(5).simulatedFailure()).as("the examples switch replica 5's failure off again").isFalse();
     }
 }
