@@ -30,6 +30,8 @@ final class PrometheusMetrics {
 
     /** Bucket bounds for protocol phases: 0.5 ms to about 16 s, doubling. */
     private static final double[] PHASE_BUCKETS = exponential(0.0005, 2, 16);
+    /** Bucket bounds for synced writes, which a fast disk does in tens of microseconds: 25 µs to about 3 s. */
+    private static final double[] SYNC_BUCKETS = exponential(0.000025, 2, 18);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -88,6 +90,21 @@ final class PrometheusMetrics {
                     cb.call(v.members().size());
                 }).register(registry);
 
+        Histogram lock = phase("chorus_lock_seconds", "From a transaction's start to its keys locked at the lock primary, at the coordinator");
+        Histogram sync = Histogram.builder().name("chorus_storage_sync_seconds")
+                .help("Synced writes of this replica's storage (protocol records, commits), each from the call to its return, sync included")
+                .unit(Unit.SECONDS).classicOnly().classicUpperBounds(SYNC_BUCKETS).register(registry);
+        m.listen(new ReplicaMetrics.PhaseListener() {
+            @Override
+            public void locked(long micros) {
+                lock.observe(micros / 1e6);
+            }
+
+            @Override
+            public void durableWrite(long micros) {
+                sync.observe(micros / 1e6);
+            }
+        });
         vote = phase("chorus_vote_seconds", "From PREPARE to each replica's YES, at the coordinator", "peer");
         decision = phase("chorus_decision_seconds", "From a transaction's start to its durable decision (lock, votes, decision record)", "outcome");
         answer = phase("chorus_answer_seconds", "From a transaction's start to the client's answer (the commit point)");

@@ -157,6 +157,7 @@ public final class Coordinator {
         round.collect(List.of(primary), r -> inThread(() -> channel.lock(r, lockRequest)), false,
                 primary == self ? () -> channel.lock(self, lockRequest) : null);
         if (round.cause == null) {
+            metrics.locked((clock.nanoTime() - t0) / 1000);
             // The others' PREPAREs travel batched with other transactions'; its own runs in this
             // thread meanwhile, which would otherwise only wait.
             round.collect(replicas, r -> prepares.prepare(r, request), true, () -> channel.prepare(self, request));

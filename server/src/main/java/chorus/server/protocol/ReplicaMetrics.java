@@ -46,6 +46,43 @@ public final class ReplicaMetrics {
         return abortsByCause.get(cause).get();
     }
 
+    /**
+     * Hears the times the event log does not carry: the lock step of each transaction this replica
+     * coordinates, and each synced write of its storage (for the HTTP API's metrics).
+     */
+    public interface PhaseListener {
+        void locked(long micros);
+
+        void durableWrite(long micros);
+    }
+
+    private static final PhaseListener NO_LISTENER = new PhaseListener() {
+        @Override
+        public void locked(long micros) {
+        }
+
+        @Override
+        public void durableWrite(long micros) {
+        }
+    };
+
+    private volatile PhaseListener phases = NO_LISTENER;
+
+    /** One listener at a time; the last one set hears. */
+    public void listen(PhaseListener listener) {
+        phases = listener;
+    }
+
+    /** A transaction's keys were locked at the lock primary, {@code micros} after it started. */
+    public void locked(long micros) {
+        phases.locked(micros);
+    }
+
+    /** A synced write of this replica's storage took {@code micros}, its sync included. */
+    public void durableWrite(long micros) {
+        phases.durableWrite(micros);
+    }
+
     public void timedOut() {
         timeouts.incrementAndGet();
     }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -75,6 +76,7 @@ public final class RocksStore implements ReplicaStore {
     /** Numbers of the change log; lives across reopens of the engine, as the log does. */
     private final ApplySequence sequence;
     private final WriteHealth health;
+    private volatile LongConsumer durableWriteTimes = micros -> { };
     private final RecoveryProbe probe;
 
     private RocksStore(Path dir, LongSupplier clock, RocksEngine engine, ApplySequence sequence) {
@@ -215,11 +217,18 @@ public final class RocksStore implements ReplicaStore {
         engineLock.readLock().unlock();
     }
 
+    /** Hears how long each synced write took, in microseconds (the replica's metrics). */
+    public void timeDurableWrites(LongConsumer micros) {
+        durableWriteTimes = micros;
+    }
+
     /** A durable write through the group committer; a failure marks the store unhealthy. */
     private void durable(GroupCommitter.Ops ops) {
         RocksEngine e = acquire();
         try {
+            long t0 = System.nanoTime();
             e.committer.write(ops);
+            durableWriteTimes.accept((System.nanoTime() - t0) / 1000);
         } catch (StorageException ex) {
             throw writeFailed(ex.getMessage(), ex);
         } finally {

@@ -300,6 +300,12 @@ class HttpApiIT {
         assertThat(metric(text, "chorus_keys")).isGreaterThanOrEqualTo(1);
         assertThat(metric(text, "chorus_up")).isEqualTo(1);
         assertThat(metric(text, "chorus_view_epoch")).isGreaterThanOrEqualTo(1);
+        // The lock step and the synced writes (prepare and commit records) of the commit above.
+        assertThat(metric(text, "chorus_lock_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(text, "chorus_storage_sync_seconds_count")).isGreaterThanOrEqualTo(2);
+        assertThat(metric(text, "chorus_storage_sync_seconds_sum")).isPositive();
+        assertThat(metric(get(3, "/metrics").body(), "chorus_storage_sync_seconds_count")).as("a participant syncs its prepare")
+                .isGreaterThanOrEqualTo(1);
         assertThat(text).contains("# TYPE chorus_vote_seconds histogram", "chorus_vote_seconds_count{peer=\"2\"}",
                 "chorus_decision_seconds_count{outcome=\"committed\"}", "chorus_answer_seconds_bucket{le=",
                 "# TYPE jvm_memory_used_bytes gauge", "process_cpu_seconds_total");
