@@ -51,20 +51,27 @@ class PutLatencyIT {
     }
 
     @Test
-    void putsAndGetsOverRmiAndHttpPrintTheirFigures() {
+    void putsAndGetsOverRmiAndHttpPrintTheirFigures() throws Exception {
         String config = cluster.configFile().toString();
-        for (String api : new String[] {"rmi", "http"}) {
+        for (String[] face : new String[][] {{"rmi", "jdk"}, {"http", "jdk"}, {"http", "socket"}}) {
+            String api = face[0];
+            String prefix = "probe " + api + "-" + face[1] + "/";
             for (String op : new String[] {"put", "get"}) {
-                String[] r = run("--config", config, "--replica", "2", "--api", api, "--op", op, "--count", "50", "--warmup", "20",
-                        "--keys", "10", "--key-prefix", "probe " + api + "/");
-                assertThat(r[0]).as(api + " " + op + ": " + r[2]).isEqualTo("0");
+                String[] r = run("--config", config, "--replica", "2", "--api", api, "--http-client", face[1], "--op", op, "--count", "50",
+                        "--warmup", "20", "--keys", "10", "--key-prefix", prefix);
+                assertThat(r[0]).as(api + " " + face[1] + " " + op + ": " + r[2]).isEqualTo("0");
                 assertThat(r[1]).contains("# measuring: 50 " + api.toUpperCase() + " " + op.toUpperCase() + "s")
                         .containsPattern("count=50 errors=0 duration_s=[0-9.]+ throughput_ops=[0-9.]+")
                         .containsPattern("latency_ms p50=[0-9.]+ p90=[0-9.]+ p99=[0-9.]+");
             }
+            // The writes went through, under the key as named (a space in it, escaped on the way).
+            assertThat(cluster.connection(3).kv().get(prefix + "9").value()).as(prefix).isEqualTo("v".repeat(100));
         }
         String[] bad = run("--config", config, "--api", "grpc");
         assertThat(bad[0]).isEqualTo("2");
         assertThat(bad[2]).contains("--api must be rmi or http, not 'grpc'");
+        String[] badClient = run("--config", config, "--api", "http", "--http-client", "curl");
+        assertThat(badClient[0]).isEqualTo("2");
+        assertThat(badClient[2]).contains("--http-client must be jdk or socket, not 'curl'");
     }
 }
