@@ -3,12 +3,10 @@ package chorus.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import chorus.api.TransactionAbortedException;
 import chorus.cli.ExitCodes;
 import chorus.cli.KvRun;
 import chorus.server.testing.LocalCluster;
 import chorus.server.testing.Replicas;
-import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +26,7 @@ class KvInDoubtIT {
     void inDoubtListsTheBlockedTransactionAndForceSettlesItOnOneReplica() throws Exception {
         cluster.kill(2);
         cluster.start(2, Map.of("chorus.fault", "coordinator-after-decision"));
-        // A freshly started JVM may miss the vote timeout on its first writes; the fault point fires
-        // on the first COMMIT, so write until the coordinator halts.
-        await().atMost(Duration.ofSeconds(60)).ignoreException(TransactionAbortedException.class).until(() -> {
-            try {
-                cluster.connection(2).kv().put("stuck", "maybe");
-                return false;
-            } catch (RemoteException halted) {
-                return true;
-            }
-        });
-        cluster.awaitExit(2, Duration.ofSeconds(30));
+        assertThat(cluster.writeUntilHalted(2, "stuck", "maybe")).isEqualTo(137);
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.status(3).inDoubt() == 1 && cluster.status(1).inDoubt() == 1);
 
         KvRun list = kv("in-doubt");

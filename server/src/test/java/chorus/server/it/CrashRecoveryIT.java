@@ -41,7 +41,7 @@ class CrashRecoveryIT {
     void aCoordinatorKilledAfterDecidingLeavesTheWriteInDoubtUntilItReturnsThenCommitsEverywhere() throws Exception {
         cluster.kill(2);
         cluster.start(2, Map.of("chorus.fault", "coordinator-after-decision"));
-        writeUntilCoordinatorHalts(2, "crash-coordinator", "decided");
+        assertThat(cluster.writeUntilHalted(2, "crash-coordinator", "decided")).isEqualTo(137);
         // Everybody voted YES and nobody else knows the decision: textbook 2PC blocking.
         await("participants in doubt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.status(3).inDoubt() == 1);
@@ -83,19 +83,6 @@ class CrashRecoveryIT {
     }
 
     /** Writes through {@code coordinator} until it halts at its fault point (its first COMMIT). */
-    private static void writeUntilCoordinatorHalts(int coordinator, String key, String value) {
-        await("coordinator " + coordinator + " halts after deciding").atMost(Duration.ofSeconds(60))
-                .ignoreException(TransactionAbortedException.class).until(() -> {
-                    try {
-                        cluster.connection(coordinator).kv().put(key, value);
-                        return false;
-                    } catch (RemoteException halted) {
-                        return true;
-                    }
-                });
-        assertThat(cluster.awaitExit(coordinator, Duration.ofSeconds(30))).isEqualTo(137);
-    }
-
     private static void awaitConverged(String key, String value, long version) {
         await(key + " converged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions().untilAsserted(() -> {

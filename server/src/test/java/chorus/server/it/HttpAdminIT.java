@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.rmi.RemoteException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,20 +174,15 @@ class HttpAdminIT {
         // before sending it: replicas 2 and 3 voted YES and hold the write in doubt.
         cluster.kill(1);
         cluster.start(1, Map.of("chorus.fault", "coordinator-after-decision"));
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try {
-                cluster.connection(1).kv().put("stuck", "maybe");
-                return false;
-            } catch (RemoteException halted) {
-                return true;
-            }
-        });
-        cluster.awaitExit(1, Duration.ofSeconds(30));
+        assertThat(cluster.writeUntilHalted(1, "stuck", "maybe")).isEqualTo(137);
         List<JsonNode> held = new ArrayList<>();
+        // Listed once it waited too long for its decision, counted once the others could not tell it
+        // either (the status's count): wait for both, so that what follows finds it in doubt.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             held.clear();
             json(call(3, "GET", "/v1/admin/in-doubt", null)).forEach(held::add);
             assertThat(held).hasSize(1);
+            assertThat(cluster.status(3).inDoubt()).isEqualTo(1);
         });
         JsonNode t = held.get(0);
         String tx = t.get("tx").asText();

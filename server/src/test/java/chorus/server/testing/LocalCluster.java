@@ -333,6 +333,25 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code key = value} through replica {@code coordinator}, started with a crash fault
+     * armed ({@code chorus.fault}), until the fault halts it; a fresh JVM may miss a vote timeout on
+     * its first writes, which abort and are tried again. Returns the process's exit status once it
+     * has ended (137 for a halt at a fault point).
+     */
+    public int writeUntilHalted(int coordinator, String key, String value) {
+        await("replica " + coordinator + " halts at its fault point").atMost(Duration.ofSeconds(60))
+                .ignoreException(chorus.api.TransactionAbortedException.class).until(() -> {
+                    try {
+                        connection(coordinator).kv().put(key, value);
+                        return false;
+                    } catch (RemoteException halted) {
+                        return true;
+                    }
+                });
+        return awaitExit(coordinator, Duration.ofSeconds(30));
+    }
+
     /** kill -9: the process gets no chance to flush or say goodbye. */
     public void kill(int id) {
         process(id);
