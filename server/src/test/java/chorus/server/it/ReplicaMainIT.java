@@ -8,6 +8,7 @@ import chorus.api.TransactionAbortedException;
 import chorus.api.config.ClusterConfig;
 import chorus.api.rmi.ReplicaConnector;
 import chorus.server.PeerSecrets;
+import chorus.server.LoopbackPorts;
 import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
 import java.io.IOException;
@@ -125,10 +126,7 @@ class ReplicaMainIT {
     void aDataDirectoryInUseByAnotherReplicaIsRefused() throws Exception {
         try (LocalCluster running = LocalCluster.start(1, dir.resolve("running"))) {
             running.connection(1).kv().put("keep", "me");
-            int otherPort;
-            try (ServerSocket s = new ServerSocket(0)) {
-                otherPort = s.getLocalPort();
-            }
+            int otherPort = LoopbackPorts.free(1).get(0);
             Exit e = run("--config", config("replica.1 = 127.0.0.1:" + otherPort + "\n").toString(), "--id", "1",
                     "--data", running.dataDir(1).toString());
             assertThat(e.code()).isEqualTo(3);
@@ -150,10 +148,7 @@ class ReplicaMainIT {
             manifest = files.filter(p -> p.getFileName().toString().startsWith("MANIFEST")).findFirst().orElseThrow();
         }
         Files.write(manifest, new byte[] {42, 42, 42});
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.free(1).get(0);
         Exit e = run("--config", config("replica.1 = 127.0.0.1:" + port + "\n").toString(), "--id", "1", "--data", data.toString());
         assertThat(e.code()).isEqualTo(3);
         assertThat(errorLine(e)).contains(data.toString()).contains("corrupted").contains("refusing to start");
@@ -162,10 +157,7 @@ class ReplicaMainIT {
     @Test
     void aReplicaOfAnotherClusterAnsweringOnAConfiguredAddressIsNeverTakenForAPeer() throws Exception {
         try (LocalCluster other = LocalCluster.start(1, dir.resolve("other"))) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = LoopbackPorts.free(1).get(0);
             // Our replica 2 is configured where the other cluster's replica 1 listens (a stale file).
             Path conf = config("replica.1 = 127.0.0.1:" + port + "\nreplica.2 = " + other.address(1).hostPort() + "\n");
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
@@ -196,10 +188,7 @@ class ReplicaMainIT {
     void aDataDirectoryThatCannotBeCreatedIsNamed() throws Exception {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.free(1).get(0);
         Exit e = run("--config", config("replica.1 = 127.0.0.1:" + port + "\n").toString(), "--id", "1",
                 "--data", file.resolve("data").toString());
         assertThat(e.code()).isEqualTo(3);
