@@ -43,8 +43,12 @@ final class PrometheusMetrics {
     private final Counter peerTimeouts;
     private final Counter peerUnreachable;
     private final Counter viewChanges;
+    private final ReplicaNode node;
+    /** Set for the length of one scrape, by the scraping thread (scrapes are serialized). */
+    private ReplicaStatus status;
 
     PrometheusMetrics(ReplicaNode node) {
+        this.node = node;
         ReplicaMetrics m = node.metrics();
         CounterWithCallback.builder().name("chorus_transactions_total")
                 .help("Transactions this replica coordinated, by outcome; an aborted attempt that was retried counts once per attempt")
@@ -66,17 +70,17 @@ final class PrometheusMetrics {
                 .callback(cb -> cb.call(m.timeouts())).register(registry);
         GaugeWithCallback.builder().name("chorus_transactions_in_flight")
                 .help("Transactions this replica is coordinating now")
-                .callback(cb -> cb.call(node.status().inFlight())).register(registry);
+                .callback(cb -> cb.call(status().inFlight())).register(registry);
         GaugeWithCallback.builder().name("chorus_transactions_in_doubt")
                 .help("Transactions held prepared here without a decision")
-                .callback(cb -> cb.call(node.status().inDoubt())).register(registry);
+                .callback(cb -> cb.call(status().inDoubt())).register(registry);
         GaugeWithCallback.builder().name("chorus_keys")
                 .help("Keys stored at this replica")
-                .callback(cb -> cb.call(node.status().keyCount())).register(registry);
+                .callback(cb -> cb.call(status().keyCount())).register(registry);
         GaugeWithCallback.builder().name("chorus_up")
                 .help("1 while the replica serves (failure switch off, a member, storage writable), else 0")
                 .callback(cb -> {
-                    ReplicaStatus s = node.status();
+                    ReplicaStatus s = status();
                     boolean member = node.membership().current().isMember(node.address().id());
                     cb.call(!s.simulatedFailure() && member && !s.storageFailing() ? 1 : 0);
                 }).register(registry);
@@ -174,14 +178,27 @@ final class PrometheusMetrics {
         return writer.getContentType();
     }
 
-    byte[] scrape() {
+    /**
+     * One scrape at a time, each reading the replica's status once for all the gauges that show
+     * parts of it (rather than once per gauge, each a walk over its transactions).
+     */
+    synchronized byte[] scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        status = node.status();
         try {
             writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            status = null;
         }
         return out.toByteArray();
+    }
+
+    /** The status read for the scrape under way (the callbacks run inside it). */
+    private ReplicaStatus status() {
+        ReplicaStatus s = status;
+        return s != null ? s : node.status();
     }
 
     private static double[] exponential(double start, double factor, int count) {
