@@ -213,7 +213,7 @@ public final class PutLatency implements Callable<Integer> {
         }
 
         private java.net.URI uri(String key) {
-            return java.net.URI.create(base + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/"));
+            return java.net.URI.create(base + escaped(key));
         }
 
         private void call(java.net.http.HttpRequest.Builder request, int expected) throws ChorusException, java.io.IOException {
@@ -227,6 +227,11 @@ public final class PutLatency implements Callable<Integer> {
                 throw new java.io.InterruptedIOException("interrupted");
             }
         }
+    }
+
+    /** {@code key} as the path after /v1/kv/: percent-escaped as UTF-8, its slashes kept (both clients send it so). */
+    static String escaped(String key) {
+        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
     }
 
     private static double ms(long nanos) {

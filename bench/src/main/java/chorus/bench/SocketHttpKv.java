@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -56,7 +55,7 @@ final class SocketHttpKv implements PutLatency.KvApi {
     }
 
     private void exchange(String method, String key, byte[] body) throws ChorusException, IOException {
-        String path = "/v1/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+        String path = "/v1/kv/" + PutLatency.escaped(key);
         StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(host)
                 .append("\r\n");
         if (body != null) {

@@ -32,15 +32,12 @@ public final class LoopbackPorts {
     /** The lowest port handed out: above the registered ports that services commonly use. */
     static final int FLOOR = 20_000;
 
-    private static Block block;
-    private static boolean blockTried;
-
     private LoopbackPorts() {
     }
 
     /** {@code n} distinct ports that are free on loopback now. */
     public static synchronized List<Integer> free(int n) {
-        Block b = block();
+        Block b = ThisJvm.BLOCK;
         if (b == null) {
             return kernelPicked(n);
         }
@@ -78,12 +75,8 @@ public final class LoopbackPorts {
     }
 
     /** This JVM's block, claimed on first use; null where none can be had. */
-    private static Block block() {
-        if (!blockTried) {
-            blockTried = true;
-            block = claim();
-        }
-        return block;
+    private static final class ThisJvm {
+        static final Block BLOCK = claim();
     }
 
     private static Block claim() {

@@ -36,55 +36,75 @@ final class AdminRoutes {
         this.admin = access.plain();
     }
 
-    /** What {@code method path} answers; {@code authorization} is the header as sent, or null. */
-    Object route(String method, String path, String authorization, byte[] body) throws ChorusException, RemoteException {
+    /**
+     * What {@code method path} answers; {@code authorization} is the header as sent, or null. Unknown
+     * routes and methods are answered as every other route of the API answers them (404, 405).
+     */
+    KvHandler.Reply route(String method, String path, String authorization, byte[] body) throws ChorusException, RemoteException {
         String route = path.substring(PREFIX.length());
+        String allowed = allowedMethod(route);
+        if (allowed == null) {
+            return KvHandler.Reply.problem(Problem.of(404, "not-found", "Not found", "no operator route at " + path
+                    + "; this replica serves GET " + PREFIX + "status, GET " + PREFIX + "members, GET " + PREFIX + "in-doubt, PUT "
+                    + PREFIX + "failure, POST " + PREFIX + "exclude/{replica}, POST " + PREFIX + "readmit and POST " + PREFIX
+                    + "in-doubt/{tx} (docs/http.md)"), path);
+        }
+        if (!method.equals(allowed)) {
+            return KvHandler.Reply.notAllowed(path, method, allowed);
+        }
+        try {
+            return answer(route, path, authorization, body);
+        } catch (TokenMissing e) {
+            return KvHandler.Reply.problem(Problem.of(401, "token-missing", "Operator token missing", e.getMessage()), path)
+                    .header("WWW-Authenticate", "Bearer realm=\"chorus\"");
+        }
+    }
+
+    /** The one method each route serves, or null for no such route. */
+    private static String allowedMethod(String route) {
+        return switch (route) {
+            case "status", "members", "in-doubt" -> "GET";
+            case "failure" -> "PUT";
+            case "readmit" -> "POST";
+            default -> route.startsWith("exclude/") || route.startsWith("in-doubt/") ? "POST" : null;
+        };
+    }
+
+    private KvHandler.Reply answer(String route, String path, String authorization, byte[] body) throws ChorusException, RemoteException {
         switch (route) {
             case "status" -> {
-                requireMethod(method, "GET", path);
-                return admin.status();
+                return KvHandler.Reply.json(200, admin.status());
             }
             case "members" -> {
-                requireMethod(method, "GET", path);
-                return admin.members();
+                return KvHandler.Reply.json(200, admin.members());
             }
             case "in-doubt" -> {
-                requireMethod(method, "GET", path);
-                return admin.inDoubt().stream().map(AdminRoutes::inDoubt).toList();
+                return KvHandler.Reply.json(200, admin.inDoubt().stream().map(AdminRoutes::inDoubt).toList());
             }
             case "failure" -> {
-                requireMethod(method, "PUT", path);
                 boolean failed = booleanMember(object(body, "{\"failed\": true}"), "failed");
                 operator(authorization).setSimulatedFailure(failed);
-                return Map.of("replica", replica, "failed", failed);
+                return KvHandler.Reply.json(200, Map.of("replica", replica, "failed", failed));
             }
             case "readmit" -> {
-                requireMethod(method, "POST", path);
-                return operator(authorization).readmit(replica);
+                return KvHandler.Reply.json(200, operator(authorization).readmit(replica));
             }
             default -> {
                 if (route.startsWith("exclude/")) {
-                    requireMethod(method, "POST", path);
-                    return operator(authorization).exclude(replicaId(route.substring("exclude/".length())));
+                    return KvHandler.Reply.json(200, operator(authorization).exclude(replicaId(route.substring("exclude/".length()))));
                 }
-                if (route.startsWith("in-doubt/")) {
-                    requireMethod(method, "POST", path);
-                    TxId tx = txId(route.substring("in-doubt/".length()));
-                    JsonNode o = object(body, "{\"decision\": \"ABORT\", \"note\": \"why\"}");
-                    Decision decision = decision(o);
-                    String note = textMember(o, "note");
-                    ReplicaAdmin operator = operator(authorization);
-                    try {
-                        operator.forceDecision(tx, decision, note);
-                    } catch (NotPermittedException e) {
-                        // The caller is the operator by now: the refusal is that no such transaction is held here.
-                        throw new NotFound(e.getMessage());
-                    }
-                    return Map.of("tx", tx.toString(), "decision", decision.name(), "replica", replica);
+                TxId tx = txId(route.substring("in-doubt/".length()));
+                JsonNode o = object(body, "{\"decision\": \"ABORT\", \"note\": \"why\"}");
+                Decision decision = decision(o);
+                String note = textMember(o, "note");
+                ReplicaAdmin operator = operator(authorization);
+                try {
+                    operator.forceDecision(tx, decision, note);
+                } catch (NotPermittedException e) {
+                    // The caller is the operator by now: the refusal is that no such transaction is held here.
+                    return KvHandler.Reply.problem(Problem.of(404, "not-found", "Not found", e.getMessage()), path);
                 }
-                throw new NotFound("no operator route at " + path + "; this replica serves GET " + PREFIX + "status, GET " + PREFIX
-                        + "members, GET " + PREFIX + "in-doubt, PUT " + PREFIX + "failure, POST " + PREFIX + "exclude/{replica}, POST "
-                        + PREFIX + "readmit and POST " + PREFIX + "in-doubt/{tx} (docs/http.md)");
+                return KvHandler.Reply.json(200, Map.of("tx", tx.toString(), "decision", decision.name(), "replica", replica));
             }
         }
     }
@@ -104,19 +124,9 @@ final class AdminRoutes {
         String[] parts = authorization.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
             throw new TokenMissing("replica " + replica + " takes the operator token as Authorization: Bearer TOKEN, not as '"
-                    + shorten(parts[0]) + "'");
+                    + KvHandler.shorten(parts[0]) + "'");
         }
         return access.operator(parts[1]);
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
-
-    private static void requireMethod(String method, String allowed, String path) throws MethodNotAllowed {
-        if (!method.equals(allowed)) {
-            throw new MethodNotAllowed(method + " is not served at " + path + "; allowed: " + allowed, allowed);
-        }
     }
 
     private static Map<String, Object> inDoubt(chorus.api.model.InDoubtTransaction t) {
@@ -190,35 +200,11 @@ final class AdminRoutes {
     }
 
     /** No token was sent where the operator's is needed (401, with a WWW-Authenticate challenge). */
-    static final class TokenMissing extends NotPermittedException {
+    private static final class TokenMissing extends NotPermittedException {
         private static final long serialVersionUID = 1L;
 
         TokenMissing(String message) {
             super(message);
-        }
-    }
-
-    /** No such operator route (404). */
-    static final class NotFound extends InvalidRequestException {
-        private static final long serialVersionUID = 1L;
-
-        NotFound(String message) {
-            super(message);
-        }
-    }
-
-    /** The route exists, the method does not (405). */
-    static final class MethodNotAllowed extends InvalidRequestException {
-        private static final long serialVersionUID = 1L;
-        private final String allowed;
-
-        MethodNotAllowed(String message, String allowed) {
-            super(message);
-            this.allowed = allowed;
-        }
-
-        String allowed() {
-            return allowed;
         }
     }
 }

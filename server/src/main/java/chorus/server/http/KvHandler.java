@@ -79,11 +79,6 @@ final class KvHandler extends Handler.Abstract {
             reply = route(request, path == null ? "/" : path);
         } catch (ChorusException e) {
             reply = Reply.problem(Problem.from(e), path);
-            if (e instanceof AdminRoutes.TokenMissing) {
-                reply = reply.header("WWW-Authenticate", "Bearer realm=\"chorus\"");
-            } else if (e instanceof AdminRoutes.MethodNotAllowed m) {
-                reply = reply.header("Allow", m.allowed());
-            }
         } catch (RemoteException e) {
             // The failure switch: the replica answers as a crashed one would, and says so.
             reply = Reply.problem(Problem.of(503, "replica-down", "Replica down", e.getMessage()).with("retry", true), path);
@@ -130,7 +125,7 @@ final class KvHandler extends Handler.Abstract {
             if (body.length > 0) {
                 requireJson(request, "an operator request");
             }
-            return Reply.json(200, admin.route(method, path, request.getHeaders().get(HttpHeader.AUTHORIZATION), body));
+            return admin.route(method, path, request.getHeaders().get(HttpHeader.AUTHORIZATION), body);
         }
         if (path.equals(TXN)) {
             return method.equals("POST") ? txn(request) : Reply.notAllowed(path, method, "POST");
@@ -370,7 +365,7 @@ final class KvHandler extends Handler.Abstract {
         }
     }
 
-    private static String shorten(String s) {
+    static String shorten(String s) {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 

@@ -45,15 +45,6 @@ record Problem(int status, String type, String title, String detail, Map<String,
         if (e instanceof KvHandler.UnsupportedMediaType) {
             return of(415, "unsupported-media-type", "Unsupported media type", e.getMessage());
         }
-        if (e instanceof AdminRoutes.TokenMissing) {
-            return of(401, "token-missing", "Operator token missing", e.getMessage());
-        }
-        if (e instanceof AdminRoutes.NotFound) {
-            return of(404, "not-found", "Not found", e.getMessage());
-        }
-        if (e instanceof AdminRoutes.MethodNotAllowed) {
-            return of(405, "method-not-allowed", "Method not allowed", e.getMessage());
-        }
         if (e instanceof RequestTooLargeException) {
             return of(413, "too-large", "Request too large", e.getMessage());
         }
