@@ -4,6 +4,7 @@ import chorus.api.config.ClusterConfig;
 import chorus.api.config.ConfigException;
 import chorus.api.config.ReplicaAddress;
 import chorus.server.protocol.StorageException;
+import chorus.server.transport.KnownClasses;
 import chorus.server.transport.RmiServer;
 import java.nio.file.Path;
 import java.rmi.RemoteException;
@@ -83,6 +84,8 @@ public final class ReplicaMain implements Callable<Integer> {
         if (System.getProperty("sun.rmi.transport.tcp.readTimeout") == null) {
             System.setProperty("sun.rmi.transport.tcp.readTimeout", "0");
         }
+        // RMI resolves the class of every object a call carries, every call: remembered (KnownClasses).
+        KnownClasses.install();
         try {
             RmiServer.requireRegistryAccess();
         } catch (IllegalAccessError e) {
