@@ -20,10 +20,16 @@ import site.ycsb.DBException;
 import site.ycsb.WorkloadException;
 
 /**
- * The whole comparison: measures the floor, then starts a fresh five-replica Chorus cluster, loads
- * it and runs every workload at every thread count, stops it, and does the same against a fresh
- * five-server ZooKeeper ensemble. One system runs at a time, so that they never compete for the
- * machine's cores.
+ * The whole comparison: measures the floor, then starts a fresh five-replica Chorus cluster and a
+ * fresh five-server ZooKeeper ensemble, loads each, and runs every workload at every thread count
+ * on one system and then at once on the other. Only one system is under load at a time; the
+ * other's servers idle meanwhile.
+ *
+ * <p>Why back to back and not one system's whole series after the other's: this machine's speed
+ * moves within minutes (the same code's write at one thread took 2.3 ms of server CPU in one run
+ * and 5.1 ms in the next, ZooKeeper's 1.6 and 1.4 ms), and a ratio of two figures taken five
+ * minutes apart measured that as much as the systems. The idle servers cost the loaded ones a few
+ * per cent of a core, alike for both.
  */
 public final class Bench {
 
@@ -55,9 +61,8 @@ public final class Bench {
         progress.printf(Locale.ROOT, "floor rmi_rtt_p50_ms=%.3f synced_write_p50_ms=%.3f slowest_of_%d_concurrent_synced_writes_p50_ms=%.3f "
                         + "floor_ms=%.3f protocol_bound_ms=%.3f%n", floor.rmiMillis(), floor.syncMillis(), floor.concurrentWriters(),
                 floor.concurrentSyncMillis(), floor.floorMillis(), floor.protocolBoundMillis(options.coordination()));
-        SystemResults chorus = runChorus();
-        SystemResults zookeeper = runZooKeeper();
-        return new BenchResults(options, floor, chorus, zookeeper, started, (System.nanoTime() - t0) / 1e9, loadBefore,
+        SystemResults[] both = runBoth();
+        return new BenchResults(options, floor, both[0], both[1], started, (System.nanoTime() - t0) / 1e9, loadBefore,
                 Machine.loadAverages());
     }
 
@@ -81,38 +86,78 @@ public final class Bench {
         return p;
     }
 
-    private SystemResults runChorus() throws IOException, InterruptedException, WorkloadException, DBException {
+    /** One system's servers, ready for the workloads: its client bindings, their properties and its probe. */
+    private record Side(String system, Supplier<DB> bindings, Properties properties, ServerProbe servers) {
+    }
+
+    private LocalCluster startChorus() {
         progress.printf(Locale.ROOT, "# starting %d Chorus replicas%n", SERVERS);
-        try (LocalCluster cluster = LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS, false,
-                options.coordination())) {
-            Properties p = baseProperties();
-            p.setProperty(ChorusClient.CONFIG_PROPERTY, cluster.configFile().toString());
-            int out = options.exclude();
-            if (out > 0) {
-                exclude(cluster, out);
-                p.setProperty(ChorusClient.AVOID_PROPERTY, String.valueOf(out));
+        return LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS, false, options.coordination());
+    }
+
+    private Side chorus(LocalCluster cluster) throws InterruptedException {
+        Properties p = baseProperties();
+        p.setProperty(ChorusClient.CONFIG_PROPERTY, cluster.configFile().toString());
+        int out = options.exclude();
+        if (out > 0) {
+            exclude(cluster, out);
+            p.setProperty(ChorusClient.AVOID_PROPERTY, String.valueOf(out));
+        }
+        List<Long> pids = new ArrayList<>();
+        List<Integer> running = new ArrayList<>();
+        for (int id = 1; id <= SERVERS; id++) {
+            if (id != out) {
+                pids.add(cluster.pid(id));
+                running.add(id);
             }
-            List<Long> pids = new ArrayList<>();
-            List<Integer> running = new ArrayList<>();
-            for (int id = 1; id <= SERVERS; id++) {
-                if (id != out) {
-                    pids.add(cluster.pid(id));
-                    running.add(id);
-                }
-            }
-            return runAll(CHORUS, ChorusClient::new, p,
-                    ServerProbe.withTransactions(pids, () -> committedTransactions(cluster, running)).profiledBy(profiler));
+        }
+        return new Side(CHORUS, ChorusClient::new, p,
+                ServerProbe.withTransactions(pids, () -> committedTransactions(cluster, running)).profiledBy(profiler));
+    }
+
+    private ZooKeeperEnsemble startZooKeeper() throws IOException, InterruptedException {
+        progress.printf(Locale.ROOT, "# starting %d ZooKeeper servers%n", SERVERS);
+        return ZooKeeperEnsemble.start(SERVERS, options.workDir().resolve("zookeeper"), SERVER_JVM_OPTIONS);
+    }
+
+    private Side zooKeeper(ZooKeeperEnsemble zk) {
+        Properties p = baseProperties();
+        p.setProperty(ZooKeeperClient.SERVERS_PROPERTY, zk.servers());
+        return new Side(ZOOKEEPER, ZooKeeperClient::new, p, ServerProbe.processes(zk.pids()).profiledBy(profiler));
+    }
+
+    private SystemResults runChorus() throws InterruptedException, WorkloadException, DBException {
+        try (LocalCluster cluster = startChorus()) {
+            return runAll(chorus(cluster));
         } finally {
             afterServersStopped();
         }
     }
 
     private SystemResults runZooKeeper() throws IOException, InterruptedException, WorkloadException, DBException {
-        progress.printf(Locale.ROOT, "# starting %d ZooKeeper servers%n", SERVERS);
-        try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(SERVERS, options.workDir().resolve("zookeeper"), SERVER_JVM_OPTIONS)) {
-            Properties p = baseProperties();
-            p.setProperty(ZooKeeperClient.SERVERS_PROPERTY, zk.servers());
-            return runAll(ZOOKEEPER, ZooKeeperClient::new, p, ServerProbe.processes(zk.pids()).profiledBy(profiler));
+        try (ZooKeeperEnsemble zk = startZooKeeper()) {
+            return runAll(zooKeeper(zk));
+        } finally {
+            afterServersStopped();
+        }
+    }
+
+    /** Both systems up and loaded, then each workload and thread count on Chorus and at once on ZooKeeper: {Chorus, ZooKeeper}. */
+    private SystemResults[] runBoth() throws IOException, InterruptedException, WorkloadException, DBException {
+        try (LocalCluster cluster = startChorus(); ZooKeeperEnsemble zk = startZooKeeper()) {
+            Side c = chorus(cluster);
+            Side z = zooKeeper(zk);
+            RunResult chorusLoad = load(c);
+            RunResult zooKeeperLoad = load(z);
+            List<RunResult> chorusRuns = new ArrayList<>();
+            List<RunResult> zooKeeperRuns = new ArrayList<>();
+            for (Workload w : options.workloads()) {
+                for (int threads : options.threads()) {
+                    chorusRuns.add(run(c, w, threads));
+                    zooKeeperRuns.add(run(z, w, threads));
+                }
+            }
+            return new SystemResults[] {finish(c, chorusLoad, chorusRuns), finish(z, zooKeeperLoad, zooKeeperRuns)};
         } finally {
             afterServersStopped();
         }
@@ -162,33 +207,46 @@ public final class Bench {
         }
     }
 
-    private SystemResults runAll(String system, Supplier<DB> bindings, Properties base, ServerProbe servers)
-            throws InterruptedException, WorkloadException, DBException {
+    private SystemResults runAll(Side side) throws InterruptedException, WorkloadException, DBException {
+        RunResult load = load(side);
+        List<RunResult> runs = new ArrayList<>();
+        for (Workload w : options.workloads()) {
+            for (int threads : options.threads()) {
+                runs.add(run(side, w, threads));
+            }
+        }
+        return finish(side, load, runs);
+    }
+
+    private RunResult load(Side side) throws InterruptedException, WorkloadException, DBException {
         Properties loading = new Properties();
-        loading.putAll(base);
+        loading.putAll(side.properties());
         // A cold cluster on a busy machine can miss a vote timeout on its first writes: retry an
         // insert a few times (both systems alike) so that every record is there for the runs.
         loading.setProperty("core_workload_insertion_retry_limit", "5");
         loading.setProperty("core_workload_insertion_retry_interval", "1");
-        RunResult load = WorkloadRunner.load(system, bindings, loading, options.loadThreads(), servers);
+        RunResult load = WorkloadRunner.load(side.system(), side.bindings(), loading, options.loadThreads(), side.servers());
         report(load);
-        List<RunResult> runs = new ArrayList<>();
-        for (Workload w : options.workloads()) {
-            for (int threads : options.threads()) {
-                RunResult r = WorkloadRunner.run(system, w.label(), bindings, w.properties(base), threads,
-                        options.warmup().toNanos(), options.measure().toNanos(), servers);
-                report(r);
-                runs.add(r);
-            }
-        }
+        return load;
+    }
+
+    private RunResult run(Side side, Workload w, int threads) throws InterruptedException, WorkloadException, DBException {
+        RunResult r = WorkloadRunner.run(side.system(), w.label(), side.bindings(), w.properties(side.properties()), threads,
+                options.warmup().toNanos(), options.measure().toNanos(), side.servers());
+        report(r);
+        return r;
+    }
+
+    /** The system's results, with its servers' resident memory after its runs. */
+    private SystemResults finish(Side side, RunResult load, List<RunResult> runs) {
         Map<Integer, Double> rss = new TreeMap<>();
-        List<Long> pids = servers.pids();
+        List<Long> pids = side.servers().pids();
         for (int i = 0; i < pids.size(); i++) {
             int id = i + 1;
             Machine.residentMB(pids.get(i)).ifPresent(mib -> rss.put(id, mib));
         }
-        progress.printf(Locale.ROOT, "%s resident_mb %s%n", system, rss);
-        return new SystemResults(system, load, runs, rss);
+        progress.printf(Locale.ROOT, "%s resident_mb %s%n", side.system(), rss);
+        return new SystemResults(side.system(), load, runs, rss);
     }
 
     private void report(RunResult r) {

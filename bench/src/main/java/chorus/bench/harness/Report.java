@@ -70,7 +70,7 @@ public final class Report {
         md.append("- Chorus coordination: `").append(o.coordination().text()).append("`: ")
                 .append(o.coordination() == Coordination.LEADER
                         ? "replica 1 coordinates every write; the other replicas forward the writes their clients send them"
-                        : "each write is coordinated by the replica its client called (the default)")
+                        : "each write is coordinated by the replica its client called")
                 .append(".\n");
         if (o.exclude() > 0) {
             md.append("- **Chorus ran on four members:** replica ").append(o.exclude()).append(" was killed and excluded before the "
@@ -79,16 +79,20 @@ public final class Report {
         md.append("- Client: YCSB core 0.17.0 workloads (`CoreWorkload`, " + o.distribution() + " request distribution) driven in one JVM by "
                 + "`chorus.bench.harness.WorkloadRunner`, one binding instance (connection) per client thread, spread "
                 + "round-robin over the five servers. Latencies are HdrHistograms of every operation in the measured window.\n");
+        md.append("- Order: both systems' servers run for the whole comparison; each is loaded, then every workload at every "
+                + "thread count runs on Chorus and at once on ZooKeeper, one system under load at a time (the other's servers "
+                + "idle meanwhile, at a few per cent of a core). Back to back, because this machine's speed moves within "
+                + "minutes: a figure is compared with one taken a minute later, not five.\n");
         md.append("- Server CPU ms/op: the CPU time (user + system, from /proc) of all five server processes during the "
-                + "measured window, per successful operation. On this shared machine it is the steadier figure: throughput "
-                + "depends on what else runs, the work per operation hardly does.\n");
+                + "measured window, per successful operation. On this shared machine it is steadier than throughput, which "
+                + "depends on what else runs, but not steady: the host's load changes how much CPU the same work takes.\n");
         md.append("- Data: ").append(o.records()).append(" records of one field of ").append(o.valueBytes())
                 .append(" bytes (stored as one value of ").append(o.valueBytes() + 12).append(" bytes in both systems), loaded with ")
                 .append(o.loadThreads()).append(" threads. Each run: ").append(o.warmup().toMillis()).append(" ms warm-up, then ")
                 .append(o.measure().toMillis()).append(" ms measured, at ").append(o.threads()).append(" client threads.\n");
         if (n > 1) {
-            md.append("- Runs: ").append(n).append(", one after the other, each the whole comparison: the floor, then each "
-                    + "system started fresh and loaded. The Targets and the spread cover every run; the other tables and the "
+            md.append("- Runs: ").append(n).append(", one after the other, each the whole comparison: the floor, then both "
+                    + "systems started fresh and loaded. The Targets and the spread cover every run; the other tables and the "
                     + "chart are the last run's.\n");
         }
         md.append("- Reads differ in guarantee: a Chorus read is linearizable (it waits for a prepared write on its key); a "

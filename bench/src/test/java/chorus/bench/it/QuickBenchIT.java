@@ -17,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +57,17 @@ class QuickBenchIT {
                     .isBetween(0.9, threads * 1.1);
             assertThat(results.zookeeper().run(Workload.WRITE_ONLY, threads).transactions()).isEqualTo(ServerProbe.UNKNOWN);
         }
+        // Back to back: every workload and thread count on Chorus, then at once on ZooKeeper, after both loaded.
+        List<String> expected = new ArrayList<>(List.of("Chorus load threads=" + results.options().loadThreads(),
+                "ZooKeeper load threads=" + results.options().loadThreads()));
+        for (Workload w : results.options().workloads()) {
+            for (int threads : results.options().threads()) {
+                expected.add("Chorus " + w.label() + " threads=" + threads);
+                expected.add("ZooKeeper " + w.label() + " threads=" + threads);
+            }
+        }
+        assertThat(progress.lines().filter(l -> l.matches("(Chorus|ZooKeeper) \\S+ threads=\\d+ ops=.*"))
+                .map(l -> l.substring(0, l.indexOf(" ops="))).toList()).as(progress).isEqualTo(expected);
         assertThat(results.floor().rmiMillis()).isPositive();
         assertThat(results.floor().syncMillis()).isPositive();
         assertThat(results.floor().concurrentSyncMillis()).isPositive();
