@@ -61,8 +61,8 @@ public final class Bench {
         progress.printf(Locale.ROOT, "floor rmi_rtt_p50_ms=%.3f synced_write_p50_ms=%.3f slowest_of_%d_concurrent_synced_writes_p50_ms=%.3f "
                         + "floor_ms=%.3f protocol_bound_ms=%.3f%n", floor.rmiMillis(), floor.syncMillis(), floor.concurrentWriters(),
                 floor.concurrentSyncMillis(), floor.floorMillis(), floor.protocolBoundMillis(options.coordination()));
-        SystemResults[] both = runBoth();
-        return new BenchResults(options, floor, both[0], both[1], started, (System.nanoTime() - t0) / 1e9, loadBefore,
+        List<SystemResults> both = runBoth();
+        return new BenchResults(options, floor, both.get(0), both.get(1), started, (System.nanoTime() - t0) / 1e9, loadBefore,
                 Machine.loadAverages());
     }
 
@@ -128,7 +128,7 @@ public final class Bench {
 
     private SystemResults runChorus() throws InterruptedException, WorkloadException, DBException {
         try (LocalCluster cluster = startChorus()) {
-            return runAll(chorus(cluster));
+            return runSides(List.of(chorus(cluster))).get(0);
         } finally {
             afterServersStopped();
         }
@@ -136,28 +136,16 @@ public final class Bench {
 
     private SystemResults runZooKeeper() throws IOException, InterruptedException, WorkloadException, DBException {
         try (ZooKeeperEnsemble zk = startZooKeeper()) {
-            return runAll(zooKeeper(zk));
+            return runSides(List.of(zooKeeper(zk))).get(0);
         } finally {
             afterServersStopped();
         }
     }
 
-    /** Both systems up and loaded, then each workload and thread count on Chorus and at once on ZooKeeper: {Chorus, ZooKeeper}. */
-    private SystemResults[] runBoth() throws IOException, InterruptedException, WorkloadException, DBException {
+    /** Both systems up and loaded, then each workload and thread count on Chorus and at once on ZooKeeper: [Chorus, ZooKeeper]. */
+    private List<SystemResults> runBoth() throws IOException, InterruptedException, WorkloadException, DBException {
         try (LocalCluster cluster = startChorus(); ZooKeeperEnsemble zk = startZooKeeper()) {
-            Side c = chorus(cluster);
-            Side z = zooKeeper(zk);
-            RunResult chorusLoad = load(c);
-            RunResult zooKeeperLoad = load(z);
-            List<RunResult> chorusRuns = new ArrayList<>();
-            List<RunResult> zooKeeperRuns = new ArrayList<>();
-            for (Workload w : options.workloads()) {
-                for (int threads : options.threads()) {
-                    chorusRuns.add(run(c, w, threads));
-                    zooKeeperRuns.add(run(z, w, threads));
-                }
-            }
-            return new SystemResults[] {finish(c, chorusLoad, chorusRuns), finish(z, zooKeeperLoad, zooKeeperRuns)};
+            return runSides(List.of(chorus(cluster), zooKeeper(zk)));
         } finally {
             afterServersStopped();
         }
@@ -207,15 +195,26 @@ public final class Bench {
         }
     }
 
-    private SystemResults runAll(Side side) throws InterruptedException, WorkloadException, DBException {
-        RunResult load = load(side);
-        List<RunResult> runs = new ArrayList<>();
+    /** Loads each side, then runs every workload at every thread count on each side in turn; results in the sides' order. */
+    private List<SystemResults> runSides(List<Side> sides) throws InterruptedException, WorkloadException, DBException {
+        List<RunResult> loads = new ArrayList<>();
+        List<List<RunResult>> runs = new ArrayList<>();
+        for (Side side : sides) {
+            loads.add(load(side));
+            runs.add(new ArrayList<>());
+        }
         for (Workload w : options.workloads()) {
             for (int threads : options.threads()) {
-                runs.add(run(side, w, threads));
+                for (int i = 0; i < sides.size(); i++) {
+                    runs.get(i).add(run(sides.get(i), w, threads));
+                }
             }
         }
-        return finish(side, load, runs);
+        List<SystemResults> results = new ArrayList<>();
+        for (int i = 0; i < sides.size(); i++) {
+            results.add(finish(sides.get(i), loads.get(i), runs.get(i)));
+        }
+        return results;
     }
 
     private RunResult load(Side side) throws InterruptedException, WorkloadException, DBException {

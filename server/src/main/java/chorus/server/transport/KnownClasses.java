@@ -37,11 +37,6 @@ public final class KnownClasses extends RMIClassLoaderSpi {
         }
     }
 
-    /** True if RMI in this JVM resolves classes through this provider. */
-    public static boolean installed() {
-        return KnownClasses.class.getName().equals(System.getProperty(PROVIDER_PROPERTY));
-    }
-
     @Override
     public Class<?> loadClass(String codebase, String name, ClassLoader defaultLoader)
             throws MalformedURLException, ClassNotFoundException {

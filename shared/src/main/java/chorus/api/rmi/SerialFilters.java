@@ -30,15 +30,14 @@ public final class SerialFilters {
     public static final String PEER_PATTERN = pattern(PEER_MAX_BYTES);
 
     public static final ObjectInputFilter API = new Remembering(API_PATTERN, Limits.MAX_REQUEST_BYTES);
-    private static final Remembering PEER_FILTER = new Remembering(PEER_PATTERN, PEER_MAX_BYTES);
-    public static final ObjectInputFilter PEER = PEER_FILTER;
+    public static final ObjectInputFilter PEER = new Remembering(PEER_PATTERN, PEER_MAX_BYTES);
 
     private SerialFilters() {
     }
 
     /** True if peer calls may carry objects of {@code type} (client calls admit the same classes). */
     public static boolean admits(Class<?> type) {
-        return PEER_FILTER.answers.get(type) == ObjectInputFilter.Status.ALLOWED;
+        return PEER.checkInput(new ClassOnly(type)) == ObjectInputFilter.Status.ALLOWED;
     }
 
     private static String pattern(long maxBytes) {
