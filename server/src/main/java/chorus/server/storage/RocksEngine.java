@@ -37,6 +37,10 @@ final class RocksEngine implements AutoCloseable {
      * four families held up to 128 MB more of a replica's resident memory under sustained writes.
      */
     static final long RECORD_WRITE_BUFFER_BYTES = 2L * 1024 * 1024;
+    /** Old write-ahead logs kept for reuse (see the options below). */
+    static final int WAL_RECYCLED = 4;
+    /** Beyond this much write-ahead log, RocksDB flushes what holds the oldest log so it can go. */
+    static final long MAX_TOTAL_WAL_BYTES = 16L * 1024 * 1024;
 
     static {
         RocksNative.load();
@@ -96,7 +100,19 @@ final class RocksEngine implements AutoCloseable {
                 .setCreateMissingColumnFamilies(true)
                 .setParanoidChecks(true)
                 .setMaxBackgroundJobs(2)
-                .setKeepLogFileNum(3);
+                .setKeepLogFileNum(3)
+                // Reuses old write-ahead logs in place. Appending to a new log changes the file's
+                // size, so each sync also writes the inode (this machine's ext4 has no journal: a
+                // second synchronous write); a recycled log is overwritten within its size and the
+                // sync writes data only. A synced 150-byte write fell from 131 to 91 us (p50) in one
+                // process. Safe with point-in-time recovery since RocksDB 9.x (facebook/rocksdb#12403;
+                // we never write with the WAL disabled, the one combination it rules out).
+                .setRecycleLogFileNum(WAL_RECYCLED)
+                // Old logs become free (and recyclable) only once every column family that wrote to
+                // them has flushed; the rarely written ones (meta, outcomes) would keep them alive
+                // up to RocksDB's default bound, a multiple of all the write buffers. This bound also
+                // caps what a restart replays.
+                .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, recordOptions),
                 new ColumnFamilyDescriptor(bytes("data"), dataOptions),
