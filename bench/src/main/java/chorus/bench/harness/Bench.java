@@ -34,6 +34,8 @@ import site.ycsb.WorkloadException;
 public final class Bench {
 
     public static final String CHORUS = "Chorus";
+    /** Chorus run from another build's jars, beside this one (--baseline). */
+    public static final String BASELINE = "Baseline";
     public static final String ZOOKEEPER = "ZooKeeper";
     public static final int SERVERS = 5;
     /** Both systems' server JVMs get the options every launcher gives a replica. */
@@ -72,6 +74,30 @@ public final class Bench {
         return system.equals(CHORUS) ? runChorus() : runZooKeeper();
     }
 
+    /**
+     * This build's Chorus and a baseline build's ({@code classpath}: its server jar and libraries),
+     * both up for the whole comparison, each workload and thread count run on this build and right
+     * after on the baseline; figures on the progress stream, then each pair's ratios. Back to back,
+     * for the reason the full comparison is: on this machine a figure compares only with one taken
+     * a minute later. Returns [this build, baseline].
+     */
+    public List<SystemResults> runAgainstBaseline(String classpath) throws InterruptedException, WorkloadException, DBException {
+        progress.printf(Locale.ROOT, "# load average %s%n", Machine.loadAverages());
+        List<SystemResults> both;
+        try (LocalCluster cluster = startChorus(); LocalCluster baseline = startBaseline(classpath)) {
+            both = runSides(List.of(chorus(cluster), chorus(baseline, BASELINE)));
+        } finally {
+            afterServersStopped();
+        }
+        for (RunResult r : both.get(0).runs()) {
+            RunResult b = both.get(1).runs().stream()
+                    .filter(x -> x.workload().equals(r.workload()) && x.threads() == r.threads()).findFirst().orElseThrow();
+            progress.printf(Locale.ROOT, "%s/%s %s threads=%d ops_per_s=%.3f server_cpu_ms_per_op=%.3f%n", CHORUS, BASELINE,
+                    r.workload(), r.threads(), r.throughput() / b.throughput(), r.serverCpuMillisPerOp() / b.serverCpuMillisPerOp());
+        }
+        return both;
+    }
+
     /** The YCSB properties both systems share. */
     Properties baseProperties() {
         Properties p = new Properties();
@@ -92,10 +118,21 @@ public final class Bench {
 
     private LocalCluster startChorus() {
         progress.printf(Locale.ROOT, "# starting %d Chorus replicas%n", SERVERS);
-        return LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS, false, options.coordination());
+        return LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS, options.coordination(),
+                LocalCluster.Jvm.forBenchmarks(null));
+    }
+
+    private LocalCluster startBaseline(String classpath) {
+        progress.printf(Locale.ROOT, "# starting %d Chorus replicas of the baseline build (%s)%n", SERVERS, classpath);
+        return LocalCluster.start(SERVERS, options.workDir().resolve("baseline"), Timeouts.DEFAULTS, options.coordination(),
+                LocalCluster.Jvm.forBenchmarks(classpath));
     }
 
     private Side chorus(LocalCluster cluster) throws InterruptedException {
+        return chorus(cluster, CHORUS);
+    }
+
+    private Side chorus(LocalCluster cluster, String name) throws InterruptedException {
         Properties p = baseProperties();
         p.setProperty(ChorusClient.CONFIG_PROPERTY, cluster.configFile().toString());
         int out = options.exclude();
@@ -111,7 +148,7 @@ public final class Bench {
                 running.add(id);
             }
         }
-        return new Side(CHORUS, ChorusClient::new, p,
+        return new Side(name, ChorusClient::new, p,
                 ServerProbe.withTransactions(pids, () -> committedTransactions(cluster, running)).profiledBy(profiler));
     }
 

@@ -72,6 +72,12 @@ public final class BenchMain implements Callable<Integer> {
             + "on stdout, no report. For profiling and before/after comparisons.")
     String only;
 
+    @Option(names = "--baseline", paramLabel = "DIR", description = "With --only chorus: also start a Chorus cluster from "
+            + "another built checkout (DIR/server/target: its jar and lib/) and run each workload and thread count on this "
+            + "build and right after on that one, both clusters up throughout; prints Baseline lines beside the Chorus ones "
+            + "and each pair's ratios (Chorus/Baseline). For before/after comparisons on a machine whose speed drifts.")
+    Path baseline;
+
     @Option(names = "--profile", description = "Sample the servers' CPU over every measured window with async-profiler "
             + "(Linux x86-64): flame graphs, collapsed stacks and a summary per run under WORK_DIR/profile. Costs the servers "
             + "some CPU: take throughput figures from runs without it.")
@@ -142,7 +148,12 @@ public final class BenchMain implements Callable<Integer> {
         if (only != null) {
             for (int i = 1; i <= runs; i++) {
                 startRun(work, i, progress);
-                new Bench(options, progress).runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
+                Bench bench = new Bench(options, progress);
+                if (baseline != null) {
+                    bench.runAgainstBaseline(baselineClasspath(baseline));
+                } else {
+                    bench.runOnly(only.equals("chorus") ? Bench.CHORUS : Bench.ZOOKEEPER);
+                }
             }
             return 0;
         }
@@ -201,9 +212,28 @@ public final class BenchMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--profile goes with one run: profile one, and take "
                     + "the figures of several runs without it");
         }
+        if (baseline != null && !"chorus".equals(only)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--baseline goes with --only chorus: it compares two "
+                    + "builds of Chorus, not Chorus with ZooKeeper");
+        }
+        if (baseline != null && !Files.isRegularFile(baselineJar(baseline))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--baseline " + baseline + " holds no built server: "
+                    + baselineJar(baseline) + " is missing (build that checkout first: mvn -B -q install -DskipTests)");
+        }
         if (profile && ServerProfiler.unsupportedReason() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), ServerProfiler.unsupportedReason());
         }
+    }
+
+    private static Path baselineJar(Path checkout) {
+        return checkout.resolve("server").resolve("target").resolve("chorus-server.jar");
+    }
+
+    /** The baseline checkout's server jar and its libraries, as the launch scripts put them together. */
+    static String baselineClasspath(Path checkout) {
+        Path target = baselineJar(checkout).getParent();
+        return target.resolve("chorus-server.jar").toAbsolutePath() + java.io.File.pathSeparator
+                + target.resolve("lib").toAbsolutePath() + java.io.File.separator + "*";
     }
 
     private static Duration seconds(double s) {
@@ -216,13 +246,13 @@ public final class BenchMain implements Callable<Integer> {
             progress.printf(java.util.Locale.ROOT, "# run %d of %d%n", i, runs);
         }
         if (i > 1) {
-            clean(work, List.of("chorus", "zookeeper", "floor"));
+            clean(work, List.of("chorus", "baseline", "zookeeper", "floor"));
         }
     }
 
     /** Empties the work directory of an earlier run (only the harness's own subdirectories). */
     private static void clean(Path work) throws IOException {
-        clean(work, List.of("chorus", "zookeeper", "floor", "memory", "profile"));
+        clean(work, List.of("chorus", "baseline", "zookeeper", "floor", "memory", "profile"));
     }
 
     private static void clean(Path work, List<String> subdirectories) throws IOException {

@@ -2,6 +2,7 @@ package chorus.bench.harness;
 
 import chorus.api.ChorusException;
 import chorus.api.KeyValueService;
+import chorus.api.config.Coordination;
 import chorus.api.config.Timeouts;
 import chorus.api.model.Mutation;
 import chorus.api.model.ReadResult;
@@ -46,7 +47,8 @@ public final class MemoryBench {
         Instant started = Instant.now();
         String loadBefore = Machine.loadAverages();
         String value = "v".repeat(valueBytes);
-        try (LocalCluster cluster = LocalCluster.start(Bench.SERVERS, workDir.resolve("memory"), Timeouts.DEFAULTS)) {
+        try (LocalCluster cluster = LocalCluster.start(Bench.SERVERS, workDir.resolve("memory"), Timeouts.DEFAULTS,
+                Coordination.RECEIVER, LocalCluster.Jvm.forBenchmarks(null))) {
             progress.printf(Locale.ROOT, "# loading %,d keys of %d bytes in batches of %d (load average %s)%n", keys, valueBytes,
                     BATCH, loadBefore);
             AtomicLong nextBatch = new AtomicLong();

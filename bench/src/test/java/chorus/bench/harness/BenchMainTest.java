@@ -46,4 +46,22 @@ class BenchMainTest {
         assertThatThrownBy(parsed("--runs", "3", "--profile")::check).hasMessageContaining("--profile goes with one run");
         parsed("--runs", "1", "--memory").check();
     }
+
+    @Test
+    void aBaselineIsAnotherBuiltCheckoutComparedWithChorusOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThatThrownBy(parsed("--baseline", dir.toString())::check).hasMessageContaining("--baseline goes with --only chorus");
+        assertThatThrownBy(parsed("--baseline", dir.toString(), "--only", "zookeeper")::check)
+                .hasMessageContaining("--baseline goes with --only chorus");
+        assertThatThrownBy(parsed("--baseline", dir.toString(), "--only", "chorus")::check)
+                .hasMessageContaining("holds no built server")
+                .hasMessageContaining(dir.resolve("server/target/chorus-server.jar").toString());
+
+        java.nio.file.Path jar = dir.resolve("server/target/chorus-server.jar");
+        java.nio.file.Files.createDirectories(jar.getParent());
+        java.nio.file.Files.writeString(jar, "");
+        parsed("--baseline", dir.toString(), "--only", "chorus").check();
+        assertThat(BenchMain.baselineClasspath(dir)).isEqualTo(jar.toAbsolutePath() + java.io.File.pathSeparator
+                + dir.resolve("server/target/lib").toAbsolutePath() + java.io.File.separator + "*");
+    }
 }

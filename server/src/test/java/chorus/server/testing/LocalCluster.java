@@ -56,6 +56,28 @@ public final class LocalCluster implements AutoCloseable {
     private final ChildProcesses processes = new ChildProcesses("local-cluster");
     private volatile boolean allowFaults;
     private volatile java.util.function.IntFunction<List<String>> launchPrefix = id -> List.of();
+    private volatile Jvm jvm = Jvm.forTests();
+
+    /** How each replica's JVM starts, beyond {@link ReplicaMain#JVM_OPTIONS}: where its classes come from, and more options. */
+    public record Jvm(String classpath, List<String> options) {
+
+        public Jvm {
+            options = List.copyOf(options);
+        }
+
+        /** Tests: this JVM's classes, C1 only ({@link #TEST_JVM_OPTIONS}). */
+        public static Jvm forTests() {
+            return new Jvm(System.getProperty("java.class.path"), TEST_JVM_OPTIONS);
+        }
+
+        /**
+         * Benchmarks: the full JIT, as {@code launch/cluster} runs a replica; the classes of
+         * {@code classpath} (another build's server jar and libraries), or this JVM's when null.
+         */
+        public static Jvm forBenchmarks(String classpath) {
+            return new Jvm(classpath == null ? System.getProperty("java.class.path") : classpath, List.of());
+        }
+    }
 
     private LocalCluster(Path workDir, ClusterConfig config) throws IOException {
         this.workDir = workDir;
@@ -94,6 +116,13 @@ public final class LocalCluster implements AutoCloseable {
     /** Like {@link #start(int, Path, Timeouts, boolean)}, with writes coordinated as {@code coordination} says. */
     public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, boolean allowFaults, Coordination coordination) {
         return startAll(create(replicas, workDir, timeouts, Security.NONE, coordination), allowFaults);
+    }
+
+    /** Like {@link #start(int, Path, Timeouts, boolean, Coordination)}, each replica's JVM started as {@code jvm} says. */
+    public static LocalCluster start(int replicas, Path workDir, Timeouts timeouts, Coordination coordination, Jvm jvm) {
+        LocalCluster cluster = create(replicas, workDir, timeouts, Security.NONE, coordination);
+        cluster.jvm = jvm;
+        return startAll(cluster, false);
     }
 
     private static LocalCluster startAll(LocalCluster cluster, boolean allowFaults) {
@@ -238,10 +267,10 @@ public final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(launchPrefix.apply(id));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ReplicaMain.JVM_OPTIONS);
-        cmd.addAll(TEST_JVM_OPTIONS);
+        cmd.addAll(jvm.options());
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(jvm.classpath());
         cmd.add("chorus.server.ReplicaMain");
         cmd.add("--config");
         cmd.add(configFile.toString());

@@ -1,0 +1,63 @@
+package chorus.bench.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chorus.bench.harness.Bench;
+import chorus.bench.harness.BenchOptions;
+import chorus.bench.harness.RunResult;
+import chorus.bench.harness.SystemResults;
+import chorus.bench.harness.Workload;
+import chorus.server.testing.RepoRoot;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code launch/bench --only chorus --baseline DIR}: a second Chorus cluster from a build's jars
+ * (here this checkout's own server jar and libraries, as a baseline checkout would give them) runs
+ * beside this build's, each run on this build and right after on the baseline, and the pair's
+ * ratios are printed. Speed is not asserted.
+ */
+class BaselineBenchIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachRunGoesToThisBuildAndThenToTheBaselineAndTheirRatiosArePrinted() throws Exception {
+        BenchOptions quick = BenchOptions.quick(dir);
+        BenchOptions options = new BenchOptions(quick.records(), quick.valueBytes(), List.of(1, 8), quick.loadThreads(),
+                quick.warmup(), quick.measure(), List.of(Workload.WRITE_ONLY), quick.floorRmiCalls(), quick.floorSyncedWrites(),
+                dir, true, quick.distribution(), quick.coordination(), false);
+        Path target = RepoRoot.find().resolve("server").resolve("target");
+        String classpath = target.resolve("chorus-server.jar") + File.pathSeparator + target.resolve("lib") + File.separator + "*";
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        List<SystemResults> both = new Bench(options, new PrintStream(log, true, StandardCharsets.UTF_8)).runAgainstBaseline(classpath);
+        String progress = log.toString(StandardCharsets.UTF_8);
+
+        assertThat(both).extracting(SystemResults::system).containsExactly(Bench.CHORUS, Bench.BASELINE);
+        for (SystemResults s : both) {
+            for (int threads : options.threads()) {
+                RunResult r = s.run(Workload.WRITE_ONLY, threads);
+                assertThat(r.operations()).as(s.system() + " " + threads + "\n" + progress).isPositive();
+                assertThat(r.errorCount()).as(s.system() + " " + threads + "\n" + progress).isZero();
+                assertThat(r.transactions()).as(s.system() + " " + threads).isPositive();
+            }
+        }
+        assertThat(progress.lines().filter(l -> l.matches("(Chorus|Baseline) \\S+ threads=\\d+ ops=.*"))
+                .map(l -> l.substring(0, l.indexOf(" ops="))).toList()).as(progress)
+                .containsExactly("Chorus load threads=" + options.loadThreads(), "Baseline load threads=" + options.loadThreads(),
+                        "Chorus write-only threads=1", "Baseline write-only threads=1",
+                        "Chorus write-only threads=8", "Baseline write-only threads=8");
+        assertThat(progress).contains("starting 5 Chorus replicas of the baseline build (" + classpath + ")");
+        assertThat(progress.lines().filter(l -> l.startsWith("Chorus/Baseline write-only threads=")).toList()).as(progress)
+                .hasSize(2).allMatch(l -> l.matches("Chorus/Baseline write-only threads=\\d+ ops_per_s=\\d+\\.\\d{3} "
+                        + "server_cpu_ms_per_op=\\d+\\.\\d{3}"));
+    }
+}
