@@ -119,13 +119,27 @@ public final class Bench {
     private LocalCluster startChorus() {
         progress.printf(Locale.ROOT, "# starting %d Chorus replicas%n", SERVERS);
         return LocalCluster.start(SERVERS, options.workDir().resolve("chorus"), Timeouts.DEFAULTS, options.coordination(),
-                LocalCluster.Jvm.forBenchmarks(null));
+                replicaJvm(options, null));
     }
 
     private LocalCluster startBaseline(String classpath) {
         progress.printf(Locale.ROOT, "# starting %d Chorus replicas of the baseline build (%s)%n", SERVERS, classpath);
         return LocalCluster.start(SERVERS, options.workDir().resolve("baseline"), Timeouts.DEFAULTS, options.coordination(),
-                LocalCluster.Jvm.forBenchmarks(classpath));
+                replicaJvm(options, classpath));
+    }
+
+    /**
+     * How the replicas' JVMs start: with the full JIT, as launch/cluster runs them, for every run
+     * whose figures count; a quick run, a smoke test of the harness, compiles with C1 only like the
+     * test suite's replicas (a third less CPU to start, and the suite starts its clusters on two cores).
+     * {@code classpath}: another build's jars, or null for this build's.
+     */
+    static LocalCluster.Jvm replicaJvm(BenchOptions options, String classpath) {
+        if (options.quick()) {
+            return new LocalCluster.Jvm(classpath == null ? LocalCluster.Jvm.forTests().classpath() : classpath,
+                    LocalCluster.TEST_JVM_OPTIONS);
+        }
+        return LocalCluster.Jvm.forBenchmarks(classpath);
     }
 
     private Side chorus(LocalCluster cluster) throws InterruptedException {
