@@ -89,9 +89,10 @@ public final class Bench {
         } finally {
             afterServersStopped();
         }
-        for (RunResult r : both.get(0).runs()) {
-            RunResult b = both.get(1).runs().stream()
-                    .filter(x -> x.workload().equals(r.workload()) && x.threads() == r.threads()).findFirst().orElseThrow();
+        // Both sides ran the same sequence (a thread count may come twice): pair the runs by position.
+        for (int i = 0; i < both.get(0).runs().size(); i++) {
+            RunResult r = both.get(0).runs().get(i);
+            RunResult b = both.get(1).runs().get(i);
             progress.printf(Locale.ROOT, "%s/%s %s threads=%d ops_per_s=%.3f server_cpu_ms_per_op=%.3f%n", CHORUS, BASELINE,
                     r.workload(), r.threads(), r.throughput() / b.throughput(), r.serverCpuMillisPerOp() / b.serverCpuMillisPerOp());
         }

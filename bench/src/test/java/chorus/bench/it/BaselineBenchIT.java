@@ -31,7 +31,7 @@ class BaselineBenchIT {
     @Test
     void eachRunGoesToThisBuildAndThenToTheBaselineAndTheirRatiosArePrinted() throws Exception {
         BenchOptions quick = BenchOptions.quick(dir);
-        BenchOptions options = new BenchOptions(quick.records(), quick.valueBytes(), List.of(1, 8), quick.loadThreads(),
+        BenchOptions options = new BenchOptions(quick.records(), quick.valueBytes(), List.of(1, 8, 1), quick.loadThreads(),
                 quick.warmup(), quick.measure(), List.of(Workload.WRITE_ONLY), quick.floorRmiCalls(), quick.floorSyncedWrites(),
                 dir, true, quick.distribution(), quick.coordination(), false);
         Path target = RepoRoot.find().resolve("server").resolve("target");
@@ -43,21 +43,28 @@ class BaselineBenchIT {
 
         assertThat(both).extracting(SystemResults::system).containsExactly(Bench.CHORUS, Bench.BASELINE);
         for (SystemResults s : both) {
-            for (int threads : options.threads()) {
-                RunResult r = s.run(Workload.WRITE_ONLY, threads);
-                assertThat(r.operations()).as(s.system() + " " + threads + "\n" + progress).isPositive();
-                assertThat(r.errorCount()).as(s.system() + " " + threads + "\n" + progress).isZero();
-                assertThat(r.transactions()).as(s.system() + " " + threads).isPositive();
+            assertThat(s.runs()).hasSize(options.threads().size());
+            for (RunResult r : s.runs()) {
+                assertThat(r.operations()).as(s.system() + " " + r.threads() + "\n" + progress).isPositive();
+                assertThat(r.errorCount()).as(s.system() + " " + r.threads() + "\n" + progress).isZero();
+                assertThat(r.transactions()).as(s.system() + " " + r.threads()).isPositive();
             }
         }
+        // Paired by position: the second run at one thread with the second, not the first.
+        RunResult last = both.get(0).runs().get(2);
+        RunResult lastBaseline = both.get(1).runs().get(2);
+        assertThat(progress.lines().filter(l -> l.startsWith("Chorus/Baseline write-only threads=1 ")).toList().get(1))
+                .isEqualTo(String.format(java.util.Locale.ROOT, "Chorus/Baseline write-only threads=1 ops_per_s=%.3f server_cpu_ms_per_op=%.3f",
+                        last.throughput() / lastBaseline.throughput(), last.serverCpuMillisPerOp() / lastBaseline.serverCpuMillisPerOp()));
         assertThat(progress.lines().filter(l -> l.matches("(Chorus|Baseline) \\S+ threads=\\d+ ops=.*"))
                 .map(l -> l.substring(0, l.indexOf(" ops="))).toList()).as(progress)
                 .containsExactly("Chorus load threads=" + options.loadThreads(), "Baseline load threads=" + options.loadThreads(),
                         "Chorus write-only threads=1", "Baseline write-only threads=1",
-                        "Chorus write-only threads=8", "Baseline write-only threads=8");
+                        "Chorus write-only threads=8", "Baseline write-only threads=8",
+                        "Chorus write-only threads=1", "Baseline write-only threads=1");
         assertThat(progress).contains("starting 5 Chorus replicas of the baseline build (" + classpath + ")");
         assertThat(progress.lines().filter(l -> l.startsWith("Chorus/Baseline write-only threads=")).toList()).as(progress)
-                .hasSize(2).allMatch(l -> l.matches("Chorus/Baseline write-only threads=\\d+ ops_per_s=\\d+\\.\\d{3} "
+                .hasSize(3).allMatch(l -> l.matches("Chorus/Baseline write-only threads=\\d+ ops_per_s=\\d+\\.\\d{3} "
                         + "server_cpu_ms_per_op=\\d+\\.\\d{3}"));
     }
 }
