@@ -136,11 +136,8 @@ public final class Bench {
      * {@code classpath}: another build's jars, or null for this build's.
      */
     static LocalCluster.Jvm replicaJvm(BenchOptions options, String classpath) {
-        if (options.quick()) {
-            return new LocalCluster.Jvm(classpath == null ? LocalCluster.Jvm.forTests().classpath() : classpath,
-                    LocalCluster.TEST_JVM_OPTIONS);
-        }
-        return LocalCluster.Jvm.forBenchmarks(classpath);
+        LocalCluster.Jvm jvm = options.quick() ? LocalCluster.Jvm.forTests() : LocalCluster.Jvm.forBenchmarks();
+        return classpath == null ? jvm : jvm.withClasspath(classpath);
     }
 
     private Side chorus(LocalCluster cluster) throws InterruptedException {

@@ -218,7 +218,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (baseline != null && !Files.isRegularFile(baselineJar(baseline))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--baseline " + baseline + " holds no built server: "
-                    + baselineJar(baseline) + " is missing (build that checkout first: mvn -B -q install -DskipTests)");
+                    + baselineJar(baseline) + " is missing (build that checkout first: mvn -B -q package -DskipTests, which leaves ~/.m2 alone)");
         }
         if (profile && ServerProfiler.unsupportedReason() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), ServerProfiler.unsupportedReason());
@@ -230,10 +230,9 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** The baseline checkout's server jar and its libraries, as the launch scripts put them together. */
-    static String baselineClasspath(Path checkout) {
-        Path target = baselineJar(checkout).getParent();
-        return target.resolve("chorus-server.jar").toAbsolutePath() + java.io.File.pathSeparator
-                + target.resolve("lib").toAbsolutePath() + java.io.File.separator + "*";
+    public static String baselineClasspath(Path checkout) {
+        Path jar = baselineJar(checkout).toAbsolutePath();
+        return jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + java.io.File.separator + "*";
     }
 
     private static Duration seconds(double s) {

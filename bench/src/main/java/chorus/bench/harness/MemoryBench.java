@@ -48,7 +48,7 @@ public final class MemoryBench {
         String loadBefore = Machine.loadAverages();
         String value = "v".repeat(valueBytes);
         try (LocalCluster cluster = LocalCluster.start(Bench.SERVERS, workDir.resolve("memory"), Timeouts.DEFAULTS,
-                Coordination.RECEIVER, LocalCluster.Jvm.forBenchmarks(null))) {
+                Coordination.RECEIVER, LocalCluster.Jvm.forBenchmarks())) {
             progress.printf(Locale.ROOT, "# loading %,d keys of %d bytes in batches of %d (load average %s)%n", keys, valueBytes,
                     BATCH, loadBefore);
             AtomicLong nextBatch = new AtomicLong();

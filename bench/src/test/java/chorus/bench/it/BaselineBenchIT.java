@@ -3,13 +3,13 @@ package chorus.bench.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chorus.bench.harness.Bench;
+import chorus.bench.harness.BenchMain;
 import chorus.bench.harness.BenchOptions;
 import chorus.bench.harness.RunResult;
 import chorus.bench.harness.SystemResults;
 import chorus.bench.harness.Workload;
 import chorus.server.testing.RepoRoot;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,8 +34,7 @@ class BaselineBenchIT {
         BenchOptions options = new BenchOptions(quick.records(), quick.valueBytes(), List.of(1, 8, 1), quick.loadThreads(),
                 quick.warmup(), quick.measure(), List.of(Workload.WRITE_ONLY), quick.floorRmiCalls(), quick.floorSyncedWrites(),
                 dir, true, quick.distribution(), quick.coordination(), false);
-        Path target = RepoRoot.find().resolve("server").resolve("target");
-        String classpath = target.resolve("chorus-server.jar") + File.pathSeparator + target.resolve("lib") + File.separator + "*";
+        String classpath = BenchMain.baselineClasspath(RepoRoot.find());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         List<SystemResults> both = new Bench(options, new PrintStream(log, true, StandardCharsets.UTF_8)).runAgainstBaseline(classpath);

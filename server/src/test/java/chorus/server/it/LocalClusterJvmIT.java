@@ -29,7 +29,7 @@ class LocalClusterJvmIT {
                     .contains(System.getProperty("java.class.path"));
         }
         try (LocalCluster bench = LocalCluster.start(1, dir.resolve("bench"), LocalCluster.TEST_TIMEOUTS, Coordination.LEADER,
-                LocalCluster.Jvm.forBenchmarks(null))) {
+                LocalCluster.Jvm.forBenchmarks())) {
             List<String> cmd = commandLine(bench.pid(1));
             assertThat(cmd).noneMatch(a -> a.startsWith("-XX:TieredStopAtLevel")).contains("chorus.server.ReplicaMain");
         }

@@ -70,12 +70,14 @@ public final class LocalCluster implements AutoCloseable {
             return new Jvm(System.getProperty("java.class.path"), TEST_JVM_OPTIONS);
         }
 
-        /**
-         * Benchmarks: the full JIT, as {@code launch/cluster} runs a replica; the classes of
-         * {@code classpath} (another build's server jar and libraries), or this JVM's when null.
-         */
-        public static Jvm forBenchmarks(String classpath) {
-            return new Jvm(classpath == null ? System.getProperty("java.class.path") : classpath, List.of());
+        /** Benchmarks: this JVM's classes, the full JIT, as {@code launch/cluster} runs a replica. */
+        public static Jvm forBenchmarks() {
+            return new Jvm(System.getProperty("java.class.path"), List.of());
+        }
+
+        /** The same options, the classes of {@code other} (another build's server jar and libraries). */
+        public Jvm withClasspath(String other) {
+            return new Jvm(other, options);
         }
     }
 
