@@ -60,18 +60,19 @@ class AutoMembershipIT {
             System.out.printf("kill -9 of replica 3 to the first commit on four: %d ms (lease %d ms, margin %d ms, auto-exclude-after %d ms)%n",
                     TimeUnit.NANOSECONDS.toMillis(firstOnFour - killedAt), shipped.membership().lease().toMillis(),
                     shipped.membership().leaseMargin().toMillis(), shipped.membership().autoExcludeAfter().toMillis());
-            assertThat(cluster.events(1)).anySatisfy(e -> {
+            // The proposer installs the view before it records the event (it tells everyone first).
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.events(1)).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(EventType.VIEW_CHANGED);
                 assertThat(e.reason()).contains("exclude replica 3, unreachable (replica 3 for", "(proposed by replica 1)");
-            });
+            }));
             int beforeRestart = writer.acknowledged.size();
             await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged.size() >= beforeRestart + 20);
 
             cluster.start(3);
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.connection(3).admin().members().view().equals(new View(3, List.of(1, 2, 3, 4, 5)))
                     && cluster.connection(3).admin().members().catchUp() == null);
-            assertThat(cluster.events(3)).anySatisfy(e -> assertThat(e.reason())
-                    .contains("readmit replica 3 by itself, caught up (automatic membership) (proposed by replica 3)"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.events(3)).anySatisfy(e -> assertThat(e.reason())
+                    .contains("readmit replica 3 by itself, caught up (automatic membership) (proposed by replica 3)")));
 
             // The console's demo: the failure switch counts as down.
             cluster.connection(5).admin().setSimulatedFailure(true);
