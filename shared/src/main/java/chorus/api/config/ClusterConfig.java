@@ -148,6 +148,10 @@ public record ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Se
         this(replicas, timeouts, security, coordination, ConnectionLimits.DEFAULTS);
     }
 
+    /**
+     * Receiver coordination, unlike a cluster file without the setting (leader): the tests and
+     * tools built on this form exercise the protocol as specified, and say so when they want a leader.
+     */
     public ClusterConfig(List<ReplicaAddress> replicas, Timeouts timeouts, Security security) {
         this(replicas, timeouts, security, Coordination.RECEIVER);
     }

@@ -7,8 +7,9 @@ import java.util.stream.Collectors;
 /**
  * Which replica coordinates a client's write: the cluster file's {@code coordination} setting.
  *
- * <p>{@link #RECEIVER}, the default, is the replicated-core protocol as specified: the replica
- * that receives a write coordinates it. {@link #LEADER} has every replica forward its clients'
+ * <p>{@link #RECEIVER} is the replicated-core protocol as specified: the replica that receives a
+ * write coordinates it. {@link #LEADER}, the default of a cluster file without the setting (it
+ * committed more writes in the same-run benchmark, docs/protocol.md), has every replica forward its clients'
  * writes to the replica with the lowest id, which coordinates them all: one coordinator can put
  * every waiting client's write into one transaction, where five batch only a fifth of the clients
  * each. It costs no availability, because a write needs every replica's vote in either mode, and
