@@ -3,6 +3,7 @@ package chorus.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chorus.api.config.Coordination;
+import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ class LocalClusterJvmIT {
         try (LocalCluster bench = LocalCluster.start(1, dir.resolve("bench"), LocalCluster.TEST_TIMEOUTS, Coordination.LEADER,
                 LocalCluster.Jvm.forBenchmarks())) {
             List<String> cmd = commandLine(bench.pid(1));
-            assertThat(cmd).noneMatch(a -> a.startsWith("-XX:TieredStopAtLevel")).contains("chorus.server.ReplicaMain");
+            assertThat(cmd).noneMatch(a -> a.startsWith("-XX:TieredStopAtLevel")).contains("chorus.server.ReplicaMain")
+                    .containsSubsequence(ReplicaMain.INLINING_OPTIONS);
         }
     }
 
