@@ -100,8 +100,8 @@ public final class Learner {
      * another's final sync from the first moment, until its own final sync is done.
      */
     public void beforeVisible(View view) {
-        if (view.isMember(self) && finalSyncOwed()) {
-            membership.votingPaused("replica " + self + " was readmitted and is applying the last commits of the epoch before");
+        if (view.isMember(self)) {
+            pauseIfOwed();
         }
     }
 
@@ -110,22 +110,50 @@ public final class Learner {
         if (closed) {
             return;
         }
-        boolean owed = finalSyncOwed();
         if (view.isMember(self)) {
-            if (owed) {
-                membership.votingPaused("replica " + self + " was readmitted and is applying the last commits of the epoch before");
-                inBackground(finishing, () -> finish(view));
+            if (pauseIfOwed()) {
+                inBackground(finishing, () -> finish(view), this::finishDue);
             }
         } else {
-            inBackground(running, this::learn);
+            inBackground(running, this::learn, () -> !membership.current().isMember(self));
         }
+    }
+
+    /**
+     * Pauses voting and reads if a final sync is owed. Checked and paused under the lock under which
+     * the final sync's end clears the mark and resumes them: checked outside it, a final sync that
+     * ended between the check and the pause left the replica paused for good, every read refused
+     * with "applying the last commits of the epoch before" and no sync left to end it (a clean-clone
+     * run of MembershipIT, 2026-12-07: readmit called onView once more while the sync it had started
+     * was ending).
+     */
+    private boolean pauseIfOwed() {
+        lock.lock();
+        try {
+            if (!finalSyncOwed()) {
+                return false;
+            }
+            membership.votingPaused("replica " + self + " was readmitted and is applying the last commits of the epoch before");
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean finishDue() {
+        return membership.current().isMember(self) && finalSyncOwed();
     }
 
     public void close() {
         closed = true;
     }
 
-    private void inBackground(AtomicBoolean flag, Runnable task) {
+    /**
+     * Runs {@code task} in the background unless it runs already. When it ends and {@code due} still
+     * holds, it runs again: a call that found it running while it was on its way out (its loop had
+     * just found nothing to do) would otherwise be lost.
+     */
+    private void inBackground(AtomicBoolean flag, Runnable task, BooleanSupplier due) {
         if (!flag.compareAndSet(false, true)) {
             return;
         }
@@ -135,6 +163,9 @@ public final class Learner {
                     task.run();
                 } finally {
                     flag.set(false);
+                }
+                if (!closed && due.getAsBoolean()) {
+                    inBackground(flag, task, due);
                 }
             });
         } catch (RejectedExecutionException e) {
