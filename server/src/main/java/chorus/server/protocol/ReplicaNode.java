@@ -151,7 +151,7 @@ public final class ReplicaNode implements AutoCloseable {
         Duration patience = cluster.timeouts().transactionDeadline().dividedBy(2);
         boolean led = cluster.coordination() == Coordination.LEADER;
         this.writes = new WriteGroups(id, coordinator::execute, patience, WriteGroups.GATHER_HALF_LAST,
-                led ? WriteGroups.LEADER_IN_FLIGHT : WriteGroups.MAX_IN_FLIGHT, scheduler);
+                WriteGroups.MAX_IN_FLIGHT, scheduler);
         if (led) {
             // Under leader coordination a replica other than the leader groups its clients' writes
             // as a coordinator would, and forwards each group as one write instead of running it.
@@ -160,7 +160,7 @@ public final class ReplicaNode implements AutoCloseable {
             // it against 4,385 / 4,516 / 4,467 without; performance.md, ninth round).
             Forwarding forwarding = new Forwarding(id, this::leader, channel, events, metrics,
                     cluster.timeouts().transactionDeadline().minus(patience), clock);
-            this.forwarded = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, scheduler);
+            this.forwarded = new WriteGroups(id, forwarding, patience, WriteGroups.NO_GATHER, WriteGroups.FORWARD_IN_FLIGHT, scheduler);
         } else {
             this.forwarded = null;
         }

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * Group commit of client writes at their coordinator. At most {@link #MAX_IN_FLIGHT} transaction
- * of this replica's clients is under way at a time ({@link #LEADER_IN_FLIGHT} at a replica that
- * coordinates every replica's writes); unconditional writes that arrive meanwhile wait, and when
+ * of this replica's clients is under way at a time ({@link #FORWARD_IN_FLIGHT} forwarded groups at a
+ * replica that forwards its writes to the leader); unconditional writes that arrive meanwhile wait, and when
  * one finishes, the writes waiting then leave together as one transaction: one LOCK, one
  * PREPARE and one decision per replica, one COMMIT record, however many writes it carries. Before
  * they leave, they wait briefly for the writers of the group that just finished, who are likely to
@@ -45,19 +45,22 @@ final class WriteGroups {
     /**
      * Transactions of this replica's clients under way at once; the writes beyond wait and group.
      * One gave the largest groups and the most throughput: write-only at 32 client threads, A/B
-     * twice, 1,766 / 1,480 ops/s with one against 1,232 / 1,034 with two and 998 with four.
+     * twice, 1,766 / 1,480 ops/s with one against 1,232 / 1,034 with two and 998 with four. The
+     * leader under {@code coordination = leader} runs one too: against two, its transactions carried
+     * 7.2-7.6 writes instead of 3.5-3.7 at 8 client threads and 18-20 instead of 10.5-11 at 32, and
+     * two {@code launch/bench --only chorus --baseline} pairs (2026-12-07, the first run of each
+     * disturbed by the other cluster's JIT) gave write-only 1.34× / 1.04× at 8 threads and 1.07× /
+     * 1.23× at 32, workload A 1.26× / 1.52× / 1.15× at 8 and 0.88× / 0.99× / 1.08× at 32, with
+     * 0.57-0.89× the server CPU per operation. (Two had looked better in earlier trials whose
+     * before and after, it turned out, ran the same jars.)
      */
     static final int MAX_IN_FLIGHT = 1;
     /**
-     * The same under {@code coordination = leader}, at the leader (which has all the clients, so a
-     * group is large even with two under way, and the second keeps the replicas busy while the
-     * first waits for its acknowledgements) and at the replicas that forward to it. Write-only at
-     * 32 client threads, two against one at the leader: 5,339 against 4,669 / 4,711 / 4,900 ops/s
-     * in a first trial, the same within the noise in a second; three and four split the writes into
-     * smaller transactions and did worse (3,706 / 3,578 and 3,407 / 3,095 against 4,697 / 4,087
-     * with two; docs/performance.md, ninth round).
+     * Forwarded groups under way at once at a replica that forwards its clients' writes to the
+     * leader ({@code coordination = leader}): the second keeps this replica's next group on its way
+     * while the first waits for the leader's answer, and the leader groups both with the others.
      */
-    static final int LEADER_IN_FLIGHT = 2;
+    static final int FORWARD_IN_FLIGHT = 2;
     /** Writes in one group: keeps one transaction's PREPARE a modest message. */
     static final int MAX_WRITES = 64;
     /**
@@ -80,7 +83,7 @@ final class WriteGroups {
 
     private final int self;
     private final Transactions transactions;
-    /** Transactions of this replica's clients under way at once: {@link #MAX_IN_FLIGHT} or {@link #LEADER_IN_FLIGHT}. */
+    /** Transactions (or forwarded groups) of this replica's clients under way at once: {@link #MAX_IN_FLIGHT} or {@link #FORWARD_IN_FLIGHT}. */
     private final int maxInFlight;
     /** How long a write may wait for a slot before it gives up, unstarted. */
     private final Duration patience;
@@ -99,7 +102,7 @@ final class WriteGroups {
     private long lastGroupEndNanos;
     /**
      * Waiting writes (besides itself) that a gathering leader waits for; 0 when none gathers. One
-     * field serves one gathering leader; with two groups in flight ({@link #LEADER_IN_FLIGHT}) a
+     * field serves one gathering leader; with two groups in flight (a {@code maxInFlight} of two) a
      * second one gathering at the same time may not be woken early and then waits out its bound
      * (at most {@link #MAX_GATHER_NANOS}): a delay, never a wrong group.
      */

@@ -91,7 +91,7 @@ class WriteGroupsTest {
     @Test
     void aLeaderRunsTwoTransactionsAtOnceAndGroupsTheRest() throws Exception {
         WriteGroups leader = new WriteGroups(1, this::run, Duration.ofSeconds(5),
-            WriteGroups.NO_GATHER, WriteGroups.LEADER_IN_FLIGHT, Scheduler.threads());
+            WriteGroups.NO_GATHER, WriteGroups.FORWARD_IN_FLIGHT, Scheduler.threads());
         Future<WriteResult> first = clients.submit(() -> leader.execute(List.of(Mutation.put("hold1", "x"))));
         Future<WriteResult> second = clients.submit(() -> leader.execute(List.of(Mutation.put("hold2", "x"))));
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
