@@ -12,6 +12,7 @@ import java.rmi.server.ExportException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -45,8 +46,8 @@ public final class ReplicaMain implements Callable<Integer> {
     public static final List<String> REQUIRED_JVM_OPTIONS = List.of("--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED");
     public static final List<String> INLINING_OPTIONS = List.of("-XX:MaxInlineLevel=6", "-XX:InlineSmallCode=500", "-XX:MaxInlineSize=20",
             "-XX:FreqInlineSize=100");
-    public static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto",
-            INLINING_OPTIONS.get(0), INLINING_OPTIONS.get(1), INLINING_OPTIONS.get(2), INLINING_OPTIONS.get(3), REQUIRED_JVM_OPTIONS.get(0));
+    public static final List<String> JVM_OPTIONS = Stream.of(List.of("-Xms64m", "-Xmn24m", "-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto"),
+            INLINING_OPTIONS, REQUIRED_JVM_OPTIONS).flatMap(List::stream).toList();
 
     static final int EXIT_CONFIG = 2;
     static final int EXIT_STORAGE = 3;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chorus.server.LoopbackPorts;
 import chorus.server.ReplicaMain;
+import chorus.server.testing.ProcFs;
 import chorus.server.testing.RepoRoot;
 
 import java.io.IOException;
@@ -99,11 +100,6 @@ class LaunchScriptsIT {
      * True while the process runs. A killed replica is an orphan that init reaps when it gets to
      * it; until then it is a zombie, which {@link ProcessHandle#isAlive} still counts as alive.
      */
-    /** The process's arguments, from /proc. */
-    private static List<String> commandLine(long pid) throws IOException {
-        return List.of(new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")), StandardCharsets.UTF_8).split("\0"));
-    }
-
     private static boolean alive(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
@@ -149,7 +145,7 @@ class LaunchScriptsIT {
             assertThat(runDir.resolve("data").resolve("replica-" + id)).isDirectory();
             assertThat(alive(pidOf(id))).isTrue();
             // launch/cluster spells ReplicaMain.JVM_OPTIONS in its default (-Xshare:auto is the JVM's own default).
-            assertThat(commandLine(pidOf(id))).containsAll(ReplicaMain.JVM_OPTIONS.stream().filter(o -> !o.equals("-Xshare:auto")).toList());
+            assertThat(ProcFs.commandLine(pidOf(id))).containsAll(ReplicaMain.JVM_OPTIONS.stream().filter(o -> !o.equals("-Xshare:auto")).toList());
         }
 
         Run status = cluster("status");

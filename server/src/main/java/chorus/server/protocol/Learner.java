@@ -419,7 +419,7 @@ public final class Learner {
      */
     private void finish(View readmittedIn) {
         try {
-            while (!closed && membership.current().isMember(self) && finalSyncOwed()) {
+            while (!closed && finishDue()) {
                 View view = membership.current();
                 StringBuilder why = new StringBuilder();
                 for (int source : view.members()) {

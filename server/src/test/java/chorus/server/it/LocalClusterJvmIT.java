@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chorus.api.config.Coordination;
 import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import chorus.server.testing.ProcFs;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +24,14 @@ class LocalClusterJvmIT {
     @Test
     void testReplicasRunC1OnlyAndBenchmarkReplicasTheFullJit() throws Exception {
         try (LocalCluster tests = LocalCluster.start(1, dir.resolve("tests"))) {
-            assertThat(commandLine(tests.pid(1))).containsSubsequence(LocalCluster.TEST_JVM_OPTIONS)
+            assertThat(ProcFs.commandLine(tests.pid(1))).containsSubsequence(LocalCluster.TEST_JVM_OPTIONS)
                     .contains(System.getProperty("java.class.path"));
         }
         try (LocalCluster bench = LocalCluster.start(1, dir.resolve("bench"), LocalCluster.TEST_TIMEOUTS, Coordination.LEADER,
                 LocalCluster.Jvm.forBenchmarks())) {
-            List<String> cmd = commandLine(bench.pid(1));
+            List<String> cmd = ProcFs.commandLine(bench.pid(1));
             assertThat(cmd).noneMatch(a -> a.startsWith("-XX:TieredStopAtLevel")).contains("chorus.server.ReplicaMain")
                     .containsSubsequence(ReplicaMain.INLINING_OPTIONS);
         }
-    }
-
-    /** The process's arguments, from /proc (Linux, as CI and the launch scripts are). */
-    private static List<String> commandLine(long pid) throws Exception {
-        byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
-        return Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
     }
 }

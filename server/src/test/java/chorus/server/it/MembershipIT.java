@@ -107,8 +107,7 @@ class MembershipIT {
                 // after the readmission. Say where it stood, so that the next occurrence can be diagnosed.
                 throw new AssertionError("replica 3 did not serve reads after its readmission; its catch-up: "
                         + cluster.connection(3).admin().members().catchUp() + "; the warnings in its log:\n"
-                        + String.join("\n", java.nio.file.Files.readAllLines(cluster.logFile(3)).stream()
-                                .filter(l -> l.contains("WARN") || l.contains("ERROR")).toList()), e);
+                        + String.join("\n", cluster.warnings(3)), e);
             }
             assertThat(cluster.connection(3).kv().put("k", "with 3 again").version()).isEqualTo(4);
             awaitIdentical(cluster);

@@ -377,13 +377,8 @@ class PartitionIT {
             } catch (RuntimeException e) {
                 System.out.println("replica " + r + " listed no events: " + e.getMessage());
             }
-            try {
-                int replica = r;
-                java.nio.file.Files.readAllLines(cluster.logFile(r)).stream().filter(l -> l.contains("WARN") || l.contains("ERROR"))
-                        .forEach(l -> System.out.println("replica " + replica + " log: " + l));
-            } catch (java.io.IOException | RuntimeException e) {
-                System.out.println("replica " + r + " has no log: " + e.getMessage());
-            }
+            int replica = r;
+            cluster.warnings(r).forEach(l -> System.out.println("replica " + replica + " log: " + l));
         }
     }
 

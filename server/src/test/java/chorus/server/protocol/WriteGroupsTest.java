@@ -89,16 +89,16 @@ class WriteGroupsTest {
     }
 
     @Test
-    void aLeaderRunsTwoTransactionsAtOnceAndGroupsTheRest() throws Exception {
-        WriteGroups leader = new WriteGroups(1, this::run, Duration.ofSeconds(5),
+    void aForwardingReplicaKeepsTwoGroupsUnderWayAndGroupsTheRest() throws Exception {
+        WriteGroups forwarder = new WriteGroups(1, this::run, Duration.ofSeconds(5),
             WriteGroups.NO_GATHER, WriteGroups.FORWARD_IN_FLIGHT, Scheduler.threads());
-        Future<WriteResult> first = clients.submit(() -> leader.execute(List.of(Mutation.put("hold1", "x"))));
-        Future<WriteResult> second = clients.submit(() -> leader.execute(List.of(Mutation.put("hold2", "x"))));
+        Future<WriteResult> first = clients.submit(() -> forwarder.execute(List.of(Mutation.put("hold1", "x"))));
+        Future<WriteResult> second = clients.submit(() -> forwarder.execute(List.of(Mutation.put("hold2", "x"))));
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 2);
-        Future<WriteResult> a = clients.submit(() -> leader.execute(List.of(Mutation.put("a", "1"))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> leader.waiting() == 1);
-        Future<WriteResult> b = clients.submit(() -> leader.execute(List.of(Mutation.put("b", "2"))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> leader.waiting() == 2);
+        Future<WriteResult> a = clients.submit(() -> forwarder.execute(List.of(Mutation.put("a", "1"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.waiting() == 1);
+        Future<WriteResult> b = clients.submit(() -> forwarder.execute(List.of(Mutation.put("b", "2"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.waiting() == 2);
         assertThat(transactions).as("both slots taken, the rest wait").hasSize(2);
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS).versions()).containsEntry("hold1", 7L);

@@ -430,6 +430,15 @@ public final class LocalCluster implements AutoCloseable {
         return p.exitValue();
     }
 
+    /** The WARN and ERROR lines of replica {@code id}'s log, for a failure to quote. */
+    public List<String> warnings(int id) {
+        try {
+            return Files.readAllLines(logFile(id), StandardCharsets.UTF_8).stream().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
+        } catch (IOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
+    }
+
     public String tail(int id) {
         try {
             List<String> lines = Files.readAllLines(logFile(id), StandardCharsets.UTF_8);
