@@ -1,6 +1,7 @@
 package chorus.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import chorus.api.model.AbortCause;
@@ -29,7 +30,13 @@ import org.junit.jupiter.api.Test;
 class PrepareBatchingTest {
 
     private final ExecutorService calls = Executors.newCachedThreadPool();
-    private final CountDownLatch release = new CountDownLatch(1);
+    /**
+     * Frees the first message in flight only. Were both freed at once, each could start a send and the
+     * queued PREPAREs could leave split over two messages (allowed, but not what these tests look at).
+     */
+    private final CountDownLatch releaseFirst = new CountDownLatch(1);
+    /** Frees the other messages held in flight. */
+    private final CountDownLatch releaseRest = new CountDownLatch(1);
     /** Every message as it left: one request, or the list of a batch. */
     private final List<List<TxId>> messages = new CopyOnWriteArrayList<>();
     private volatile boolean failBatches;
@@ -43,9 +50,15 @@ class PrepareBatchingTest {
 
         @Override
         public List<Vote> prepareAll(int replica, List<PrepareRequest> requests) throws InterruptedException, ConnectException {
-            messages.add(requests.stream().map(PrepareRequest::txId).toList());
-            if (messages.size() <= PrepareBatching.MAX_IN_FLIGHT) {
-                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            int index;
+            synchronized (messages) {
+                messages.add(requests.stream().map(PrepareRequest::txId).toList());
+                index = messages.size();
+            }
+            if (index == 1) {
+                assertThat(releaseFirst.await(10, TimeUnit.SECONDS)).isTrue();
+            } else if (index <= PrepareBatching.MAX_IN_FLIGHT) {
+                assertThat(releaseRest.await(10, TimeUnit.SECONDS)).isTrue();
             }
             if (failBatches && requests.size() > 1) {
                 throw new ConnectException("replica " + replica + " is down");
@@ -82,15 +95,16 @@ class PrepareBatchingTest {
             queued.add(batching.prepare(2, request(seq)));
         }
 
-        release.countDown();
+        releaseFirst.countDown(); // one slot frees: the queued PREPAREs take it together
 
-        for (CompletableFuture<Vote> f : first) {
-            f.get(10, TimeUnit.SECONDS);
-        }
         assertThat(queued.get(0).get(10, TimeUnit.SECONDS)).isEqualTo(new Vote.Yes(Map.of("k10", 1L)));
         assertThat(queued.get(1).get(10, TimeUnit.SECONDS)).isEqualTo(new Vote.No(AbortCause.CONFLICT, "odd 11"));
         assertThat(queued.get(2).get(10, TimeUnit.SECONDS)).isEqualTo(new Vote.Yes(Map.of("k12", 1L)));
         assertThat(queued.get(3).get(10, TimeUnit.SECONDS)).isEqualTo(new Vote.No(AbortCause.CONFLICT, "odd 13"));
+        releaseRest.countDown();
+        for (CompletableFuture<Vote> f : first) {
+            f.get(10, TimeUnit.SECONDS);
+        }
         assertThat(messages).hasSize(PrepareBatching.MAX_IN_FLIGHT + 1);
         assertThat(messages.get(PrepareBatching.MAX_IN_FLIGHT))
                 .containsExactly(new TxId(1, 1, 10), new TxId(1, 1, 11), new TxId(1, 1, 12), new TxId(1, 1, 13));
@@ -108,12 +122,13 @@ class PrepareBatchingTest {
         CompletableFuture<Vote> a = batching.prepare(2, request(20));
         CompletableFuture<Vote> b = batching.prepare(2, request(21));
 
-        release.countDown();
+        releaseFirst.countDown(); // one slot frees: a and b take it as one message
 
         for (CompletableFuture<Vote> f : List.of(a, b)) {
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> f.get(10, TimeUnit.SECONDS)))
+            assertThat(catchThrowable(() -> f.get(10, TimeUnit.SECONDS)))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ConnectException.class)
                     .hasRootCauseMessage("replica 2 is down");
         }
+        releaseRest.countDown();
     }
 }
