@@ -106,12 +106,16 @@ public final class Wire {
         writeView(out, request.view());
         out.writeInt(request.mutations().size());
         for (Mutation m : request.mutations()) {
-            out.writeByte(m instanceof Mutation.Put ? PUT : DELETE);
-            Forms.writeString(out, m.key());
-            out.writeLong(m.expectedVersion());
-            if (m instanceof Mutation.Put p) {
-                Forms.writeString(out, p.value());
-            }
+            writeMutation(out, m);
+        }
+    }
+
+    private static void writeMutation(ObjectOutput out, Mutation m) throws IOException {
+        out.writeByte(m instanceof Mutation.Put ? PUT : DELETE);
+        Forms.writeString(out, m.key());
+        out.writeLong(m.expectedVersion());
+        if (m instanceof Mutation.Put p) {
+            Forms.writeString(out, p.value());
         }
     }
 
@@ -123,18 +127,21 @@ public final class Wire {
         int n = count(in.readInt());
         List<Mutation> mutations = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            byte kind = in.readByte();
-            String key = Forms.readString(in, Limits.MAX_KEY_BYTES);
-            long expected = in.readLong();
-            if (kind == PUT) {
-                mutations.add(new Mutation.Put(key, Forms.readString(in, Limits.MAX_VALUE_BYTES), expected));
-            } else if (kind == DELETE) {
-                mutations.add(new Mutation.Delete(key, expected));
-            } else {
-                throw new InvalidObjectException("unknown mutation kind " + kind);
-            }
+            mutations.add(readMutation(in));
         }
         return new PrepareRequest(protocolVersion, view, tx, age, mutations);
+    }
+
+    private static Mutation readMutation(ObjectInput in) throws IOException {
+        byte kind = in.readByte();
+        String key = Forms.readString(in, Limits.MAX_KEY_BYTES);
+        long expected = in.readLong();
+        if (kind == PUT) {
+            return new Mutation.Put(key, Forms.readString(in, Limits.MAX_VALUE_BYTES), expected);
+        } else if (kind == DELETE) {
+            return new Mutation.Delete(key, expected);
+        }
+        throw new InvalidObjectException("unknown mutation kind " + kind);
     }
 
     private static void writeVote(ObjectOutput out, Vote vote) throws IOException {
@@ -242,6 +249,42 @@ public final class Wire {
                 read.add(readItem(in));
             }
             items = read;
+        }
+    }
+
+    /**
+     * A forwarded group of client writes (see {@link Forwarding}): as a list of records it cost a
+     * class descriptor per list and record type, resolved through RMI's class loader, and a
+     * reflective construction per write, at the leader, for every forward.
+     */
+    public static final class Mutations extends ListForm<Mutation> implements Externalizable {
+        private static final long serialVersionUID = 1L;
+
+        /** For deserialization only. */
+        public Mutations() {
+        }
+
+        public Mutations(List<Mutation> mutations) {
+            super(mutations);
+        }
+
+        public List<Mutation> mutations() {
+            return items();
+        }
+
+        @Override
+        int max() {
+            return MAX_ENTRIES;
+        }
+
+        @Override
+        void writeItem(ObjectOutput out, Mutation mutation) throws IOException {
+            writeMutation(out, mutation);
+        }
+
+        @Override
+        Mutation readItem(ObjectInput in) throws IOException {
+            return readMutation(in);
         }
     }
 

@@ -124,11 +124,11 @@ final class PeerEndpoint implements PeerService {
     }
 
     @Override
-    public WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException {
+    public WriteResult forward(Wire.Mutations mutations) throws ChorusException, RemoteException {
         gate.checkClientCall();
         traffic.forwards.increment();
         try {
-            return node.coordinateForwarded(mutations);
+            return node.coordinateForwarded(mutations.mutations());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ChorusException("replica " + node.address().id() + " is shutting down");

@@ -58,7 +58,7 @@ public interface PeerService extends Remote {
      * once while this replica is in simulated failure, as a crashed leader's refused connection
      * would be.
      */
-    WriteResult forward(List<Mutation> mutations) throws ChorusException, RemoteException;
+    WriteResult forward(Wire.Mutations mutations) throws ChorusException, RemoteException;
 
     /** Phase one of the agreement of {@code epoch}'s view (see {@code ViewAcceptor#promise}). */
     Promise promiseView(long epoch, Ballot ballot) throws RemoteException;

@@ -212,7 +212,7 @@ public final class RmiPeerChannel implements PeerChannel {
         }
         // RMI reads the answer on this thread: the deadline lowers that socket's read timeout, with
         // no second thread to watch the call.
-        return CallDeadline.within(budget, () -> call(replica, s -> s.forward(mutations)));
+        return CallDeadline.within(budget, () -> call(replica, s -> s.forward(new Wire.Mutations(mutations))));
     }
 
     /**

@@ -98,6 +98,17 @@ class WireTest {
     }
 
     @Test
+    void aForwardedGroupComesBackEqualWithOneClassDescriptor() throws Exception {
+        List<Mutation> group = List.of(Mutation.put("a", "1"), new Mutation.Put("b", "2", 4), Mutation.delete("c"),
+                new Mutation.Delete("d", 7));
+        String written = new String(write(new Wire.Mutations(group)), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertThat(((Wire.Mutations) roundTrip(new Wire.Mutations(group))).mutations()).isEqualTo(group);
+        assertThat(written).contains("Wire$Mutations").doesNotContain("Mutation$Put").doesNotContain("Mutation$Delete")
+                .doesNotContain("CollSer");
+    }
+
+    @Test
     void aBatchLargerThanAMessageMayCarryIsRefused() throws Exception {
         List<Decided> many = new java.util.ArrayList<>();
         for (int i = 0; i <= DecisionDelivery.MAX_DECISIONS_PER_MESSAGE; i++) {
