@@ -188,7 +188,7 @@ public final class Report {
         md.append(r.options().coordination() == Coordination.LEADER
                 ? "Replica 1 coordinates every write (`coordination = leader`): the other replicas group the unconditional "
                         + "writes their clients send and forward each group to it, and it sends the writes waiting while its "
-                        + "transactions (two at a time) are under way as one transaction (group commit, see "
+                        + "transaction (one at a time) is under way as one transaction (group commit, see "
                         + "[protocol.md](protocol.md)). The servers' cost per write is their cost per transaction divided by the "
                         + "writes it carries; a transaction can carry the writes of every client. "
                 : "A replica sends the unconditional writes that arrive while its previous transaction is under way as one "
