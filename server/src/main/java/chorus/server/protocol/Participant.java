@@ -680,9 +680,7 @@ public final class Participant {
         long now = clock.millis();
         for (ParticipantTx ptx : txs.values()) {
             synchronized (ptx) {
-                boolean waitedTooLong = ptx.state == ParticipantTx.State.PREPARED
-                        && now - ptx.preparedAtMillis > timeouts.prepared().toMillis();
-                if (ptx.state == ParticipantTx.State.IN_DOUBT || waitedTooLong) {
+                if (ptx.inDoubt(now, timeouts.prepared())) {
                     out.add(new InDoubtTransaction(ptx.txId, ptx.txId.coordinator(), ptx.keys(), Summaries.operation(ptx.mutations),
                             ptx.preparedAtMillis, ptx.lastAttempt));
                 }
@@ -697,15 +695,20 @@ public final class Participant {
         return txs.size();
     }
 
+    /** How many {@link #inDoubt()} lists, without building the list (a replica's status counts them). */
     public int inDoubtCount() {
         int n = 0;
+        long now = clock.millis();
         for (ParticipantTx ptx : txs.values()) {
-            if (ptx.state() == ParticipantTx.State.IN_DOUBT) {
-                n++;
+            synchronized (ptx) {
+                if (ptx.inDoubt(now, timeouts.prepared())) {
+                    n++;
+                }
             }
         }
         return n;
     }
+
 
     /** The prepared transaction holding {@code key}, if its outcome is pending here. */
     public Optional<TxId> pendingOn(String key) {

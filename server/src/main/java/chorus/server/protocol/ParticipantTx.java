@@ -4,6 +4,7 @@ import chorus.api.model.Decision;
 import chorus.api.model.Mutation;
 import chorus.api.model.TxId;
 import chorus.api.model.View;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +73,16 @@ final class ParticipantTx {
 
     synchronized State state() {
         return state;
+    }
+
+    /**
+     * In doubt as an operator sees it: marked so by termination, or prepared and past the prepared
+     * timeout with no decision yet (the sweep that marks it comes up to a sweep interval later).
+     * {@link Participant#inDoubt()} and its count both ask this, so that a status card never says 0
+     * beside a listed transaction. The caller holds this object's monitor.
+     */
+    boolean inDoubt(long nowMillis, Duration preparedTimeout) {
+        return state == State.IN_DOUBT || state == State.PREPARED && nowMillis - preparedAtMillis > preparedTimeout.toMillis();
     }
 
     /** True once the YES vote may have been sent: a reader must then wait for the outcome. */
