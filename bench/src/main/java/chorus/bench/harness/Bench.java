@@ -38,6 +38,10 @@ public final class Bench {
     public static final String BASELINE = "Baseline";
     public static final String ZOOKEEPER = "ZooKeeper";
     public static final int SERVERS = 5;
+    /** The longest wait for quiet servers before a load: a fresh JVM compiles for tens of seconds on two cores. */
+    static final java.time.Duration QUIET_BEFORE_LOAD = java.time.Duration.ofSeconds(30);
+    /** Before a measured run (its warm-up follows): what the previous run left to compile. */
+    static final java.time.Duration QUIET_BEFORE_RUN = java.time.Duration.ofSeconds(10);
     /** Both systems' server JVMs get the options every launcher gives a replica. */
     public static final List<String> SERVER_JVM_OPTIONS = ReplicaMain.JVM_OPTIONS;
 
@@ -246,15 +250,20 @@ public final class Bench {
 
     /** Loads each side, then runs every workload at every thread count on each side in turn; results in the sides' order. */
     private List<SystemResults> runSides(List<Side> sides) throws InterruptedException, WorkloadException, DBException {
+        // A quick run is a smoke test of the harness, not a comparison: it does not wait.
+        QuietServers quiet = options.quick() ? QuietServers.NONE
+                : new QuietServers(sides.stream().flatMap(s -> s.servers().pids().stream()).toList(), progress);
         List<RunResult> loads = new ArrayList<>();
         List<List<RunResult>> runs = new ArrayList<>();
         for (Side side : sides) {
+            quiet.await(QUIET_BEFORE_LOAD, "loading " + side.system());
             loads.add(load(side));
             runs.add(new ArrayList<>());
         }
         for (Workload w : options.workloads()) {
             for (int threads : options.threads()) {
                 for (int i = 0; i < sides.size(); i++) {
+                    quiet.await(QUIET_BEFORE_RUN, sides.get(i).system() + " " + w.label() + " at " + threads + " threads");
                     runs.get(i).add(run(sides.get(i), w, threads));
                 }
             }

@@ -82,7 +82,9 @@ public final class Report {
         md.append("- Order: both systems' servers run for the whole comparison; each is loaded, then every workload at every "
                 + "thread count runs on Chorus and at once on ZooKeeper, one system under load at a time (the other's servers "
                 + "idle meanwhile, at a few per cent of a core). Back to back, because this machine's speed moves within "
-                + "minutes: a figure is compared with one taken a minute later, not five.\n");
+                + "minutes: a figure is compared with one taken a minute later, not five. Before each load and each run the "
+                + "harness waits until the servers of both systems together use at most a tenth of a core (at most 30 s before "
+                + "a load, 10 s before a run), so that neither pays for the other's JIT compiling after its start or its last run.\n");
         md.append("- Server CPU ms/op: the CPU time (user + system, from /proc) of all five server processes during the "
                 + "measured window, per successful operation. On this shared machine it is steadier than throughput, which "
                 + "depends on what else runs, but not steady: the host's load changes how much CPU the same work takes.\n");
