@@ -27,7 +27,9 @@ class KvInDoubtIT {
         cluster.kill(2);
         cluster.start(2, Map.of("chorus.fault", "coordinator-after-decision"));
         assertThat(cluster.writeUntilHalted(2, "stuck", "maybe")).isEqualTo(137);
-        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.status(3).inDoubt() == 1 && cluster.status(1).inDoubt() == 1);
+        // Counted once past the prepared timeout; the rows below also show the first attempt to learn the outcome.
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.status(3).inDoubt() == 1 && cluster.status(1).inDoubt() == 1
+                && attemptedOnce(3) && attemptedOnce(1));
 
         KvRun list = kv("in-doubt");
         assertThat(list.exit()).isZero();
@@ -57,5 +59,9 @@ class KvInDoubtIT {
             assertThat(cluster.status(1).inDoubt()).isZero();
             assertThat(cluster.connection(1).kv().get("stuck").value()).isEqualTo("maybe");
         });
+    }
+
+    private boolean attemptedOnce(int replica) throws Exception {
+        return cluster.connection(replica).admin().inDoubt().stream().allMatch(t -> t.lastAttempt().contains("uncertain"));
     }
 }

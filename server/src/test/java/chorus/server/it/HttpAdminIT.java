@@ -176,8 +176,8 @@ class HttpAdminIT {
         cluster.start(1, Map.of("chorus.fault", "coordinator-after-decision"));
         assertThat(cluster.writeUntilHalted(1, "stuck", "maybe")).isEqualTo(137);
         List<JsonNode> held = new ArrayList<>();
-        // Listed once it waited too long for its decision, counted once the others could not tell it
-        // either (the status's count): wait for both, so that what follows finds it in doubt.
+        // Listed and counted once it waited too long for its decision: wait for both, so that what
+        // follows finds it in doubt.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             held.clear();
             json(call(3, "GET", "/v1/admin/in-doubt", null)).forEach(held::add);

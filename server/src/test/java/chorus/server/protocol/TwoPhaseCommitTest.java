@@ -331,11 +331,12 @@ class TwoPhaseCommitTest {
         WriteResult w = put(2, "k", "v");
         cluster.crash(2);
         await().atMost(patience()).until(() -> cluster.node(4).status().inDoubt() == 1);
-        assertThat(cluster.node(4).inDoubt()).singleElement().satisfies(t -> {
+        // Counted (and listed) once past the prepared timeout; the first attempt to learn the outcome follows.
+        await().atMost(patience()).untilAsserted(() -> assertThat(cluster.node(4).inDoubt()).singleElement().satisfies(t -> {
             assertThat(t.txId()).isEqualTo(w.txId());
             assertThat(t.keys()).containsExactly("k");
             assertThat(t.lastAttempt()).contains("coordinator 2 is unreachable").contains("uncertain");
-        });
+        }));
         // Recorded just after the state changes, so awaited too.
         await().atMost(patience()).untilAsserted(() ->
                 assertThat(events(4)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.IN_DOUBT)));
