@@ -7,6 +7,7 @@ import chorus.server.ReplicaMain;
 import chorus.server.testing.LocalCluster;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,9 @@ public final class Bench {
     public static final String ZOOKEEPER = "ZooKeeper";
     public static final int SERVERS = 5;
     /** The longest wait for quiet servers before a load: a fresh JVM compiles for tens of seconds on two cores. */
-    static final java.time.Duration QUIET_BEFORE_LOAD = java.time.Duration.ofSeconds(30);
+    static final Duration QUIET_BEFORE_LOAD = Duration.ofSeconds(30);
     /** Before a measured run (its warm-up follows): what the previous run left to compile. */
-    static final java.time.Duration QUIET_BEFORE_RUN = java.time.Duration.ofSeconds(10);
+    static final Duration QUIET_BEFORE_RUN = Duration.ofSeconds(10);
     /** Both systems' server JVMs get the options every launcher gives a replica. */
     public static final List<String> SERVER_JVM_OPTIONS = ReplicaMain.JVM_OPTIONS;
 

@@ -709,7 +709,6 @@ public final class Participant {
         return n;
     }
 
-
     /** The prepared transaction holding {@code key}, if its outcome is pending here. */
     public Optional<TxId> pendingOn(String key) {
         return locks.holder(key).filter(tx -> {

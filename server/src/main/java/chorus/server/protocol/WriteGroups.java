@@ -102,9 +102,10 @@ final class WriteGroups {
     private long lastGroupEndNanos;
     /**
      * Waiting writes (besides itself) that a gathering leader waits for; 0 when none gathers. One
-     * field serves one gathering leader; with two groups in flight (a {@code maxInFlight} of two) a
-     * second one gathering at the same time may not be woken early and then waits out its bound
-     * (at most {@link #MAX_GATHER_NANOS}): a delay, never a wrong group.
+     * field serves one gathering leader: the replicas that gather run one group at a time, and the
+     * forwarding ones, with two in flight, do not gather. Were two to gather at once, the second
+     * might not be woken early and would wait out its bound (at most {@link #MAX_GATHER_NANOS}): a
+     * delay, never a wrong group.
      */
     private int gatherFor;
     private long groups;
