@@ -41,7 +41,7 @@ class LeaderCoordinationIT {
     }
 
     @Test
-    void aLeaderKilledAfterAnsweringAndBeforeAnyReplicaHadTheCommitLosesNothing() throws Exception {
+    void aLeaderKilledAfterAnsweringAndBeforeTheAcknowledgementsLosesNothing() throws Exception {
         UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(4).kv(), "answered", "before");
         // The point must be reached by the next write's decision, not by one of this write's still leaving.
         awaitQuiet(1);
