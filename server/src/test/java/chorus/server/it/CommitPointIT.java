@@ -57,7 +57,7 @@ class CommitPointIT {
         cluster.awaitValue("answered", "before the acks", 1, 3, 4, 5);
         cluster.start(2);
         cluster.awaitValue("answered", "before the acks", 1, 2, 3, 4, 5);
-        awaitQuiet(2);
+        cluster.awaitQuiet(2);
     }
 
     @Test
@@ -75,7 +75,7 @@ class CommitPointIT {
         cluster.awaitValue("survivor", "committed", 1, 2, 3, 4, 5);
         await("every acknowledgement in").atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(eventsOf(1, w.txId())).extracting(ProtocolEvent::type).contains(EventType.ALL_ACKNOWLEDGED));
-        awaitQuiet(1);
+        cluster.awaitQuiet(1);
     }
 
     @Test
@@ -106,13 +106,5 @@ class CommitPointIT {
     private static List<ProtocolEvent> eventsOf(int replica, TxId tx) throws Exception {
         return cluster.connection(replica).admin().events(0, 10_000).events().stream()
                 .filter(e -> tx.equals(e.txId()) || e.type() == EventType.FAULT_HIT).toList();
-    }
-
-    private static void awaitQuiet(int replica) {
-        await("replica " + replica + " owes no decision and holds no lock").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(cluster.connection(replica).admin().diagnostics()).satisfies(d -> {
-                    assertThat(d.undeliveredDecisions()).isZero();
-                    assertThat(d.lockedKeys()).isZero();
-                }));
     }
 }

@@ -44,7 +44,7 @@ class LeaderCoordinationIT {
     void aLeaderKilledAfterAnsweringAndBeforeTheAcknowledgementsLosesNothing() throws Exception {
         UnavailableReplicaIT.putWhileWarmingUp(cluster.connection(4).kv(), "answered", "before");
         // The point must be reached by the next write's decision, not by one of this write's still leaving.
-        awaitQuiet(1);
+        cluster.awaitQuiet(1);
         // The leader's COMMIT record is synced and the forward answered; the COMMITs wait for a
         // ride (2 ms), and the first to leave crashes the leader.
         cluster.connection(1).admin().injectFault(FaultSpec.AtPoint.crash("coordinator-after-answer"));
@@ -62,15 +62,7 @@ class LeaderCoordinationIT {
         // leader, back with its COMMIT record.
         cluster.start(1);
         cluster.awaitValue("answered", "committed", 1, 2, 3, 4, 5);
-        awaitQuiet(1);
-    }
-
-    private static void awaitQuiet(int replica) {
-        await("replica " + replica + " owes no decision and holds no lock").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(cluster.connection(replica).admin().diagnostics()).satisfies(d -> {
-                    assertThat(d.undeliveredDecisions()).isZero();
-                    assertThat(d.lockedKeys()).isZero();
-                }));
+        cluster.awaitQuiet(1);
     }
 
     @Test

@@ -294,7 +294,6 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until replica {@code id} answers status calls; fails at once if its process died. */
     /**
      * Waits, at most 60 s, until each of {@code replicas} reads {@code value} for {@code key};
      * otherwise fails naming the replica that did not.
@@ -308,6 +307,19 @@ public final class LocalCluster implements AutoCloseable {
                 });
     }
 
+    /**
+     * Waits, at most 30 s, until replica {@code id} owes no decision (every one it coordinated is
+     * acknowledged) and holds no lock: the window a crash test opened is closed.
+     */
+    public void awaitQuiet(int id) {
+        await("replica " + id + " owes no decision and holds no lock").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(connection(id).admin().diagnostics()).satisfies(d -> {
+                    assertThat(d.undeliveredDecisions()).isZero();
+                    assertThat(d.lockedKeys()).isZero();
+                }));
+    }
+
+    /** Waits until replica {@code id} answers status calls; fails at once if its process died. */
     public void awaitUp(int id) {
         await("replica " + id + " up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             Process p = process(id);
