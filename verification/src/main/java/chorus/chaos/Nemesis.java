@@ -51,10 +51,12 @@ public final class Nemesis implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
     /**
-     * Crash points that each round includes for sure: the coordinator between the phases, and after
-     * it answered the client but before every replica acknowledged (the commit point's window).
+     * Crash points that each round includes for sure: the coordinator with every prepare durable and
+     * no COMMIT record (parallel commit's window: only asking every member finds the commit), between
+     * the phases, and after it answered the client but before every replica acknowledged.
      */
-    private static final List<FaultPoint> ALWAYS_CRASHED = List.of(FaultPoint.COORDINATOR_AFTER_DECISION,
+    private static final List<FaultPoint> ALWAYS_CRASHED = List.of(FaultPoint.COORDINATOR_BEFORE_COMMIT_RECORD,
+            FaultPoint.COORDINATOR_AFTER_DECISION,
             FaultPoint.COORDINATOR_AFTER_PARTIAL_COMMIT, FaultPoint.COORDINATOR_AFTER_ANSWER);
     /**
      * How long an armed crash point may take to be reached. Under traffic a coordinator's point is

@@ -247,7 +247,7 @@ final class SimStore implements ReplicaStore {
 
     @Override
     public void saveCommit(CommitRecord record) {
-        write("COMMIT record of " + record.txId(), img -> img.commits.put(record.txId(), record), true);
+        write("COMMIT record of " + record.txId(), img -> img.commits.put(record.txId(), record), false);
     }
 
     @Override

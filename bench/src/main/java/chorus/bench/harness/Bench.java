@@ -62,9 +62,9 @@ public final class Bench {
         long t0 = System.nanoTime();
         String loadBefore = Machine.loadAverages();
         progress.printf(Locale.ROOT, "# load average %s; measuring the floor%n", loadBefore);
-        // A PREPARE round syncs at every replica but the coordinator, whose COMMIT record covers its own prepare.
+        // A PREPARE round syncs at every replica, the coordinator included (parallel commit).
         Floor.Result floor = Floor.measure(options.workDir().resolve("floor"), options.floorRmiCalls(), options.floorSyncedWrites(),
-                SERVERS - 1);
+                SERVERS);
         progress.printf(Locale.ROOT, "floor rmi_rtt_p50_ms=%.3f synced_write_p50_ms=%.3f slowest_of_%d_concurrent_synced_writes_p50_ms=%.3f "
                         + "floor_ms=%.3f protocol_bound_ms=%.3f%n", floor.rmiMillis(), floor.syncMillis(), floor.concurrentWriters(),
                 floor.concurrentSyncMillis(), floor.floorMillis(), floor.protocolBoundMillis(options.coordination()));

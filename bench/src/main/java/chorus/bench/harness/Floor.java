@@ -89,13 +89,13 @@ public final class Floor {
         /**
          * The least a single client's PUT can take here under Chorus's protocol, with zero
          * processing, when writes are coordinated as {@code mode} says: the round trips of {@link
-         * #boundRoundTrips(Coordination)}, the PREPARE round's synced writes at every peer at once,
-         * and the coordinator's synced COMMIT record after them. The coordinator answers at the
-         * commit point (every YES in, its COMMIT record synced and applied), so the decision round
-         * is not part of it.
+         * #boundRoundTrips(Coordination)} and the PREPARE round's synced writes at every member at
+         * once, the coordinator's own among them. The coordinator answers at the commit point (under
+         * parallel commit: every YES in, each a durable prepare; its COMMIT record written without a
+         * sync), so neither a COMMIT record's sync nor the decision round is part of it.
          */
         public double protocolBoundMillis(Coordination mode) {
-            return boundRoundTrips(mode).size() * rmiMillis() + concurrentSyncMillis() + syncMillis();
+            return boundRoundTrips(mode).size() * rmiMillis() + concurrentSyncMillis();
         }
     }
 

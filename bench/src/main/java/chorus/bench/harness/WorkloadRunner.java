@@ -60,6 +60,9 @@ public final class WorkloadRunner {
                 });
     }
 
+    /** The number of a client thread within its run (0, 1, ...), in the properties its binding gets. */
+    public static final String CLIENT_PROPERTY = "bench.client";
+
     private interface Loop {
         void run(CoreWorkload workload, DB db, Object state, long stopNanos);
     }
@@ -77,7 +80,12 @@ public final class WorkloadRunner {
         try {
             for (int t = 0; t < threads; t++) {
                 DB db = bindings.get();
-                db.setProperties(props);
+                // Each client knows its number, from which it picks its server: every run, of either
+                // build in a --baseline pair, puts its clients on the same servers.
+                Properties mine = new Properties();
+                mine.putAll(props);
+                mine.setProperty(CLIENT_PROPERTY, String.valueOf(t));
+                db.setProperties(mine);
                 db.init();
                 dbs.add(new TimedDB(db));
                 states.add(workload.initThread(props, t, threads));

@@ -71,7 +71,7 @@ final class Comparisons {
     BenchResults build() {
         BenchOptions options = new BenchOptions(10_000, 100, threads, loadThreads, Duration.ofSeconds(5), Duration.ofSeconds(15),
                 workloads, 5000, 500, Path.of("unused"), false, "zipfian", coordination, false);
-        Floor.Result floor = new Floor.Result(histogram(50_000, 1), histogram(200_000, 1), histogram(300_000, 1), 4);
+        Floor.Result floor = new Floor.Result(histogram(50_000, 1), histogram(200_000, 1), histogram(300_000, 1), 5);
         return new BenchResults(options, floor, system(Bench.CHORUS, 0, chorusPutMillis, chorusLoad),
                 system(Bench.ZOOKEEPER, 1, zookeeperPutMillis, zookeeperLoad), Instant.parse("2026-01-01T00:00:00Z"), 100,
                 "1.00 1.00 1.00", "2.00 2.00 2.00");

@@ -53,9 +53,8 @@ class ReportTest {
                 "chart.png");
 
         assertThat(receiver).contains("| PUT p50 / floor | **2.60** |",
-                "| protocol bound = 3 round trips (the client's call, LOCK at the lock primary, the PREPARE round) + that + "
-                        + "1 synced write | 0.650 |",
-                "| PUT p50 / protocol bound (Chorus's own overhead) | **2.00** |", "answers at the commit point");
+                "| protocol bound = 3 round trips (the client's call, LOCK at the lock primary, the PREPARE round) + that | 0.450 |",
+                "| PUT p50 / protocol bound (Chorus's own overhead) | **2.89** |", "answers at the commit point");
         assertThat(receiver).doesNotContain("target ≤ 1.5", "1.5× floor");
         assertThat(leader).contains("3 round trips (the client's call, the forward to the leader, the PREPARE round)");
     }

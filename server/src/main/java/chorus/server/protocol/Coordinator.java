@@ -2,6 +2,7 @@ package chorus.server.protocol;
 
 import chorus.api.ChorusException;
 import chorus.api.NotServingException;
+import chorus.api.OutcomeUnknownException;
 import chorus.api.Limits;
 import chorus.api.TransactionAbortedException;
 import chorus.api.config.Timeouts;
@@ -35,12 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a client's write into a transaction and drives it through two-phase commit: PREPARE to
- * every replica in parallel, COMMIT only if every vote is YES within the vote timeout, the COMMIT
- * made durable before phase two, then the decision to every replica in parallel. A transaction
- * aborted by a lock conflict is retried with a new id and its original age, a bounded number of
- * times and within the transaction deadline.
+ * every replica in parallel (this one's own in this thread meanwhile), COMMIT only if every vote is
+ * YES within the vote timeout. Every YES is a synced prepare, so the transaction is committed once
+ * the last is in (parallel commit); the COMMIT record is then written unsynced, the client answered,
+ * and the decision sent to every replica in parallel. A transaction aborted by a lock conflict is
+ * retried with a new id and its original age, a bounded number of times and within the transaction
+ * deadline. As {@link Termination.OwnTransactions} it settles, after a restart, a transaction of its
+ * own that it finds prepared with no decision.
  */
-public final class Coordinator {
+public final class Coordinator implements Termination.OwnTransactions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
@@ -93,6 +97,9 @@ public final class Coordinator {
                         + ": it was excluded, and coordinates no writes until it is readmitted; write at a member");
             }
             Attempt result = attempt(tx, age, mutations, view);
+            if (result.unknown != null) {
+                throw new OutcomeUnknownException(tx, result.unknown);
+            }
             if (result.decision == Decision.COMMIT) {
                 long micros = (clock.nanoTime() - start) / 1000;
                 metrics.committed(micros);
@@ -132,7 +139,9 @@ public final class Coordinator {
         }
     }
 
-    private record Attempt(Decision decision, Map<String, Long> versions, AbortCause cause, String reason, View newerView) {
+    /** @param unknown why the outcome cannot be told (the abort could not be made durable here), else null */
+    private record Attempt(Decision decision, Map<String, Long> versions, AbortCause cause, String reason, View newerView,
+                           String unknown) {
     }
 
     private record VoteResult(int replica, Vote vote, Exception error, long micros) {
@@ -175,9 +184,12 @@ public final class Coordinator {
             }
         }
 
-        // ---- decide; a COMMIT is durable before anyone hears of it
+        // ---- decide. Parallel commit: every member's YES, this replica's own included, is durable, so
+        // the transaction is committed now; the COMMIT record only spares a restarted coordinator the
+        // questions to every member (Termination), and is written without a sync of its own.
         Decision decision = cause == null ? Decision.COMMIT : Decision.ABORT;
         if (decision == Decision.COMMIT) {
+            FaultPoint.COORDINATOR_BEFORE_COMMIT_RECORD.hit(self, tx);
             try {
                 store.saveCommit(new CommitRecord(tx, keys, op, clock.millis(), view));
             } catch (StorageException e) {
@@ -203,8 +215,8 @@ public final class Coordinator {
         }
         PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets, clock.nanoTime());
         if (decision == Decision.COMMIT) {
-            // The commit point: every YES is in and the COMMIT record is synced, so the outcome can no
-            // longer change. Apply it here, then answer without waiting for the others'
+            // The commit point: every YES is in, each a durable prepare, and the COMMIT record is
+            // written, so the outcome can no longer change. Apply it here, then answer without waiting for the others'
             // acknowledgements: the decision leaves for them now and is re-sent until each has it, and
             // each keeps the keys prepared until then, so a read there still waits for it.
             delivery.applyHere(pd);
@@ -215,6 +227,21 @@ public final class Coordinator {
                     (clock.nanoTime() - t0) / 1000);
             delivery.send(pd, false);
         } else {
+            if (yes.containsKey(self)) {
+                // This replica's own prepare is durable: were every other member's too (a silent one,
+                // or one whose NO is forgotten in a restart and a duplicated PREPARE prepared after),
+                // a restarted coordinator would find the transaction committed. So the abort is made
+                // durable here before anyone, the client included, hears of it. If it cannot be,
+                // nobody is told; the prepare stays, and is settled like a restarted coordinator's
+                // (Termination.resolveOwn) once storage works again.
+                String failed = abortHere(pd);
+                if (failed != null) {
+                    inFlight.remove(tx);
+                    return new Attempt(decision, versions, cause, reason, round.newerView, "coordinator " + self
+                            + " could not make its abort of " + tx + " durable (" + failed + "); the write may or may not"
+                            + " take effect once its storage works again, a read tells");
+                }
+            }
             // An abort is answered once the replicas let go (or the ack timeout passed), so that a
             // retry does not queue behind its own earlier attempt's locks.
             delivery.send(pd, false);
@@ -228,7 +255,21 @@ public final class Coordinator {
         }
         delivery.track(pd);
         inFlight.remove(tx);
-        return new Attempt(decision, versions, cause, reason, round.newerView);
+        return new Attempt(decision, versions, cause, reason, round.newerView, null);
+    }
+
+    /** Applies the ABORT {@code pd} here and syncs it; null if done, else why not. */
+    private String abortHere(PendingDecision pd) {
+        delivery.applyHere(pd);
+        if (pd.pending().contains(self)) {
+            return "its own abort failed";
+        }
+        try {
+            store.sync();
+            return null;
+        } catch (StorageException e) {
+            return e.getMessage();
+        }
     }
 
     private interface VoteCall {
@@ -418,6 +459,45 @@ public final class Coordinator {
         }
         return delivery.decisionOf(tx).map(d -> d == Decision.COMMIT ? TxOutcome.COMMITTED : TxOutcome.ABORTED)
                 .orElse(TxOutcome.PRESUMED_ABORTED);
+    }
+
+    @Override
+    public boolean undecided(TxId tx) {
+        return tx.coordinator() == self && outcomeOf(tx) == TxOutcome.PRESUMED_ABORTED;
+    }
+
+    @Override
+    public void commit(ParticipantTx ptx, String how) {
+        List<String> keys = ptx.keys();
+        String op = Summaries.operation(ptx.mutations);
+        // Synced here: this decision was learned, not made at the commit point, and the members may
+        // forget their prepares once they apply it.
+        store.saveCommit(new CommitRecord(ptx.txId, keys, op, clock.millis(), ptx.view));
+        store.sync();
+        events.record(Role.COORDINATOR, EventType.COMMITTED, ptx.txId, 0, keys, op, how, -1);
+        PendingDecision pd = new PendingDecision(ptx.txId, Decision.COMMIT, keys, op, Set.copyOf(ptx.view.members()), clock.nanoTime());
+        delivery.applyHere(pd);
+        delivery.send(pd, true);
+        delivery.track(pd);
+    }
+
+    @Override
+    public void aborted(ParticipantTx ptx, String how) {
+        try {
+            store.sync();
+        } catch (StorageException e) {
+            // The members still learn it (presumed abort); were the abort lost here, a member's answer
+            // would settle it again, since the one that refused keeps refusing.
+            LOG.warn("could not sync the abort of {}: {}", ptx.txId, e.getMessage());
+        }
+        List<String> keys = ptx.keys();
+        String op = Summaries.operation(ptx.mutations);
+        events.record(Role.COORDINATOR, EventType.ABORTED, ptx.txId, 0, keys, op, how, -1);
+        Set<Integer> others = new HashSet<>(ptx.view.members());
+        others.remove(self);
+        PendingDecision pd = new PendingDecision(ptx.txId, Decision.ABORT, keys, op, others, clock.nanoTime());
+        delivery.send(pd, true);
+        delivery.track(pd);
     }
 
     public int inFlight() {

@@ -18,7 +18,14 @@ import org.slf4j.LoggerFactory;
 public enum FaultPoint {
     /** Coordinator: PREPARE has gone out to every replica; no vote counted yet. */
     COORDINATOR_AFTER_PREPARE_SENT,
-    /** Coordinator: the COMMIT decision is durable; no replica has been told. */
+    /**
+     * Coordinator: every member's YES is in and durable, this replica's own included, so the
+     * transaction is committed (parallel commit); no COMMIT record is written, nobody told, the
+     * client not answered. A crash here leaves a restarted coordinator only its prepare record, and
+     * it must ask every member to find the transaction committed.
+     */
+    COORDINATOR_BEFORE_COMMIT_RECORD,
+    /** Coordinator: the COMMIT record is written (not synced: the prepares are what is durable); no replica has been told. */
     COORDINATOR_AFTER_DECISION,
     /** Coordinator: the COMMIT decision is durable and has reached only some replicas (see {@link FaultInjector#partialCommit}). */
     COORDINATOR_AFTER_PARTIAL_COMMIT,

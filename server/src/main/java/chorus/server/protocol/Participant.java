@@ -229,8 +229,9 @@ public final class Participant {
                 ptx.present = Set.copyOf(present);
                 ptx.preparedAtMillis = now;
             }
-            // A transaction this replica coordinates is made durable by its COMMIT record.
-            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now, req.view()), tx.coordinator() != self);
+            // Synced before the YES, this replica's own as a coordinator too: under parallel commit the
+            // transaction is committed once every member's prepare is durable (Coordinator.attempt).
+            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now, req.view()), true);
             synchronized (ptx) {
                 if (ptx.abortRequested) {
                     store.applyOutcome(tx, Decision.ABORT, List.of(), false);
@@ -368,7 +369,8 @@ public final class Participant {
                 return;
             }
         }
-        // A COMMIT from this replica's own coordinator is covered by its synced COMMIT record.
+        // A COMMIT from this replica's own coordinator is covered by its COMMIT record, written
+        // before (the log is one sequence), or, lost with it, by its synced prepare record.
         finish(ptx, decision, decision == Decision.COMMIT ? EventType.COMMITTED : EventType.ABORTED, "",
                 syncLater || tx.coordinator() == self);
     }
@@ -394,9 +396,9 @@ public final class Participant {
     }
 
     /**
-     * @param coveredByCommitRecord the coordinator's synced COMMIT record outlives the apply (it is
-     *                              this replica's own, or kept until this replica syncs): the apply
-     *                              need not be synced
+     * @param coveredByCommitRecord the coordinator's COMMIT record outlives the apply (it is this
+     *                              replica's own, written before the apply, or kept until this
+     *                              replica syncs): the apply need not be synced
      */
     private void finish(ParticipantTx ptx, Decision decision, EventType type, String reason, boolean coveredByCommitRecord) {
         synchronized (ptx) {
@@ -454,6 +456,12 @@ public final class Participant {
 
     // ---------------------------------------------------------------- questions from peers
 
+    /** True if this replica voted YES for {@code tx} and has not learned its outcome. */
+    public boolean holdsPrepared(TxId tx) {
+        ParticipantTx ptx = txs.get(tx);
+        return ptx != null && ptx.voted();
+    }
+
     /**
      * What this replica knows of {@code tx} as a participant. If it never voted YES for it, it
      * promises (durably) never to, which lets the asking peer abort safely.
@@ -474,7 +482,7 @@ public final class Participant {
                         return TxOutcome.ABORTED;
                     }
                     if (ptx.state != ParticipantTx.State.DONE) {
-                        return TxOutcome.UNCERTAIN;
+                        return TxOutcome.PREPARED;
                     }
                 }
             }
@@ -544,8 +552,9 @@ public final class Participant {
                 ptx.state = ParticipantTx.State.PREPARED;
                 // Outside the view of its epoch, this replica cannot have voted on it: it took it over.
                 ptx.adopted = !ptx.view.isMember(self);
-                // Asked about once the prepared timeout has passed since this start.
-                ptx.dueNanos = clock.nanoTime() + timeouts.prepared().toNanos();
+                // Asked about once the prepared timeout has passed since this start; a transaction this
+                // replica coordinated at once: nobody else will settle it (Termination.resolveOwn).
+                ptx.dueNanos = clock.nanoTime() + (r.txId().coordinator() == self ? 0 : timeouts.prepared().toNanos());
             }
             locks.restore(r.txId(), r.keys());
             txs.put(r.txId(), ptx);
@@ -557,7 +566,7 @@ public final class Participant {
      * Takes over transactions that a member holds prepared and in doubt, on readmission after a
      * catch-up (see {@link FinalSync}): recorded durably here, their keys locked, and resolved like
      * this replica's own (asking the members of their epoch). Those it already holds or knows the
-     * outcome of are skipped. Returns how many it took over.
+     * outcome of are skipped, and so are those it coordinated (below). Returns how many it took over.
      */
     public int adopt(List<PreparedRecord> records) {
         // A transaction of this replica's own, prepared before it was excluded, may still hold a key
@@ -583,7 +592,10 @@ public final class Participant {
         int adopted = 0;
         for (PreparedRecord r : records) {
             synchronized (admission) {
-                if (txs.containsKey(r.txId()) || store.outcome(r.txId()).isPresent()) {
+                // Nor one of its own that it does not hold: its own prepare is part of every commit
+                // (parallel commit), so that one never committed, and the members learn so from it
+                // (presumed abort). Held here, it would pass for this replica's own YES after a restart.
+                if (txs.containsKey(r.txId()) || store.outcome(r.txId()).isPresent() || r.txId().coordinator() == self) {
                     continue;
                 }
                 store.savePrepared(r, true);

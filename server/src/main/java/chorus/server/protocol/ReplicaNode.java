@@ -165,7 +165,7 @@ public final class ReplicaNode implements AutoCloseable {
             this.forwarded = null;
         }
         store.onHealthChange(this::storageHealthChanged);
-        this.termination = new Termination(id, participant, channel, events, cluster.timeouts(), scheduler, calls,
+        this.termination = new Termination(id, participant, coordinator, channel, events, cluster.timeouts(), scheduler, calls,
                 this::failed, metrics);
     }
 
@@ -415,7 +415,10 @@ public final class ReplicaNode implements AutoCloseable {
 
     public TxOutcome outcome(TxId txId, long preparedAtMillis) {
         if (txId.coordinator() == address.id()) {
-            return coordinator.outcomeOf(txId);
+            TxOutcome known = coordinator.outcomeOf(txId);
+            // No decision, but this replica's own prepare: it restarted between its prepare and its
+            // COMMIT record, and is asking every member (Termination.resolveOwn). Not presumed aborted.
+            return known == TxOutcome.PRESUMED_ABORTED && participant.holdsPrepared(txId) ? TxOutcome.PENDING : known;
         }
         return participant.peerOutcome(txId, preparedAtMillis);
     }

@@ -31,10 +31,9 @@ public interface ReplicaStore extends AutoCloseable {
     void saveMeta(String name, byte[] value);
 
     /**
-     * The prepare of a transaction, before its YES vote; durable when {@code durable}. A
-     * coordinator's own prepare need not be: its COMMIT record is a later synced write, and a
-     * synced write makes every earlier write durable with it (the log is one sequence), while
-     * without a COMMIT record the transaction is presumed aborted anyway.
+     * The prepare of a transaction, before its YES vote; durable when {@code durable} (every vote's
+     * is, the coordinator's own included: under parallel commit the durable prepares are the
+     * decision; a prepare taken over at readmission too).
      */
     void savePrepared(PreparedRecord record, boolean durable);
 
@@ -42,9 +41,11 @@ public interface ReplicaStore extends AutoCloseable {
      * Atomically applies the writes of a decided transaction, drops its prepared record and
      * remembers its outcome for peers that ask; a commit's writes are numbered in the change log
      * in the same batch ({@link #lastApplySeq}). Durable when {@code durable} (commits); an abort
-     * need not be, since a lost abort leaves a prepared record whose resolution ends in abort again.
-     * Nor need a coordinator's own COMMIT: its COMMIT record, synced before, is forgotten only by a
-     * later write, so a crash that lost the apply still finds the record and re-delivers it.
+     * need not be, since a lost abort leaves a prepared record whose resolution ends in abort again
+     * (a coordinator syncs its own abort before it tells anyone: see {@code Coordinator}). Nor need
+     * a coordinator's own COMMIT: its COMMIT record, written before, is forgotten only by a later
+     * write (the log is one sequence), so a crash that lost the apply still finds the record, or
+     * failing that its prepare record, and settles the transaction again.
      */
     void applyOutcome(TxId txId, Decision decision, List<AppliedWrite> writes, boolean durable);
 
@@ -107,7 +108,12 @@ public interface ReplicaStore extends AutoCloseable {
     /** The outcome this replica applied or refused for {@code txId}, if it still remembers it. */
     Optional<Decision> outcome(TxId txId);
 
-    /** Durable: a coordinator's COMMIT decision. */
+    /**
+     * A coordinator's COMMIT decision, written and not synced: the transaction committed when every
+     * member's prepare, the coordinator's own included, became durable (parallel commit), and a crash
+     * that loses this record finds the coordinator's prepare record instead, which makes it ask every
+     * member (see {@link Termination}). The next synced write makes it durable with it.
+     */
     void saveCommit(CommitRecord record);
 
     /** Forgets a COMMIT decision once every replica has acknowledged it. */

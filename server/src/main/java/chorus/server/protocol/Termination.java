@@ -25,8 +25,26 @@ public final class Termination {
 
     private static final Logger LOG = LoggerFactory.getLogger(Termination.class);
 
+    /**
+     * The coordinator's side of a transaction of its own that this replica holds prepared and
+     * undecided: it restarted between its prepare and its COMMIT record (or could not make an abort
+     * durable). Under parallel commit such a transaction committed if every member holds it prepared;
+     * nobody else can settle it, so this replica asks every member ({@link #resolveOwn}).
+     */
+    interface OwnTransactions {
+        /** True if this replica coordinated {@code tx} and has no decision for it (none in flight, no COMMIT record). */
+        boolean undecided(TxId tx);
+
+        /** Commits it: a synced COMMIT record, then the decision to every member of its view, this replica first. */
+        void commit(ParticipantTx ptx, String how);
+
+        /** This replica applied its abort: makes that durable, then sends the ABORT to the other members. */
+        void aborted(ParticipantTx ptx, String how);
+    }
+
     private final int self;
     private final Participant participant;
+    private final OwnTransactions own;
     private final PeerChannel channel;
     private final EventLog events;
     private final Timeouts timeouts;
@@ -36,11 +54,12 @@ public final class Termination {
     private final BooleanSupplier paused;
     private final ReplicaMetrics metrics;
 
-    public Termination(int self, Participant participant, PeerChannel channel, EventLog events,
+    public Termination(int self, Participant participant, OwnTransactions own, PeerChannel channel, EventLog events,
                        Timeouts timeouts, Scheduler scheduler, ExecutorService calls, BooleanSupplier paused,
                        ReplicaMetrics metrics) {
         this.self = self;
         this.participant = participant;
+        this.own = own;
         this.channel = channel;
         this.events = events;
         this.timeouts = timeouts;
@@ -100,6 +119,10 @@ public final class Termination {
             later(ptx);
             return;
         }
+        if (tx.coordinator() == self && !ptx.adopted && own.undecided(tx)) {
+            resolveOwn(ptx);
+            return;
+        }
         boolean first;
         synchronized (ptx) {
             first = !ptx.timeoutReported;
@@ -156,7 +179,80 @@ public final class Termination {
                 heard.add("replica " + peer + " is unreachable");
             }
         }
-        String why = String.join("; ", heard);
+        inDoubt(ptx, String.join("; ", heard));
+    }
+
+    /**
+     * Settles a transaction of this replica's own that it holds prepared with no decision (see
+     * {@link OwnTransactions}): COMMIT if every other member of its view holds it prepared (every YES
+     * was durable: the client may have been answered) or applied its COMMIT; ABORT if one never voted
+     * YES (it now refuses to) or applied an ABORT; in doubt, asked again every resolve interval, while
+     * a member is silent or cannot tell.
+     */
+    private void resolveOwn(ParticipantTx ptx) {
+        TxId tx = ptx.txId;
+        boolean first;
+        synchronized (ptx) {
+            first = !ptx.timeoutReported;
+            ptx.timeoutReported = true;
+        }
+        if (first) {
+            events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, self, ptx.keys(), Summaries.operation(ptx.mutations),
+                    "coordinator " + self + " holds its own prepare and no decision (it restarted before its COMMIT record); "
+                            + "asking every member", -1);
+        }
+        List<String> heard = new ArrayList<>();
+        int others = 0;
+        int prepared = 0;
+        try {
+            for (int peer : ptx.view.members()) {
+                if (peer == self) {
+                    continue;
+                }
+                others++;
+                TxOutcome answer;
+                try {
+                    answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
+                } catch (TimeoutException e) {
+                    heard.add("replica " + peer + " did not answer");
+                    continue;
+                } catch (Exception e) {
+                    heard.add("replica " + peer + " is unreachable");
+                    continue;
+                }
+                switch (answer) {
+                    case COMMITTED -> {
+                        own.commit(ptx, "replica " + peer + " applied its COMMIT");
+                        return;
+                    }
+                    case ABORTED -> {
+                        String how = "replica " + peer + " never voted YES for it, or aborted it";
+                        participant.finish(ptx, Decision.ABORT, EventType.RESOLVED, how);
+                        own.aborted(ptx, how);
+                        return;
+                    }
+                    case PREPARED -> prepared++;
+                    default -> heard.add("replica " + peer + " is " + answer.name().toLowerCase());
+                }
+            }
+            if (prepared == others) {
+                own.commit(ptx, "every member holds it prepared: it committed when the last prepare became durable");
+                return;
+            }
+        } catch (StorageException e) {
+            String why = "replica " + self + " could not record the outcome of its own " + tx + ": " + e.getMessage();
+            LOG.warn(why);
+            note(ptx, why);
+            later(ptx);
+            return;
+        }
+        heard.add(0, prepared + " of " + others + " other members hold it prepared");
+        inDoubt(ptx, String.join("; ", heard));
+    }
+
+    /** Nobody could settle {@code ptx}: IN_DOUBT (reported once), asked about again after the resolve interval. */
+    private void inDoubt(ParticipantTx ptx, String why) {
+        TxId tx = ptx.txId;
         boolean newlyInDoubt;
         synchronized (ptx) {
             newlyInDoubt = ptx.state == ParticipantTx.State.PREPARED;
@@ -179,7 +275,7 @@ public final class Termination {
             case ABORTED -> Decision.ABORT;
             // A participant that has not acknowledged would find the record if it had committed.
             case PRESUMED_ABORTED -> ptx.adopted ? null : Decision.ABORT;
-            case PENDING, UNCERTAIN -> null;
+            case PENDING, PREPARED, UNCERTAIN -> null;
         };
         if (d == null) {
             return false;

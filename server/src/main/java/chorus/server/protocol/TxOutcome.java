@@ -6,7 +6,13 @@ public enum TxOutcome {
     ABORTED,
     /** The coordinator is still collecting votes; ask again later. */
     PENDING,
-    /** This replica is prepared too and does not know the outcome. */
+    /**
+     * This replica voted YES: its prepare is durable, and it waits for the outcome. Asked of every
+     * member by a coordinator that restarted with its own prepare and no decision (parallel commit:
+     * the transaction committed if every member holds it prepared).
+     */
+    PREPARED,
+    /** This replica cannot tell: it may have applied the outcome and forgotten it since. */
     UNCERTAIN,
     /**
      * The coordinator has no record of it: it aborted, or it committed and every participant

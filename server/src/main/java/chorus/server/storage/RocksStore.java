@@ -605,7 +605,7 @@ public final class RocksStore implements ReplicaStore {
     public void saveCommit(CommitRecord record) {
         byte[] k = Codec.txId(record.txId());
         byte[] v = Codec.commit(record);
-        durable(batch -> batch.put(commitsHandle(), k, v));
+        unsynced("write of a commit record", batch -> batch.put(commitsHandle(), k, v));
     }
 
     @Override

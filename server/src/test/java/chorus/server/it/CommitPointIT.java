@@ -19,10 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The window that answering at the commit point opens, on real replica processes: the client has
- * its answer while some replicas have not applied (or even received) the decision. Whatever dies
- * in that window, the answered write ends up on every replica, and a read at a replica that has not
- * applied it yet waits for it rather than answer the old value.
+ * The windows that answering at the commit point opens, on real replica processes: the write is
+ * committed once every prepare is durable, before the coordinator's COMMIT record is written, and
+ * the client has its answer while some replicas have not applied (or even received) the decision.
+ * Whatever dies in those windows, the write ends up on every replica, and a read at a replica that
+ * has not applied it yet waits for it rather than answer the old value.
  */
 class CommitPointIT {
 
@@ -58,6 +59,33 @@ class CommitPointIT {
         cluster.start(2);
         cluster.awaitValue("answered", "before the acks", 1, 2, 3, 4, 5);
         cluster.awaitQuiet(2);
+    }
+
+    @Test
+    void aCoordinatorKilledWithEveryPrepareDurableAndNoCommitRecordFindsTheWriteCommittedAfterRestart() throws Exception {
+        // Parallel commit: once every member's prepare is durable, the coordinator's own included, the
+        // write is committed; the COMMIT record is only a note of it. Killed before writing the note,
+        // the coordinator finds its own prepare at the restart and asks every member.
+        cluster.connection(2).admin().injectFault(FaultSpec.AtPoint.crash("coordinator-before-commit-record"));
+        CompletableFuture<WriteResult> put = CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.connection(2).kv().put("parallel", "committed by its prepares");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(cluster.awaitExit(2, Duration.ofSeconds(30))).isEqualTo(137);
+        // The client never had an answer: not "aborted", only a broken call.
+        assertThat(put).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                .withRootCauseInstanceOf(java.io.IOException.class);
+
+        cluster.start(2);
+        cluster.awaitValue("parallel", "committed by its prepares", 1, 2, 3, 4, 5);
+        cluster.awaitQuiet(2);
+        assertThat(cluster.connection(2).admin().events(0, 10_000).events()).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(EventType.COMMITTED);
+            assertThat(e.reason()).isEqualTo("every member holds it prepared: it committed when the last prepare became durable");
+        });
     }
 
     @Test

@@ -16,8 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * kill -9 at the two places 2PC is famous for: a participant that voted YES, and a coordinator
- * that decided. After restart every replica holds the same data and nothing stays in doubt.
+ * kill -9 at the places 2PC is famous for: a participant that voted YES, a coordinator that
+ * decided, and one that had not decided yet. After restart every replica holds the same data and
+ * nothing stays in doubt.
  */
 class CrashRecoveryIT {
 
@@ -55,15 +56,33 @@ class CrashRecoveryIT {
     }
 
     @Test
-    void aCoordinatorKilledBeforeDecidingIsPresumedToHaveAborted() throws Exception {
+    void aCoordinatorKilledBeforeDecidingWithEveryPrepareDurableFindsTheWriteCommittedAfterRestart() throws Exception {
         cluster.connection(1).kv().put("crash-early", "original");
         cluster.kill(5);
         cluster.start(5, Map.of("chorus.fault", "coordinator-after-prepare-sent"));
-        assertThatThrownBy(() -> cluster.connection(5).kv().put("crash-early", "never"))
+        assertThatThrownBy(() -> cluster.connection(5).kv().put("crash-early", "prepared everywhere"))
                 .isInstanceOf(RemoteException.class);
         assertThat(cluster.awaitExit(5, Duration.ofSeconds(30))).isEqualTo(137);
+        // Every member, the coordinator included, had its prepare durable: under parallel commit that
+        // is the commit point, and the restarted coordinator finds it by asking every member.
         cluster.start(5);
-        awaitConverged("crash-early", "original", 1);
+        awaitConverged("crash-early", "prepared everywhere", 2);
+    }
+
+    @Test
+    void aCoordinatorKilledBeforeDecidingWhileAMemberNeverPreparedIsAbortedAfterRestart() throws Exception {
+        cluster.connection(1).kv().put("crash-unprepared", "original");
+        cluster.kill(4);
+        cluster.kill(5);
+        cluster.start(5, Map.of("chorus.fault", "coordinator-after-prepare-sent"));
+        assertThatThrownBy(() -> cluster.connection(5).kv().put("crash-unprepared", "never"))
+                .isInstanceOf(RemoteException.class);
+        assertThat(cluster.awaitExit(5, Duration.ofSeconds(30))).isEqualTo(137);
+        // Replica 4 never saw the PREPARE: asked by the restarted coordinator, it refuses the
+        // transaction for good, and the coordinator aborts it everywhere.
+        cluster.start(4);
+        cluster.start(5);
+        awaitConverged("crash-unprepared", "original", 1);
     }
 
     /** Writes through replica 1 until a write commits, restarting {@code crashing} whenever it halted. */

@@ -244,9 +244,8 @@ final class MemoryStore implements ReplicaStore {
     @Override
     public synchronized void saveCommit(CommitRecord record) {
         checkWritable();
-        syncedWrites++;
-        synced = ++written;
-        unsyncedUndo.clear();
+        written++;
+        unsyncedUndo.add(() -> commits.remove(record.txId()));
         commits.put(record.txId(), record);
     }
 

@@ -335,7 +335,7 @@ class TwoPhaseCommitTest {
         await().atMost(patience()).untilAsserted(() -> assertThat(cluster.node(4).inDoubt()).singleElement().satisfies(t -> {
             assertThat(t.txId()).isEqualTo(w.txId());
             assertThat(t.keys()).containsExactly("k");
-            assertThat(t.lastAttempt()).contains("coordinator 2 is unreachable").contains("uncertain");
+            assertThat(t.lastAttempt()).contains("coordinator 2 is unreachable").contains("prepared");
         }));
         // Recorded just after the state changes, so awaited too.
         await().atMost(patience()).untilAsserted(() ->
@@ -349,6 +349,89 @@ class TwoPhaseCommitTest {
             for (int r = 1; r <= 5; r++) {
                 assertThat(get(r, "k").value()).isEqualTo("v");
                 assertThat(cluster.node(r).status().inDoubt()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void aCoordinatorThatLostItsCommitRecordInAPowerLossFindsTheWriteCommittedByAskingEveryMember() throws Exception {
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.loseDecisions(r);
+        }
+        // Parallel commit: answered once every prepare was durable; the COMMIT record is not synced.
+        WriteResult w = put(2, "k", "v");
+        cluster.crash(2);
+        cluster.store(2).loseUnsyncedWrites();
+        assertThat(cluster.store(2).hasCommitRecord(w.txId())).isFalse();
+        assertThat(cluster.store(2).hasPrepared(w.txId())).isTrue();
+        // Asked meanwhile, the others hold it prepared and cannot settle it.
+        await().atMost(patience()).until(() -> cluster.node(4).status().inDoubt() == 1);
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.deliverDecisions(r);
+        }
+
+        cluster.start(2);
+        await().atMost(patience()).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(get(r, "k").value()).as("replica " + r).isEqualTo("v");
+                assertThat(get(r, "k").version()).as("replica " + r).isEqualTo(w.version());
+                assertThat(cluster.node(r).status().inDoubt()).as("replica " + r).isZero();
+            }
+        });
+        assertThat(events(2)).anySatisfy(e -> {
+            assertThat(e.role()).isEqualTo(Role.COORDINATOR);
+            assertThat(e.type()).isEqualTo(EventType.COMMITTED);
+            assertThat(e.txId()).isEqualTo(w.txId());
+            assertThat(e.reason()).isEqualTo("every member holds it prepared: it committed when the last prepare became durable");
+        });
+    }
+
+    @Test
+    void aRestartedCoordinatorAbortsItsOwnPreparedWriteWhenAMemberNeverPreparedIt() throws Exception {
+        // Replica 5 never gets the PREPARE, and the coordinator crashes (a power loss) while it waits
+        // for the votes. Its own prepare is durable, so at the restart it asks every member.
+        cluster.network.down(5);
+        cluster.node(2).faults().allow();
+        cluster.node(2).faults().onCrash(() -> {
+            cluster.crash(2);
+            cluster.store(2).loseUnsyncedWrites();
+            throw new IllegalStateException("crashed at the fault point");
+        });
+        cluster.node(2).injectFault(chorus.api.model.FaultSpec.AtPoint.crash("coordinator-after-prepare-sent"));
+        assertThatThrownBy(() -> put(2, "k", "v")).hasMessageContaining("crashed at the fault point");
+        List<PreparedRecord> mine = cluster.store(2).preparedRecords();
+        assertThat(mine).singleElement();
+        cluster.network.up(5);
+        cluster.start(2);
+        await().atMost(patience()).untilAsserted(() -> {
+            assertThat(events(2)).anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(EventType.RESOLVED);
+                assertThat(e.txId()).isEqualTo(mine.get(0).txId());
+                assertThat(e.reason()).contains("never voted YES for it");
+            });
+            for (int r = 1; r <= 5; r++) {
+                assertThat(get(r, "k").found()).as("replica " + r).isFalse();
+                assertThat(cluster.node(r).status().inDoubt()).as("replica " + r).isZero();
+            }
+        });
+    }
+
+    @Test
+    void anAbortWithNoNoVoteIsDurableAtTheCoordinatorBeforeAnyoneHearsOfIt() throws Exception {
+        cluster.network.hang(3);
+        assertThatThrownBy(() -> put(1, "k", "v"))
+                .isInstanceOfSatisfying(TransactionAbortedException.class, e -> assertThat(e.abortCause()).isEqualTo(AbortCause.TIMEOUT));
+        // A power loss now keeps the abort: no prepare of the coordinator's own is left to be read as
+        // "every member holds it prepared" if replica 3 prepared after all.
+        cluster.crash(1);
+        cluster.store(1).loseUnsyncedWrites();
+        assertThat(cluster.store(1).preparedRecords()).isEmpty();
+        cluster.network.release(3);
+        cluster.start(1);
+        await().atMost(patience()).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(get(r, "k").found()).as("replica " + r).isFalse();
+                assertThat(cluster.node(r).status().inDoubt()).as("replica " + r).isZero();
             }
         });
     }

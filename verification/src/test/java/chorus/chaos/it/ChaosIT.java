@@ -43,8 +43,8 @@ class ChaosIT {
         assertThat(report.total(History.Status.OK)).as(text).isGreaterThan(300);
         assertThat(report.total(History.Status.FAIL)).as(text).isPositive();
         assertThat(report.faultsInjected()).as(text).isGreaterThanOrEqualTo(6);
-        assertThat(report.crashPoints()).as(text).containsKeys("coordinator-after-decision", "coordinator-after-partial-commit",
-                "coordinator-after-answer");
+        assertThat(report.crashPoints()).as(text).containsKeys("coordinator-before-commit-record", "coordinator-after-decision",
+                "coordinator-after-partial-commit", "coordinator-after-answer");
         // Membership changed under the clients, by hand and by itself, and every view was checked.
         assertThat(text).contains("automatic exclusion after 1500 ms");
         assertThat(report.faults()).as(text).containsKeys(Nemesis.Kind.MANUAL_EXCLUSION, Nemesis.Kind.AUTO_EXCLUSION);
