@@ -31,11 +31,21 @@ enum Bugs {
     /** A coordinator counts a PREPARE that failed (timed out, unreachable) as a YES. */
     MISSING_VOTE_IS_YES,
     /** A read answers from the committed state without waiting for a transaction prepared on its key. */
-    READ_IGNORES_PREPARED;
+    READ_IGNORES_PREPARED,
+    /**
+     * A coordinator leaves its own prepare unsynced, as before parallel commit, when its COMMIT
+     * record was synced: now that the record is not, a power loss after the answer can take both.
+     */
+    OWN_PREPARE_UNSYNCED;
 
     /** The store replica processes get: with this bug, prepares are never synced. */
     boolean syncPrepares() {
         return this != YES_BEFORE_SYNC;
+    }
+
+    /** The store replica processes get: with this bug, a coordinator's own prepares are never synced. */
+    boolean syncOwnPrepares() {
+        return this != OWN_PREPARE_UNSYNCED;
     }
 
     /** The channel a replica's protocol gets. */

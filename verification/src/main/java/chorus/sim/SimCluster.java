@@ -69,7 +69,7 @@ final class SimCluster {
         r.host = host;
         r.node = null;
         SimScheduler scheduler = new SimScheduler(sim, host);
-        SimStore store = new SimStore(r.disk, host, scheduler, bugs.syncPrepares());
+        SimStore store = new SimStore(r.disk, host, scheduler, bugs.syncPrepares(), bugs.syncOwnPrepares());
         r.store = store;
         store.onHealthChange(h -> sim.trace.line(sim.now(), host.name,
                 h.writable() ? "storage writable again" : "storage " + h.note()));

@@ -39,6 +39,7 @@ final class SimStore implements ReplicaStore {
     private final Host host;
     private final LongSupplier millis;
     private final boolean syncPrepares;
+    private final boolean syncOwnPrepares;
     private final int changeRetention;
     private final Scheduler scheduler;
     private final WriteHealth health;
@@ -48,18 +49,22 @@ final class SimStore implements ReplicaStore {
     /** As the RocksDB store's probe. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
-    /** @param syncPrepares false only to put back a bug (see {@link Bugs#YES_BEFORE_SYNC}) */
-    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares) {
-        this(disk, host, scheduler, syncPrepares, DEFAULT_CHANGE_RETENTION);
+    /**
+     * @param syncPrepares    false only to put back a bug (see {@link Bugs#YES_BEFORE_SYNC})
+     * @param syncOwnPrepares false only to put back a bug (see {@link Bugs#OWN_PREPARE_UNSYNCED})
+     */
+    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares, boolean syncOwnPrepares) {
+        this(disk, host, scheduler, syncPrepares, syncOwnPrepares, DEFAULT_CHANGE_RETENTION);
     }
 
-    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares, int changeRetention) {
+    SimStore(SimDisk disk, Host host, Scheduler scheduler, boolean syncPrepares, boolean syncOwnPrepares, int changeRetention) {
         this.changeRetention = changeRetention;
         this.disk = disk;
         this.host = host;
         this.scheduler = scheduler;
         this.millis = scheduler.clock()::millis;
         this.syncPrepares = syncPrepares;
+        this.syncOwnPrepares = syncOwnPrepares;
         this.health = new WriteHealth(millis);
     }
 
@@ -143,7 +148,9 @@ final class SimStore implements ReplicaStore {
 
     @Override
     public void savePrepared(PreparedRecord record, boolean durable) {
-        write("prepare of " + record.txId(), img -> img.prepared.put(record.txId(), record), durable && syncPrepares);
+        boolean own = record.txId().coordinator() == host.replica;
+        write("prepare of " + record.txId(), img -> img.prepared.put(record.txId(), record),
+                durable && syncPrepares && (syncOwnPrepares || !own));
     }
 
     @Override

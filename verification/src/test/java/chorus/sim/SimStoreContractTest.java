@@ -37,7 +37,7 @@ class SimStoreContractTest extends CrashableStoreContract {
     /** A new incarnation of the replica over the same disk. */
     private ReplicaStore open(Opened how) {
         Host host = new Host("r1." + (stores.size() + 1), 1, 0);
-        ReplicaStore s = new SimStore(how.disk(), host, new SimScheduler(sim, host), true, how.changeRetention());
+        ReplicaStore s = new SimStore(how.disk(), host, new SimScheduler(sim, host), true, true, how.changeRetention());
         stores.put(s, how);
         return s;
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The simulator as a whole: a seed replays exactly, the CI's fixed seeds are clean, and each of
- * three real bugs, put back by a wrapper, is found within the CI's seed budget.
+ * four real bugs, put back by a wrapper, is found within the CI's seed budget.
  */
 class SimulatorTest {
 
