@@ -216,9 +216,10 @@ public final class Coordinator implements Termination.OwnTransactions {
         PendingDecision pd = new PendingDecision(tx, decision, keys, op, targets, clock.nanoTime());
         if (decision == Decision.COMMIT) {
             // The commit point: every YES is in, each a durable prepare, and the COMMIT record is
-            // written, so the outcome can no longer change. Apply it here, then answer without waiting for the others'
-            // acknowledgements: the decision leaves for them now and is re-sent until each has it, and
-            // each keeps the keys prepared until then, so a read there still waits for it.
+            // written, so the outcome can no longer change. Apply it here, then answer without
+            // waiting for the others' acknowledgements: the decision leaves for them now and is
+            // re-sent until each has it, and each keeps the keys prepared until then, so a read
+            // there still waits for it.
             delivery.applyHere(pd);
             pd.answered();
             List<Integer> owed = pd.pending();
@@ -231,9 +232,10 @@ public final class Coordinator implements Termination.OwnTransactions {
                 // This replica's own prepare is durable: were every other member's too (a silent one,
                 // or one whose NO is forgotten in a restart and a duplicated PREPARE prepared after),
                 // a restarted coordinator would find the transaction committed. So the abort is made
-                // durable here before anyone, the client included, hears of it. If it cannot be,
-                // nobody is told; the prepare stays, and is settled like a restarted coordinator's
-                // (Termination.resolveOwn) once storage works again.
+                // durable here before anyone, the client included, hears of it. If it cannot be, nobody
+                // is told and the client hears of an unknown outcome; a prepare left here is settled as
+                // after a restart (Termination.resolveOwn), an abort applied but not synced by the
+                // members asking (presumed abort).
                 String failed = abortHere(pd);
                 if (failed != null) {
                     inFlight.remove(tx);

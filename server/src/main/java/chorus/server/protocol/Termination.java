@@ -198,8 +198,8 @@ public final class Termination {
         }
         if (first) {
             events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, self, ptx.keys(), Summaries.operation(ptx.mutations),
-                    "coordinator " + self + " holds its own prepare and no decision (it restarted before its COMMIT record); "
-                            + "asking every member", -1);
+                    "coordinator " + self + " holds its own prepare and no decision (it restarted before its COMMIT record, "
+                            + "or could not make an abort durable); asking every member", -1);
         }
         List<String> heard = new ArrayList<>();
         int others = 0;
