@@ -35,7 +35,7 @@ class KvInDoubtIT {
         assertThat(list.exit()).isZero();
         assertThat(list.err()).contains("warning: replica 2");
         List<String> rows = list.out().lines().filter(l -> !l.startsWith("#")).toList();
-        assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r).matches("[13]\tt2\\.\\d+\\.\\d+\t2\t\\d+\tstuck\t.*uncertain.*"));
+        assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r).matches("[13]\tt2\\.\\d+\\.\\d+\t2\t\\d+\tstuck\t.*prepared.*"));
         String tx = rows.get(0).split("\t")[1];
 
         KvRun bad = kv("force", "3", "not-a-tx", "commit");
@@ -62,6 +62,6 @@ class KvInDoubtIT {
     }
 
     private boolean attemptedOnce(int replica) throws Exception {
-        return cluster.connection(replica).admin().inDoubt().stream().allMatch(t -> t.lastAttempt().contains("uncertain"));
+        return cluster.connection(replica).admin().inDoubt().stream().allMatch(t -> t.lastAttempt().contains("prepared"));
     }
 }
