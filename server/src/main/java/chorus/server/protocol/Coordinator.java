@@ -476,11 +476,20 @@ public final class Coordinator implements Termination.OwnTransactions {
         // forget their prepares once they apply it.
         store.saveCommit(new CommitRecord(ptx.txId, keys, op, clock.millis(), ptx.view));
         store.sync();
-        events.record(Role.COORDINATOR, EventType.COMMITTED, ptx.txId, 0, keys, op, how, -1);
-        PendingDecision pd = new PendingDecision(ptx.txId, Decision.COMMIT, keys, op, Set.copyOf(ptx.view.members()), clock.nanoTime());
-        delivery.applyHere(pd);
-        delivery.send(pd, true);
-        delivery.track(pd);
+        // Known as COMMITTED from here on: once applied here this replica no longer holds the prepare,
+        // and a member asking before the decision is tracked would otherwise hear "presumed aborted"
+        // (chaos seed 20261128, leader coordination: two members aborted what three committed).
+        inFlight.put(ptx.txId, new AtomicReference<>(Decision.COMMIT));
+        try {
+            events.record(Role.COORDINATOR, EventType.COMMITTED, ptx.txId, 0, keys, op, how, -1);
+            PendingDecision pd = new PendingDecision(ptx.txId, Decision.COMMIT, keys, op, Set.copyOf(ptx.view.members()),
+                    clock.nanoTime());
+            delivery.applyHere(pd);
+            delivery.send(pd, true);
+            delivery.track(pd);
+        } finally {
+            inFlight.remove(ptx.txId);
+        }
     }
 
     @Override

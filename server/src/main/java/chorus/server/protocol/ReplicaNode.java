@@ -415,10 +415,13 @@ public final class ReplicaNode implements AutoCloseable {
 
     public TxOutcome outcome(TxId txId, long preparedAtMillis) {
         if (txId.coordinator() == address.id()) {
-            TxOutcome known = coordinator.outcomeOf(txId);
             // No decision, but this replica's own prepare: it restarted between its prepare and its
             // COMMIT record, and is asking every member (Termination.resolveOwn). Not presumed aborted.
-            return known == TxOutcome.PRESUMED_ABORTED && participant.holdsPrepared(txId) ? TxOutcome.PENDING : known;
+            // The prepare is looked at first: a commit makes its decision known before its apply here
+            // drops the prepare (Coordinator), so one of the two is always seen.
+            boolean held = participant.holdsPrepared(txId);
+            TxOutcome known = coordinator.outcomeOf(txId);
+            return known == TxOutcome.PRESUMED_ABORTED && held ? TxOutcome.PENDING : known;
         }
         return participant.peerOutcome(txId, preparedAtMillis);
     }
