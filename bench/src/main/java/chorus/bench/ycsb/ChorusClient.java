@@ -73,7 +73,7 @@ public final class ChorusClient extends DB {
      * systems' lone client on the third server, the later ones and the builds of a pair elsewhere.
      */
     static int serverIndex(java.util.Properties props, AtomicInteger next) {
-        String client = props.getProperty("bench.client");
+        String client = props.getProperty(chorus.bench.harness.WorkloadRunner.CLIENT_PROPERTY);
         return client == null ? next.getAndIncrement() : Integer.parseInt(client) + 2;
     }
 

@@ -60,6 +60,19 @@ class TwoPhaseCommitTest {
         return cluster.node(replica).events(0, 10_000).events();
     }
 
+    /** No decision reaches any replica until {@link #deliverEveryDecision}: the coordinator alone knows it. */
+    private void loseEveryDecision() {
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.loseDecisions(r);
+        }
+    }
+
+    private void deliverEveryDecision() {
+        for (int r = 1; r <= 5; r++) {
+            cluster.network.deliverDecisions(r);
+        }
+    }
+
     private static Duration patience() {
         return Duration.ofSeconds(10);
     }
@@ -325,9 +338,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void withTheCoordinatorGoneAfterDecidingNobodyKnowsSoParticipantsAreInDoubtUntilItReturns() throws Exception {
-        for (int r = 1; r <= 5; r++) {
-            cluster.network.loseDecisions(r);
-        }
+        loseEveryDecision();
         WriteResult w = put(2, "k", "v");
         cluster.crash(2);
         await().atMost(patience()).until(() -> cluster.node(4).status().inDoubt() == 1);
@@ -340,9 +351,7 @@ class TwoPhaseCommitTest {
         // Recorded just after the state changes, so awaited too.
         await().atMost(patience()).untilAsserted(() ->
                 assertThat(events(4)).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.IN_DOUBT)));
-        for (int r = 1; r <= 5; r++) {
-            cluster.network.deliverDecisions(r);
-        }
+        deliverEveryDecision();
         // The restarted coordinator finds its durable COMMIT and delivers it.
         cluster.start(2);
         await().atMost(patience()).untilAsserted(() -> {
@@ -355,9 +364,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aCoordinatorThatLostItsCommitRecordInAPowerLossFindsTheWriteCommittedByAskingEveryMember() throws Exception {
-        for (int r = 1; r <= 5; r++) {
-            cluster.network.loseDecisions(r);
-        }
+        loseEveryDecision();
         // Parallel commit: answered once every prepare was durable; the COMMIT record is not synced.
         WriteResult w = put(2, "k", "v");
         cluster.crash(2);
@@ -366,9 +373,7 @@ class TwoPhaseCommitTest {
         assertThat(cluster.store(2).hasPrepared(w.txId())).isTrue();
         // Asked meanwhile, the others hold it prepared and cannot settle it.
         await().atMost(patience()).until(() -> cluster.node(4).status().inDoubt() == 1);
-        for (int r = 1; r <= 5; r++) {
-            cluster.network.deliverDecisions(r);
-        }
+        deliverEveryDecision();
 
         cluster.start(2);
         await().atMost(patience()).untilAsserted(() -> {
@@ -438,9 +443,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void anOperatorCanForceTheOutcomeOfAnInDoubtTransaction() throws Exception {
-        for (int r = 1; r <= 5; r++) {
-            cluster.network.loseDecisions(r);
-        }
+        loseEveryDecision();
         put(2, "k", "v");
         cluster.crash(2);
         await().atMost(patience()).until(() -> cluster.node(5).status().inDoubt() == 1);
