@@ -147,10 +147,11 @@ final class SimStore implements ReplicaStore {
     }
 
     @Override
-    public void savePrepared(PreparedRecord record, boolean durable) {
+    public void savePrepared(PreparedRecord record) {
+        // Synced unless a bug is put back (Bugs.YES_BEFORE_SYNC, Bugs.OWN_PREPARE_UNSYNCED).
         boolean own = record.txId().coordinator() == host.replica;
         write("prepare of " + record.txId(), img -> img.prepared.put(record.txId(), record),
-                durable && syncPrepares && (syncOwnPrepares || !own));
+                syncPrepares && (syncOwnPrepares || !own));
     }
 
     @Override

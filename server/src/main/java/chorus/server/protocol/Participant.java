@@ -231,7 +231,7 @@ public final class Participant {
             }
             // Synced before the YES, this replica's own as a coordinator too: under parallel commit the
             // transaction is committed once every member's prepare is durable (Coordinator.attempt).
-            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now, req.view()), true);
+            store.savePrepared(new PreparedRecord(tx, req.age(), req.mutations(), versions, now, req.view()));
             synchronized (ptx) {
                 if (ptx.abortRequested) {
                     store.applyOutcome(tx, Decision.ABORT, List.of(), false);
@@ -598,7 +598,7 @@ public final class Participant {
                 if (txs.containsKey(r.txId()) || store.outcome(r.txId()).isPresent() || r.txId().coordinator() == self) {
                     continue;
                 }
-                store.savePrepared(r, true);
+                store.savePrepared(r);
                 ParticipantTx ptx = new ParticipantTx(r.txId(), r.age(), r.mutations(), r.view() == null ? firstView : r.view());
                 synchronized (ptx) {
                     ptx.versions = r.versions();

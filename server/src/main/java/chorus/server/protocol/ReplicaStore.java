@@ -31,11 +31,11 @@ public interface ReplicaStore extends AutoCloseable {
     void saveMeta(String name, byte[] value);
 
     /**
-     * The prepare of a transaction, before its YES vote; durable when {@code durable} (every vote's
-     * is, the coordinator's own included: under parallel commit the durable prepares are the
-     * decision; a prepare taken over at readmission too).
+     * Durable: the prepare of a transaction, before its YES vote, synced before it returns. Every
+     * prepare is, the coordinator's own included (under parallel commit the durable prepares are
+     * the decision) and a prepare taken over at readmission too.
      */
-    void savePrepared(PreparedRecord record, boolean durable);
+    void savePrepared(PreparedRecord record);
 
     /**
      * Atomically applies the writes of a decided transaction, drops its prepared record and

@@ -123,13 +123,8 @@ public final class Termination {
             resolveOwn(ptx);
             return;
         }
-        boolean first;
-        synchronized (ptx) {
-            first = !ptx.timeoutReported;
-            ptx.timeoutReported = true;
-        }
         int coordinator = tx.coordinator();
-        if (first) {
+        if (firstAttempt(ptx)) {
             metrics.timedOut();
             events.record(Role.PARTICIPANT, EventType.TIMED_OUT, tx, self, ptx.keys(), Summaries.operation(ptx.mutations),
                     "no decision within " + timeouts.prepared().toMillis() + " ms; asking coordinator " + coordinator, -1);
@@ -161,23 +156,22 @@ public final class Termination {
         heard.add(coordinatorSaid);
         // Only the members of the transaction's view took part: a replica outside it never saw the
         // transaction, and its "never voted YES" would say nothing about the outcome.
-        for (int peer : ptx.view.members()) {
-            if (peer == self || peer == coordinator) {
-                continue;
-            }
-            try {
-                TxOutcome answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
+        try {
+            for (int peer : ptx.view.members()) {
+                if (peer == self || peer == coordinator) {
+                    continue;
+                }
+                TxOutcome answer = ask(peer, ptx, heard);
+                if (answer == null) {
+                    continue;
+                }
                 if (settleOrRetry(ptx, answer, "replica " + peer + " answered " + answer + " (" + coordinatorSaid + ")")) {
                     return;
                 }
                 heard.add("replica " + peer + " is " + answer.name().toLowerCase());
-            } catch (TimeoutException e) {
-                heard.add("replica " + peer + " did not answer");
-            } catch (LocalApplyFailed e) {
-                return;
-            } catch (Exception e) {
-                heard.add("replica " + peer + " is unreachable");
             }
+        } catch (LocalApplyFailed e) {
+            return;
         }
         inDoubt(ptx, String.join("; ", heard));
     }
@@ -191,12 +185,7 @@ public final class Termination {
      */
     private void resolveOwn(ParticipantTx ptx) {
         TxId tx = ptx.txId;
-        boolean first;
-        synchronized (ptx) {
-            first = !ptx.timeoutReported;
-            ptx.timeoutReported = true;
-        }
-        if (first) {
+        if (firstAttempt(ptx)) {
             events.record(Role.COORDINATOR, EventType.TIMED_OUT, tx, self, ptx.keys(), Summaries.operation(ptx.mutations),
                     "coordinator " + self + " holds its own prepare and no decision (it restarted before its COMMIT record, "
                             + "or could not make an abort durable); asking every member", -1);
@@ -210,14 +199,8 @@ public final class Termination {
                     continue;
                 }
                 others++;
-                TxOutcome answer;
-                try {
-                    answer = Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(peer, tx, ptx.preparedAtMillis));
-                } catch (TimeoutException e) {
-                    heard.add("replica " + peer + " did not answer");
-                    continue;
-                } catch (Exception e) {
-                    heard.add("replica " + peer + " is unreachable");
+                TxOutcome answer = ask(peer, ptx, heard);
+                if (answer == null) {
                     continue;
                 }
                 switch (answer) {
@@ -248,6 +231,30 @@ public final class Termination {
         }
         heard.add(0, prepared + " of " + others + " other members hold it prepared");
         inDoubt(ptx, String.join("; ", heard));
+    }
+
+    /** True the first time it is asked for {@code ptx}: its timeout is reported once, not at every attempt. */
+    private static boolean firstAttempt(ParticipantTx ptx) {
+        synchronized (ptx) {
+            boolean first = !ptx.timeoutReported;
+            ptx.timeoutReported = true;
+            return first;
+        }
+    }
+
+    /**
+     * Asks {@code peer} for the outcome of {@code ptx}, bounded by the vote timeout; null, with what
+     * happened added to {@code heard}, if it did not answer in time or could not be reached.
+     */
+    private TxOutcome ask(int peer, ParticipantTx ptx, List<String> heard) {
+        try {
+            return Calls.within(scheduler, calls, timeouts.vote(), () -> channel.outcome(peer, ptx.txId, ptx.preparedAtMillis));
+        } catch (TimeoutException e) {
+            heard.add("replica " + peer + " did not answer");
+        } catch (Exception e) {
+            heard.add("replica " + peer + " is unreachable");
+        }
+        return null;
     }
 
     /** Nobody could settle {@code ptx}: IN_DOUBT (reported once), asked about again after the resolve interval. */

@@ -416,15 +416,10 @@ public final class RocksStore implements ReplicaStore {
     }
 
     @Override
-    public void savePrepared(PreparedRecord record, boolean durable) {
+    public void savePrepared(PreparedRecord record) {
         byte[] k = Codec.txId(record.txId());
         byte[] v = Codec.prepared(record);
-        GroupCommitter.Ops ops = batch -> batch.put(preparedHandle(), k, v);
-        if (durable) {
-            durable(ops);
-        } else {
-            unsynced("write of a prepare record", ops);
-        }
+        durable(batch -> batch.put(preparedHandle(), k, v));
     }
 
     @Override

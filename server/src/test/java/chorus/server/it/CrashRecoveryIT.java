@@ -58,11 +58,7 @@ class CrashRecoveryIT {
     @Test
     void aCoordinatorKilledBeforeDecidingWithEveryPrepareDurableFindsTheWriteCommittedAfterRestart() throws Exception {
         cluster.connection(1).kv().put("crash-early", "original");
-        cluster.kill(5);
-        cluster.start(5, Map.of("chorus.fault", "coordinator-after-prepare-sent"));
-        assertThatThrownBy(() -> cluster.connection(5).kv().put("crash-early", "prepared everywhere"))
-                .isInstanceOf(RemoteException.class);
-        assertThat(cluster.awaitExit(5, Duration.ofSeconds(30))).isEqualTo(137);
+        killAfterPrepareSent(5, "crash-early", "prepared everywhere");
         // Every member, the coordinator included, had its prepare durable: under parallel commit that
         // is the commit point, and the restarted coordinator finds it by asking every member.
         cluster.start(5);
@@ -73,11 +69,7 @@ class CrashRecoveryIT {
     void aCoordinatorKilledBeforeDecidingWhileAMemberNeverPreparedIsAbortedAfterRestart() throws Exception {
         cluster.connection(1).kv().put("crash-unprepared", "original");
         cluster.kill(4);
-        cluster.kill(5);
-        cluster.start(5, Map.of("chorus.fault", "coordinator-after-prepare-sent"));
-        assertThatThrownBy(() -> cluster.connection(5).kv().put("crash-unprepared", "never"))
-                .isInstanceOf(RemoteException.class);
-        assertThat(cluster.awaitExit(5, Duration.ofSeconds(30))).isEqualTo(137);
+        killAfterPrepareSent(5, "crash-unprepared", "never");
         // Replica 4 never saw the PREPARE: asked by the restarted coordinator, it refuses the
         // transaction for good, and the coordinator aborts it everywhere.
         cluster.start(4);
@@ -101,7 +93,18 @@ class CrashRecoveryIT {
         throw new AssertionError("no write committed in 5 attempts");
     }
 
-    /** Writes through {@code coordinator} until it halts at its fault point (its first COMMIT). */
+    /**
+     * Restarts {@code coordinator} armed to halt once it has sent its PREPAREs, writes through it,
+     * and checks that the client's call broke and the process halted there.
+     */
+    private static void killAfterPrepareSent(int coordinator, String key, String value) throws Exception {
+        cluster.kill(coordinator);
+        cluster.start(coordinator, Map.of("chorus.fault", "coordinator-after-prepare-sent"));
+        assertThatThrownBy(() -> cluster.connection(coordinator).kv().put(key, value)).isInstanceOf(RemoteException.class);
+        assertThat(cluster.awaitExit(coordinator, Duration.ofSeconds(30))).isEqualTo(137);
+    }
+
+    /** Every replica holds {@code value} at {@code version} under {@code key}, with nothing in doubt or in flight. */
     private static void awaitConverged(String key, String value, long version) {
         await(key + " converged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions().untilAsserted(() -> {

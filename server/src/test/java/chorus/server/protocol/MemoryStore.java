@@ -78,16 +78,12 @@ final class MemoryStore implements ReplicaStore {
     }
 
     @Override
-    public synchronized void savePrepared(PreparedRecord record, boolean durable) {
+    public synchronized void savePrepared(PreparedRecord record) {
         checkWritable();
         written++;
-        if (durable) {
-            syncedWrites++;
-            synced = written;
-            unsyncedUndo.clear();
-        } else {
-            unsyncedUndo.add(() -> prepared.remove(record.txId()));
-        }
+        syncedWrites++;
+        synced = written;
+        unsyncedUndo.clear();
         prepared.put(record.txId(), record);
     }
 

@@ -53,7 +53,7 @@ class RocksStoreTest {
         try (RocksStore s = open()) {
             assertThat(s.nextIncarnation()).isEqualTo(1);
             s.savePrepared(new PreparedRecord(prepared, new TxAge(5, 1, 1), List.of(Mutation.put("a", "é😀\n"), Mutation.delete("b")),
-                    Map.of("a", 1L, "b", 4L), 99, new View(3, List.of(1, 2, 4))), true);
+                    Map.of("a", 1L, "b", 4L), 99, new View(3, List.of(1, 2, 4))));
             s.saveCommit(new CommitRecord(committed, List.of("c"), "put c", 7, new View(2, List.of(1, 2, 4, 5))));
             s.saveMeta("membership", new byte[] {1, 2, 3});
             s.applyOutcome(committed, Decision.COMMIT, List.of(new AppliedWrite("c", "v", 1, false), new AppliedWrite("d", null, 3, false)), true);
