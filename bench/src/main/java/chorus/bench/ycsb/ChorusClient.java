@@ -22,7 +22,7 @@ import site.ycsb.Status;
 
 /**
  * YCSB binding for Chorus. YCSB creates one instance per client thread; each instance connects to
- * one replica, and a run's clients take the replicas round-robin ({@link #serverIndex}), so the
+ * one replica, and a run's clients take the replicas round-robin ({@link Placement}), so the
  * clients (and the coordination of their writes) spread over the whole cluster.
  *
  * <p>Properties: {@code chorus.config} (path of the cluster file, required). A record is one key
@@ -52,29 +52,13 @@ public final class ChorusClient extends DB {
         ClusterConfig cluster = ClusterConfig.load(Path.of(file));
         int avoid = Integer.parseInt(getProperties().getProperty(AVOID_PROPERTY, "0"));
         List<ReplicaAddress> replicas = cluster.replicas().stream().filter(r -> r.id() != avoid).toList();
-        ReplicaAddress replica = replicas.get(Math.floorMod(serverIndex(getProperties(), NEXT_REPLICA), replicas.size()));
+        ReplicaAddress replica = Placement.server(getProperties(), replicas, NEXT_REPLICA);
         fieldCount = Integer.parseInt(getProperties().getProperty("fieldcount", "10"));
         try {
             kv = new ReplicaConnector(cluster).connect(replica).kv();
         } catch (RemoteException e) {
             throw new DBException("cannot reach Chorus replica " + replica + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Where a client connects: client {@code t} of a harness run (property {@code bench.client}) to
-     * server {@code t + 2}, round-robin; without the property, the next server after the last one
-     * taken in this JVM. Fixed per run, not per JVM, so that the two builds of a {@code --baseline}
-     * pair put their clients on the same replicas; and from the third server, so that the one client
-     * of a 1-thread run is on replica 3, not on Chorus's leader (replica 1 under leader coordination,
-     * where a write takes one round trip less), and on ZooKeeper's server 3 (a follower unless it won
-     * the election; the leader is usually the highest id). Until this was fixed, where a client sat
-     * depended on how many came before it in the JVM: the first of a full run's repetitions put both
-     * systems' lone client on the third server, the later ones and the builds of a pair elsewhere.
-     */
-    static int serverIndex(java.util.Properties props, AtomicInteger next) {
-        String client = props.getProperty(chorus.bench.harness.WorkloadRunner.CLIENT_PROPERTY);
-        return client == null ? next.getAndIncrement() : Integer.parseInt(client) + 2;
     }
 
     @Override

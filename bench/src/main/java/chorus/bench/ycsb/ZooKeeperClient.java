@@ -25,7 +25,7 @@ import site.ycsb.Status;
  * YCSB binding for Apache ZooKeeper: one znode per record under one parent ({@code /TABLE/KEY}),
  * the record's fields encoded as its data exactly as the Chorus binding encodes its value
  * ({@link Records}). YCSB creates one instance per client thread; each opens its own session to one
- * server, a run's clients taking the servers round-robin as Chorus's do ({@code ChorusClient.serverIndex}).
+ * server, a run's clients taking the servers round-robin as Chorus's do ({@link Placement}).
  *
  * <p>Properties: {@code zookeeper.servers} (comma-separated {@code host:port}, required),
  * {@code zookeeper.timeout.ms} (session and request timeout, default 15000). {@code read},
@@ -53,7 +53,7 @@ public final class ZooKeeperClient extends DB {
             throw new DBException("property " + SERVERS_PROPERTY + " (host:port,...) is not set");
         }
         List<String> list = List.of(servers.split(","));
-        String server = list.get(Math.floorMod(ChorusClient.serverIndex(getProperties(), NEXT_SERVER), list.size())).trim();
+        String server = Placement.server(getProperties(), list, NEXT_SERVER).trim();
         int timeoutMs = Integer.parseInt(getProperties().getProperty(TIMEOUT_PROPERTY, "15000"));
         fieldCount = Integer.parseInt(getProperties().getProperty("fieldcount", "10"));
         zk = connect(server, timeoutMs);
