@@ -262,9 +262,9 @@ public final class Coordinator implements Termination.OwnTransactions {
 
     /** Applies the ABORT {@code pd} here and syncs it; null if done, else why not. */
     private String abortHere(PendingDecision pd) {
-        delivery.applyHere(pd);
-        if (pd.pending().contains(self)) {
-            return "its own abort failed";
+        String failed = delivery.applyHere(pd);
+        if (failed != null || pd.pending().contains(self)) {
+            return "its own abort failed" + (failed != null ? ": " + failed : "");
         }
         try {
             store.sync();

@@ -95,11 +95,24 @@ public final class DecisionDelivery {
      * Applies {@code pd} at this replica in the calling thread, before anything else is sent: the
      * commit point's own apply, after which the client is answered. An apply that failed is retried
      * in the background like any unacknowledged decision.
+     *
+     * @return null if it was applied here (or is already on its way here), else why not (a full
+     *         disk, say), for the coordinator to tell its client
      */
-    void applyHere(PendingDecision pd) {
-        if (pd.claim(self)) {
-            deliver(self, List.of(new Outgoing(pd, false, clock.nanoTime())));
+    String applyHere(PendingDecision pd) {
+        if (!pd.claim(self)) {
+            return null;
         }
+        List<Outgoing> batch = List.of(new Outgoing(pd, false, clock.nanoTime()));
+        DecisionAck ack;
+        try {
+            ack = channel.decideAll(self, decidedOf(batch));
+        } catch (Exception e) {
+            failed(self, batch, e);
+            return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : Calls.describe(e);
+        }
+        settle(self, batch, ack);
+        return null;
     }
 
     private record Outgoing(PendingDecision pd, boolean retry, long sentNanos) {

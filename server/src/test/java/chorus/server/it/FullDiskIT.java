@@ -3,6 +3,7 @@ package chorus.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
 import chorus.api.model.EventType;
 import chorus.api.model.ProtocolEvent;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,6 +89,7 @@ class FullDiskIT {
     @Test
     void aReplicaWhoseDiskFillsUpVotesNoThenWritesAgainByItselfOnceSpaceIsFree() throws Exception {
         Map<String, String> acknowledged = new LinkedHashMap<>();
+        Set<String> unknown = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 5; i++) {
             cluster.connection(1).kv().put("before-" + i, "small-" + i);
             acknowledged.put("before-" + i, "small-" + i);
@@ -96,7 +99,7 @@ class FullDiskIT {
         // Writers through replicas 2 to 5, so that replica 5 both prepares (synced writes) and
         // applies decisions lazily (unsynced writes, synced later), as under real load; RocksDB's
         // preallocated log still takes a few writes, and medium values use it up quickly.
-        String refusal = fillUntilRefused(acknowledged);
+        String refusal = fillUntilRefused(acknowledged, unknown);
         assertThat(refusal).as("a write refused once replica %d's disk is full", FULL).isNotNull();
         assertThat(refusal).contains("replica " + FULL).contains("disk full").contains("No space left on device");
         assertThat(cluster.status(FULL).storageProblem()).startsWith("disk full").contains("No space left on device");
@@ -116,6 +119,7 @@ class FullDiskIT {
         assertThat(cluster.events(FULL)).extracting(ProtocolEvent::type).containsSubsequence(EventType.DISK_FULL, EventType.DISK_WRITABLE);
 
         assertAllOnEveryReplica(acknowledged);
+        assertSettledAlikeEverywhere(unknown);
         assertThat(cluster.isRunning(FULL)).as("replica %d was never restarted", FULL).isTrue();
         assertThat(cluster.events(FULL)).filteredOn(e -> e.type() == EventType.IN_DOUBT)
                 .allSatisfy(e -> assertThat(e.reason()).as("a local failure blamed on a peer").doesNotContain("RocksDBException"));
@@ -124,6 +128,26 @@ class FullDiskIT {
         cluster.kill(FULL);
         cluster.start(FULL);
         assertAllOnEveryReplica(acknowledged);
+        assertSettledAlikeEverywhere(unknown);
+    }
+
+    /**
+     * The writes whose outcome their client could not be told (replica 5 coordinated them, every
+     * prepare was durable, and its disk refused both its COMMIT record and its abort): each ends the
+     * same on every replica, committed or not.
+     */
+    private static void assertSettledAlikeEverywhere(Set<String> unknown) {
+        LOG.info("{} writes with an unknown outcome: {}", unknown.size(), unknown);
+        await("writes of unknown outcome settled alike everywhere").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
+                    for (String key : unknown) {
+                        String first = cluster.connection(1).kv().get(key).value();
+                        assertThat(first).as("%s at replica 1", key).isIn(VALUE, null);
+                        for (int r = 2; r <= 5; r++) {
+                            assertThat(cluster.connection(r).kv().get(key).value()).as("%s at replica %d", key, r).isEqualTo(first);
+                        }
+                    }
+                });
     }
 
     private static void assertAllOnEveryReplica(Map<String, String> acknowledged) {
@@ -140,9 +164,11 @@ class FullDiskIT {
 
     /**
      * Four writers, through replicas 2 to 5, put values until replica 5 refuses one; returns
-     * the first refusal, every write acknowledged meanwhile added to {@code acknowledged}.
+     * the first refusal, every write acknowledged meanwhile added to {@code acknowledged}, and every
+     * write whose outcome was unknown (its coordinator, replica 5, could make neither its COMMIT
+     * record nor its abort durable) to {@code unknown}: an honest answer, not a refusal.
      */
-    private static String fillUntilRefused(Map<String, String> acknowledged) throws Exception {
+    private static String fillUntilRefused(Map<String, String> acknowledged, Set<String> unknown) throws Exception {
         ExecutorService writers = Executors.newFixedThreadPool(4);
         AtomicReference<String> refusal = new AtomicReference<>();
         Map<String, String> acked = new ConcurrentHashMap<>();
@@ -160,6 +186,9 @@ class FullDiskIT {
                             if (e.getMessage().contains("replica " + FULL)) {
                                 refusal.compareAndSet(null, e.getMessage());
                             }
+                        } catch (OutcomeUnknownException e) {
+                            assertThat(e.getMessage()).contains("coordinator " + FULL).contains("No space left on device");
+                            unknown.add(key);
                         }
                     }
                     return null;

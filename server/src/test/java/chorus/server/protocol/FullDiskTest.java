@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import chorus.api.OutcomeUnknownException;
 import chorus.api.TransactionAbortedException;
+import chorus.api.model.FaultSpec;
 import chorus.api.model.EventType;
 import chorus.api.model.View;
 import chorus.api.model.Mutation;
@@ -38,6 +40,33 @@ class FullDiskTest {
         }
         cluster.store(3).failWrites = null;
         assertThat(cluster.node(1).execute(List.of(Mutation.put("k", "v"))).version()).isEqualTo(1);
+    }
+
+    @Test
+    void aCoordinatorWhoseDiskFillsAfterEveryPrepareTellsNobodyAnAbortItCannotKeepAndCommitsOnceItCan() throws Exception {
+        // Every prepare is durable, the coordinator's own included; then its disk refuses the COMMIT
+        // record, and so the abort it turns to. An abort it cannot keep would be overturned by its
+        // own prepare after a restart: nobody hears of it, the client hears the outcome is unknown.
+        cluster.node(1).faults().allow();
+        cluster.node(1).faults().onCrash(() -> cluster.store(1).failWrites = NO_SPACE);
+        cluster.node(1).injectFault(FaultSpec.AtPoint.crash("coordinator-before-commit-record"));
+        assertThatThrownBy(() -> cluster.node(1).execute(List.of(Mutation.put("k", "v"))))
+                .isInstanceOf(OutcomeUnknownException.class)
+                .hasMessageContaining("coordinator 1 could not make its abort of")
+                .hasMessageContaining("its own abort failed: " + NO_SPACE);
+        for (int r = 2; r <= 5; r++) {
+            assertThat(cluster.store(r).preparedRecords()).as("prepared at replica %d", r).singleElement();
+        }
+
+        // Once it can write again it settles its own transaction by asking every member: all hold it
+        // prepared, so it committed.
+        cluster.store(1).failWrites = null;
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            for (int r = 1; r <= 5; r++) {
+                assertThat(cluster.node(r).get("k").value()).as("replica %d", r).isEqualTo("v");
+                assertThat(cluster.node(r).inDoubt()).as("in doubt at replica %d", r).isEmpty();
+            }
+        });
     }
 
     @Test
