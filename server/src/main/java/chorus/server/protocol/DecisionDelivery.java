@@ -100,19 +100,7 @@ public final class DecisionDelivery {
      *         disk, say), for the coordinator to tell its client
      */
     String applyHere(PendingDecision pd) {
-        if (!pd.claim(self)) {
-            return null;
-        }
-        List<Outgoing> batch = List.of(new Outgoing(pd, false, clock.nanoTime()));
-        DecisionAck ack;
-        try {
-            ack = channel.decideAll(self, decidedOf(batch));
-        } catch (Exception e) {
-            failed(self, batch, e);
-            return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : Calls.describe(e);
-        }
-        settle(self, batch, ack);
-        return null;
+        return pd.claim(self) ? deliver(self, List.of(new Outgoing(pd, false, clock.nanoTime()))) : null;
     }
 
     private record Outgoing(PendingDecision pd, boolean retry, long sentNanos) {
@@ -227,16 +215,19 @@ public final class DecisionDelivery {
         }
     }
 
-    private void deliver(int replica, List<Outgoing> batch) {
+    /** Sends {@code batch} to {@code replica} and settles it; null if it was delivered, else why not. */
+    private String deliver(int replica, List<Outgoing> batch) {
         beforeSending(replica, batch);
         DecisionAck ack;
         try {
             ack = channel.decideAll(replica, decidedOf(batch));
         } catch (Exception e) {
             failed(replica, batch, e);
-            return;
+            // The replica's own words where there are some (a local apply's "disk full: …").
+            return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : Calls.describe(e);
         }
         settle(replica, batch, ack);
+        return null;
     }
 
     private static List<Decided> decidedOf(List<Outgoing> batch) {
