@@ -262,9 +262,10 @@ public final class Coordinator implements Termination.OwnTransactions {
 
     /** Applies the ABORT {@code pd} here and syncs it; null if done, else why not. */
     private String abortHere(PendingDecision pd) {
+        // pd is new and this replica voted YES: the apply is claimed here, so null means applied.
         String failed = delivery.applyHere(pd);
-        if (failed != null || pd.pending().contains(self)) {
-            return "its own abort failed" + (failed != null ? ": " + failed : "");
+        if (failed != null) {
+            return "its own abort failed: " + failed;
         }
         try {
             store.sync();
